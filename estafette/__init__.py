@@ -1,0 +1,1 @@
+"""Estafette: the domain of the Estafette Wijkdialoog dashboard (no UI code here)."""

@@ -1,0 +1,149 @@
+"""Engine creation, migrations and the translation of storage failures into clear errors."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from estafette.models import AppMeta, utcnow
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class StorageError(Exception):
+    """A storage problem a person must fix; ``code`` picks the translated explanation."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def parse_url(raw: str) -> URL:
+    """Parse a database URL, defaulting PostgreSQL to the psycopg 3 driver."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise StorageError("malformed_url", raw) from exc
+    if url.drivername in {"postgresql", "postgres"}:
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise StorageError("malformed_url", raw)
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    # WAL lets readers (the dashboard) run while a city lead saves.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_engine(raw_url: str) -> Engine:
+    """Create an engine for a SQLite or PostgreSQL URL, creating the SQLite folder if needed."""
+    url = parse_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 5})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise StorageError("malformed_url", raw_url) from exc
+
+
+def classify(exc: BaseException) -> StorageError:
+    """Map a low-level database failure to a StorageError with a user-facing code."""
+    message = str(getattr(exc, "orig", None) or exc).lower()
+    if "readonly" in message or "read-only" in message or "read only" in message:
+        return StorageError("readonly", message)
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return StorageError("corrupt", message)
+    if isinstance(exc, OperationalError) and "unable to open" in message:
+        return StorageError("unreachable", message)
+    if isinstance(exc, OperationalError):
+        return StorageError("unreachable", message)
+    return StorageError("unexpected", message)
+
+
+@contextlib.contextmanager
+def storage_errors() -> Iterator[None]:
+    """Re-raise database failures as StorageError so callers show one clear message."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise classify(exc) from exc
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations (and at ``engine`` if given)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database schema to the newest migration, all or nothing."""
+    with storage_errors():
+        command.upgrade(alembic_config(engine), "head")
+
+
+def check_writable(engine: Engine) -> None:
+    """Prove the database accepts writes by recording the start time (a real, tiny write)."""
+    with storage_errors(), Session(engine) as session, session.begin():
+        meta = session.get(AppMeta, "last_start")
+        if meta is None:
+            session.add(AppMeta(key="last_start", value=utcnow().isoformat()))
+        else:
+            meta.value = utcnow().isoformat()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory that keeps loaded values usable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def has_schema(engine: Engine) -> bool:
+    """Whether the Estafette tables exist in this database."""
+    with storage_errors():
+        return inspect(engine).has_table("city")
+
+
+def ping(engine: Engine) -> None:
+    """Open one connection and run a trivial query, raising StorageError when that fails."""
+    with storage_errors(), engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        if engine.dialect.name == "sqlite":
+            # A corrupt file only fails once a page is read, not on connect.
+            conn.execute(text("PRAGMA schema_version"))
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """Read one AppMeta value."""
+    return session.scalar(select(AppMeta.value).where(AppMeta.key == key))
+
+
+def display_url(raw: str) -> str:
+    """The URL with any password masked, for messages."""
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except ArgumentError:
+        return raw

@@ -1,0 +1,56 @@
+"""Configuration, read from the environment only when asked for (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "estafette.db"
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+PDOK_TILES = (
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+)
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "ja", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All tunables of Estafette; see the configuration table in the README."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    language: str = "nl"
+    stale_days: int = 30
+    tile_url: str = PDOK_TILES
+    anonymous_read: bool = True
+    session_idle_minutes: int = 60
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``ESTAFETTE_*`` environment variables."""
+        env = dict(os.environ if env is None else env)
+        return cls(
+            database_url=env.get("ESTAFETTE_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            language=env.get("ESTAFETTE_LANG", "").strip() or "nl",
+            stale_days=_int(env, "ESTAFETTE_STALE_DAYS", 30),
+            tile_url=env.get("ESTAFETTE_TILE_URL", "").strip() or PDOK_TILES,
+            anonymous_read=_bool(env, "ESTAFETTE_ANONYMOUS_READ", True),
+            session_idle_minutes=_int(env, "ESTAFETTE_SESSION_IDLE_MINUTES", 60),
+        )

@@ -1,0 +1,74 @@
+"""Engine (cached resource), language choice and translated text for the Streamlit UI."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from estafette import db, i18n, seed
+from estafette.settings import Settings
+
+LANG_KEY = "estafette.lang"
+
+
+def settings() -> Settings:
+    """Current settings from the environment."""
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    # Exceptions are not cached, so a fixed problem is picked up on the next reload.
+    engine = db.make_engine(url)
+    db.ping(engine)
+    db.upgrade(engine)
+    db.check_writable(engine)
+    seed.seed(engine)
+    return engine
+
+
+def engine(url: str | None = None) -> Engine:
+    """The migrated, seeded engine for ``url`` (default: ESTAFETTE_DATABASE_URL)."""
+    return _engine(url or settings().database_url)
+
+
+def database_url() -> str:
+    """The configured database URL; loaders take it as their cache key."""
+    return settings().database_url
+
+
+def require_database() -> Engine:
+    """The engine, or a clear Dutch/English message (no traceback) and a stopped script."""
+    url = settings().database_url
+    try:
+        return _engine(url)
+    except db.StorageError as exc:
+        st.error(t(f"error.db.{exc.code}", url=db.display_url(url)), icon=":material/error:")
+        st.stop()
+        raise  # unreachable: st.stop() raises; keeps type checkers honest
+
+
+def language() -> str:
+    """The chosen UI language."""
+    return i18n.normalise_language(st.session_state.get(LANG_KEY))
+
+
+def t(key: str, **values: object) -> str:
+    """Translate ``key`` into the chosen language."""
+    return i18n.translate(key, language(), **values)
+
+
+def language_picker() -> None:
+    """Sidebar language choice that persists in the URL (?lang=en)."""
+    if LANG_KEY not in st.session_state:
+        requested = st.query_params.get("lang") or settings().language
+        st.session_state[LANG_KEY] = i18n.normalise_language(requested)
+    st.sidebar.radio(
+        i18n.translate("app.language", language()),
+        i18n.LANGUAGES,
+        format_func=lambda code: i18n.translate(f"lang.{code}", code),
+        key=LANG_KEY,
+        horizontal=True,
+    )
+    # Page switches drop query parameters, so write the choice back on every run.
+    st.query_params["lang"] = language()
