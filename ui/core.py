@@ -6,6 +6,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from estafette import db, i18n, seed
+from estafette.accounts import ANONYMOUS, Actor
 from estafette.settings import Settings
 
 LANG_KEY = "estafette.lang"
@@ -72,3 +73,12 @@ def language_picker() -> None:
     )
     # Page switches drop query parameters, so write the choice back on every run.
     st.query_params["lang"] = language()
+
+
+ACTOR_KEY = "estafette.actor"
+
+
+def current_actor() -> Actor:
+    """The signed-in actor (set by the login flow under ``estafette.actor``), else anonymous."""
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
