@@ -64,7 +64,7 @@ def test_seed_content(session: Session) -> None:
         "VAN ZOOI NAAR MOOI!",
     ]
     stmt = select(WorkshopOutcome.kind, func.count()).group_by(WorkshopOutcome.kind)
-    kinds = dict(session.execute(stmt).tuples().all())
+    kinds = {kind: count for kind, count in session.execute(stmt)}
     assert kinds == {"ideal_image": 11, "first_step": 8, "evaluation_quote": 11}
     modules = [
         m.name for m in session.scalars(select(LeergangModule).order_by(LeergangModule.position))
