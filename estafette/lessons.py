@@ -394,7 +394,7 @@ def propose(session: Session, actor: Actor, data: LessonInput) -> int:
         **{name: getattr(data, name).strip() for name in TEXT_FIELDS},
     )
     lesson.wishes = wishes
-    lesson.tags = [LessonTag(tag=t) for t in dict.fromkeys(data.tags)]
+    lesson.tags = [LessonTag(tag=t) for t in parse_tags(",".join(data.tags))]
     lesson.quotes = [
         LessonQuote(text=text.strip(), consent=bool(consent))
         for text, consent in data.quotes
