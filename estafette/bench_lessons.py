@@ -214,7 +214,7 @@ def lesson_search_bench(url: str | None, n: int = 100_000) -> list[dict]:
             {
                 "backend": backend,
                 "lessons": n,
-                "measure": "bulk insert (s)",
+                "measure": "bulk insert (total)",
                 "median_ms": round(fill_s * 1000, 0),
                 "p90_ms": round(fill_s * 1000, 0),
                 "target_ms": None,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 from sqlalchemy import desc, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -386,11 +386,14 @@ def to_docx(material: CourseMaterial, lang: str = "nl") -> bytes:
     if not sources:
         doc.add_paragraph(_t("empty", lang))
     for number, lesson in enumerate(sources, 1):
-        doc.add_paragraph(
+        source = doc.add_paragraph(
             f"[{number}] {_clean(lesson.title)} — {attribution(lesson, lang)}. "
-            + _t("source_ref", lang, id=lesson.id),
-            style="List Number",
+            + _t("source_ref", lang, id=lesson.id)
         )
+        source.paragraph_format.left_indent = Cm(0.8)
+        source.paragraph_format.first_line_indent = Cm(-0.8)
+        source.paragraph_format.space_after = Pt(4)
+        source.runs[0].font.size = Pt(9.5)
     footer = doc.sections[0].footer.paragraphs[0]
     footer.text = f"{_clean(material.module_name)} · Leergang Wijkdialoog"
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

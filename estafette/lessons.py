@@ -284,9 +284,7 @@ def _view(lesson: Lesson, modules: dict[int, LeergangModule]) -> LessonView:
         city_name=lesson.city.name if lesson.city else None,
         city_leg=lesson.city.leg if lesson.city else None,
         dialogue_id=lesson.dialogue_id,
-        dialogue_label=(dialogue.neighbourhood or dialogue.theme or f"#{dialogue.id}")
-        if dialogue
-        else None,
+        dialogue_label=(dialogue.neighbourhood or dialogue.theme) if dialogue else None,
         author=lesson.author,
         author_email=lesson.author_email,
         author_user_id=lesson.author_user_id,
@@ -732,7 +730,9 @@ FIRST_STEP_WISHES: tuple[tuple[str, ...], ...] = (
 
 def _short_title(text: str, limit: int = 90) -> str:
     first = re.split(r"[,.:;]", text, maxsplit=1)[0].strip()
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip() + " …"
 
 
 def seed_lessons(session: Session) -> int:
