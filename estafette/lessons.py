@@ -51,6 +51,7 @@ from estafette.models import (
     Wish,
     WorkshopOutcome,
 )
+from estafette.phases import current_position
 
 REVIEWERS = (Role.TRAINER, Role.COORDINATOR)
 PUBLIC_STATUSES = (LessonStatus.GEACCEPTEERD.value, LessonStatus.OPGENOMEN.value)
@@ -134,16 +135,27 @@ def query_stems(query: str) -> set[str]:
     return {stem(w) for group in query_groups(query) for w in group}
 
 
-def highlight(text: str, stems: set[str]) -> str:
-    """``text`` HTML-escaped, with words whose stem is in ``stems`` wrapped in <mark>."""
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}~+\-])")
+
+
+def _escape(text: str, markdown: bool) -> str:
+    escaped = html.escape(text, quote=not markdown)
+    return _MD_SPECIAL.sub(r"\\\1", escaped) if markdown else escaped
+
+
+def highlight(text: str, stems: set[str], markdown: bool = False) -> str:
+    """``text`` HTML-escaped, with words whose stem is in ``stems`` wrapped in <mark>.
+
+    With ``markdown`` the text is also Markdown-escaped, for st.markdown(unsafe_allow_html=True).
+    """
     out: list[str] = []
     last = 0
     for match in _WORD.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
-        word = html.escape(match.group())
+        out.append(_escape(text[last : match.start()], markdown))
+        word = _escape(match.group(), markdown)
         out.append(f"<mark>{word}</mark>" if stem(match.group().lower()) in stems else word)
         last = match.end()
-    out.append(html.escape(text[last:]))
+    out.append(_escape(text[last:], markdown))
     return "".join(out)
 
 
@@ -541,6 +553,41 @@ def my_lessons(session: Session, actor: Actor) -> list[LessonView]:
         return []
     ids = list(session.scalars(select(Lesson.id).where(or_(*who)).order_by(desc(Lesson.id))))
     return load_views(session, ids)
+
+
+@dataclass(frozen=True)
+class DialogueChoice:
+    """A dialogue to attach a lesson to or to brief, with its current phase."""
+
+    id: int
+    city_id: int
+    city_name: str
+    leg: int
+    label: str
+    current_phase_code: str
+    is_demo: bool
+
+
+def dialogue_choices(session: Session) -> list[DialogueChoice]:
+    """Every dialogue in relay order, with the phase it is in now."""
+    ordered = [p.code for p in session.scalars(select(Phase).order_by(Phase.position))]
+    stmt = (
+        select(Dialogue)
+        .join(City)
+        .options(selectinload(Dialogue.city), selectinload(Dialogue.records))
+        .order_by(City.leg, Dialogue.id)
+    )
+    out = []
+    codes = {p.id: p.code for p in session.scalars(select(Phase))}
+    for d in session.scalars(stmt):
+        by_code = {codes[r.phase_id]: r.status for r in d.records}
+        statuses = [by_code.get(code, "niet gestart") for code in ordered]
+        current = ordered[current_position(statuses)] if ordered else ""
+        label = d.neighbourhood or d.theme or d.city.name
+        out.append(
+            DialogueChoice(d.id, d.city_id, d.city.name, d.city.leg, label, current, d.is_demo)
+        )
+    return out
 
 
 @dataclass(frozen=True)
