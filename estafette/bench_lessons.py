@@ -44,7 +44,17 @@ FRAMES = [
     "Onze aanbeveling: begin klein {p} en laat {s} zelf {t} benoemen.",
     "Een verhaal over {t} {p} maakte zichtbaar wat kan.",
 ]
-QUERIES = ["bewoners", "betrekken", "eenzaamheid", "jongeren betrekken", "moestuin", "wijkraad"]
+# Rare places, each in about one lesson in 200: selective queries next to the common words.
+RARE = ["kinderboerderij", "repaircafé", "buurtbarbecue", "taalcafé"]
+QUERIES = [
+    "bewoners",
+    "betrekken",
+    "eenzaamheid",
+    "jongeren betrekken",
+    "moestuin",
+    "wijkraad",
+    "kinderboerderij",
+]
 
 
 def synthetic_lesson(rng: random.Random) -> dict[str, str]:
@@ -56,10 +66,11 @@ def synthetic_lesson(rng: random.Random) -> dict[str, str]:
         )
 
     title = f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} rond {rng.choice(TOPICS)}"
-    return {
-        "title": title,
-        **{name: " ".join(sentence() for _ in range(2)) for name in lessons.TEXT_FIELDS},
-    }
+    fields = {name: " ".join(sentence() for _ in range(2)) for name in lessons.TEXT_FIELDS}
+    for place in RARE:
+        if rng.random() < 0.005:
+            fields["situation"] += f" We kwamen samen bij de {place}."
+    return {"title": title, **fields}
 
 
 def _fill(engine: Engine, n: int, seed_value: int = 7) -> None:

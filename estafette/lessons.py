@@ -665,6 +665,13 @@ class SearchHit:
     highlights: dict[str, str] = field(default_factory=dict)
 
 
+# Ranking scores every match, which for a word found in most lessons ("bewoners") costs time
+# in proportion to the collection. Both databases can find the newest matches cheaply (walking
+# the primary key or the FTS doclist backwards), so ranking considers at most this many of the
+# most recently recorded matches. Below the window the ranking is exact.
+SEARCH_WINDOW = 2000
+
+
 def search_ids(
     session: Session, query: str, filters: LessonFilter | None = None, limit: int = 50
 ) -> list[tuple[int, float]]:
@@ -676,18 +683,33 @@ def search_ids(
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery("dutch", _ts_query(groups))
         vector = literal_column("lesson.search_vector")
-        score = func.ts_rank(vector, tsq)
-        stmt = select(Lesson.id, score.label("score")).where(vector.op("@@")(tsq))
-        stmt = _filtered(stmt, f).order_by(desc("score"), desc(Lesson.id)).limit(limit)
+        window = (
+            _filtered(select(Lesson.id, vector.label("sv")).where(vector.op("@@")(tsq)), f)
+            .order_by(desc(Lesson.id))
+            .limit(SEARCH_WINDOW)
+            .subquery()
+        )
+        score = func.ts_rank(window.c.sv, tsq)
+        stmt = (
+            select(window.c.id, score.label("score"))
+            .order_by(desc("score"), desc(window.c.id))
+            .limit(limit)
+        )
         return [(row.id, float(row.score)) for row in session.execute(stmt)]
-    # bm25() is lower-is-better; title matches weigh four times the body.
     fts = literal_column("lesson_fts")
+    match = fts.op("MATCH")(_fts_query(groups))
+    base = select(Lesson.id).select_from(_FTS).join(Lesson, Lesson.id == _FTS.c.rowid).where(match)
+    newest = _filtered(base, f).order_by(desc(_FTS.c.rowid)).limit(SEARCH_WINDOW).subquery()
+    floor = session.scalar(select(func.min(newest.c.id)))
+    if floor is None:
+        return []
+    # bm25() is lower-is-better; title matches weigh four times the body.
     score = func.bm25(fts, 4.0, 1.0)
     stmt = (
         select(Lesson.id, score.label("score"))
         .select_from(_FTS)
         .join(Lesson, Lesson.id == _FTS.c.rowid)
-        .where(fts.op("MATCH")(_fts_query(groups)))
+        .where(match, _FTS.c.rowid >= floor)
     )
     stmt = _filtered(stmt, f).order_by(score, desc(Lesson.id)).limit(limit)
     return [(row.id, -float(row.score)) for row in session.execute(stmt)]

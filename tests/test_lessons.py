@@ -409,3 +409,13 @@ def test_search_is_updated_with_new_lessons(session: Session) -> None:
     lesson_id = propose(session, title="Het wijkfeest", situation="Samen een wijkfeest.")
     session.commit()
     assert found(session, "wijkfeesten") == [lesson_id]
+
+
+def test_common_words_are_ranked_within_the_newest_matches(
+    session: Session, corpus: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = found(session, "bewoners")
+    assert len(everything) >= 4
+    monkeypatch.setattr(lessons, "SEARCH_WINDOW", 2)
+    newest_two = sorted(everything, reverse=True)[:2]
+    assert sorted(found(session, "bewoners"), reverse=True) == newest_two
