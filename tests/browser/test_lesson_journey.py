@@ -60,7 +60,7 @@ def make_users(database_url: str) -> None:
     engine.dispose()
 
 
-def login(page, base: str, email: str) -> None:  # noqa: ANN001
+def login(page, base: str, email: str) -> None:
     page.goto(f"{base}/inloggen")
     page.locator(f"{key('estafette.auth.email')} input").fill(email, timeout=TIMEOUT)
     page.locator(f"{key('estafette.auth.password')} input").fill(PASSWORD)
@@ -69,7 +69,7 @@ def login(page, base: str, email: str) -> None:  # noqa: ANN001
     page.locator(key("estafette.auth.password")).wait_for(state="detached", timeout=TIMEOUT)
 
 
-def choose(page, widget: str, option: str) -> None:  # noqa: ANN001
+def choose(page, widget: str, option: str) -> None:
     page.locator(key(widget)).click()
     page.get_by_role("option", name=option).first.click()
 
