@@ -13,6 +13,7 @@ trainer = actor.role in lessons.REVIEWERS
 
 st.title(t("leergang.title"))
 st.caption(t("leergang.intro"))
+ui.show_flash()
 
 modules = loaders.modules(url)
 names = {m.code: m.name for m in modules}

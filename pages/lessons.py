@@ -13,6 +13,7 @@ opts = ui.options(url)
 
 st.title(t("lessons.title"))
 st.caption(t("lessons.intro"))
+ui.show_flash()
 if actor.is_anonymous:
     st.info(t("lessons.public_only"), icon=":material/visibility:")
 else:

@@ -133,8 +133,19 @@ def run_write(action: Callable[..., object], *args: object, success: str | None 
         return False
     loaders.clear()
     if success:
-        st.toast(success, icon=":material/check_circle:")
+        # Pages rerun after a write; the message is shown by show_flash() on the next run.
+        st.session_state[FLASH_KEY] = success
     return True
+
+
+FLASH_KEY = "estafette.lessons.flash"
+
+
+def show_flash() -> None:
+    """Show (once) the confirmation of the last write."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
 
 
 # ---------------------------------------------------------------------------- rendering

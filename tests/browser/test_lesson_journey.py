@@ -60,8 +60,14 @@ def make_users(database_url: str) -> None:
     engine.dispose()
 
 
+def nav(page, title: str) -> None:
+    # Sidebar links navigate inside the session; a full reload (page.goto) would sign out.
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
+
+
 def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/inloggen")
+    page.goto(base)
+    nav(page, "Inloggen")
     page.locator(f"{key('estafette.auth.email')} input").fill(email, timeout=TIMEOUT)
     page.locator(f"{key('estafette.auth.password')} input").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
@@ -70,8 +76,8 @@ def login(page, base: str, email: str) -> None:
 
 
 def choose(page, widget: str, option: str) -> None:
-    page.locator(key(widget)).click()
-    page.get_by_role("option", name=option).first.click()
+    page.locator(f"{key(widget)} [role='combobox']").click()
+    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def test_lead_proposes_trainer_accepts_includes_and_downloads(
@@ -85,7 +91,7 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     lead = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = lead.new_page()
     login(page, server.url, "lead@example.nl")
-    page.goto(f"{server.url}/les-toevoegen")
+    nav(page, "Les toevoegen")
     page.locator(f"{key('estafette.lesson_add.title')} input").fill(TITLE, timeout=TIMEOUT)
     page.locator(f"{key('estafette.lesson_add.what_worked')} textarea").fill(
         "Samen door de wijk lopen opende gesprekken met bewoners."
@@ -99,13 +105,13 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     trainer = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = trainer.new_page()
     login(page, server.url, "trainer@example.nl")
-    page.goto(f"{server.url}/lessen")
+    nav(page, "Lessen")
     page.get_by_text(TITLE).first.wait_for(timeout=TIMEOUT)
     page.get_by_role("button", name="Accepteren").first.click()
     page.get_by_text("Les geaccepteerd.").wait_for(timeout=TIMEOUT)
 
     # ... adds it to Training Wijkdialoog 2 on the Leergang page ...
-    page.goto(f"{server.url}/leergang")
+    nav(page, "Leergang")
     choose(page, "estafette.leergang.module", "Training Wijkdialoog 2")
     page.locator(key("estafette.leergang.pick_lesson")).wait_for(timeout=TIMEOUT)
     choose(page, "estafette.leergang.pick_lesson", TITLE)
