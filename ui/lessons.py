@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import leergang, lessons, workshop
+from estafette import db, leergang, lessons, workshop
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Wish
 from ui import loaders
@@ -123,8 +123,11 @@ def workshop_wishes(url: str) -> list[workshop.Theme]:
 def run_write(action: Callable[..., object], *args: object, success: str | None = None) -> bool:
     """Run a domain write in one transaction; show a clear Dutch message instead of a traceback."""
     try:
-        with Session(engine(database_url())) as session, session.begin():
+        with db.storage_errors(), Session(engine(database_url())) as session, session.begin():
             action(session, *args)
+    except db.StorageError as exc:
+        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
+        return False
     except PermissionDenied:
         st.error(t("lessons.error.permission"), icon=":material/block:")
         return False
