@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from estafette import lessons
@@ -419,3 +419,20 @@ def test_common_words_are_ranked_within_the_newest_matches(
     monkeypatch.setattr(lessons, "SEARCH_WINDOW", 2)
     newest_two = sorted(everything, reverse=True)[:2]
     assert sorted(found(session, "bewoners"), reverse=True) == newest_two
+
+
+def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
+    from alembic import command
+
+    from estafette import db
+
+    engine = db.make_engine(db_url)
+    cfg = db.alembic_config(engine)
+    command.upgrade(cfg, "head")
+    command.check(cfg)  # raises when the models and the migrated schema differ
+    command.downgrade(cfg, "0001")
+    with engine.connect() as conn:
+        assert not inspect(conn).has_table("lesson")
+    command.upgrade(cfg, "head")
+    command.check(cfg)
+    engine.dispose()
