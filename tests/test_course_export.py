@@ -232,3 +232,9 @@ def test_cli_unknown_module_is_one_readable_line(db_url: str, engine, tmp_path: 
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0 and "bestaat-niet" in result.stderr
     assert not out.exists()
+
+
+def test_english_export(session: Session, material: dict[str, int]) -> None:
+    md = leergang.export(session, "training-2", "md", lang="en").decode()
+    assert "## Phase 1 · Verkennen" in md and "## Sources" in md
+    assert "Deventer (leg 1)" in md
