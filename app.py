@@ -39,6 +39,12 @@ pages = {
             url_path="lessen",
         ),
         st.Page(
+            "pages/lesson_add.py",
+            title=t("lesson_add.title"),
+            icon=":material/add:",
+            url_path="les-toevoegen",
+        ),
+        st.Page(
             "pages/leergang.py",
             title=t("nav.leergang"),
             icon=":material/school:",

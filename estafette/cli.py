@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 
-from estafette import db, i18n, seed
+from estafette import db, i18n, lesson_cli, seed
 from estafette.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Engine], int]
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="add clearly labelled fictional progress").set_defaults(
         handler=_demo
     )
+    lesson_cli.register(sub)
     return parser
 
 

@@ -1,15 +1,144 @@
-"""Leergang: the modules and their topics."""
+"""Leergang: modules and topics, curation of accepted lessons, course versions and downloads."""
 
 import streamlit as st
 
+from estafette import leergang, lessons
+from ui import lessons as ui
 from ui import loaders
-from ui.core import database_url, t
+from ui.core import current_actor, database_url, language, t
+
+url = database_url()
+actor = current_actor()
+trainer = actor.role in lessons.REVIEWERS
 
 st.title(t("leergang.title"))
 st.caption(t("leergang.intro"))
-for module in loaders.modules(database_url()):
-    with st.container(border=True):
-        st.subheader(module.name)
-        st.write(module.description)
-        st.markdown(f"**{t('leergang.topics')}**")
-        st.markdown("\n".join(f"- {topic}" for topic in module.topics))
+ui.show_flash()
+
+modules = loaders.modules(url)
+names = {m.code: m.name for m in modules}
+code = st.selectbox(
+    t("course.module"), list(names), format_func=names.get, key="estafette.leergang.module"
+)
+module = next(m for m in modules if m.code == code)
+st.write(module.description)
+
+versions = ui.versions(url, code)
+labels = [v.label for v in versions]
+label = (
+    st.selectbox(t("course.version"), labels, key=f"estafette.leergang.version.{code}")
+    if labels
+    else None
+)
+current = next((v for v in versions if v.label == label), None)
+editable = trainer and (current is None or current.editable)
+material = ui.course(url, code, label)
+
+# Downloads of the course material (everyone may read what the Leergang published).
+left, right, _ = st.columns([1, 1, 2])
+stem = f"{code}-{label or 'v1'}"
+left.download_button(
+    t("course.download_docx"),
+    data=ui.export(url, code, "docx", label, language()),
+    file_name=f"{stem}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    icon=":material/description:",
+    key="estafette.leergang.download_docx",
+)
+right.download_button(
+    t("course.download_md"),
+    data=ui.export(url, code, "md", label, language()),
+    file_name=f"{stem}.md",
+    mime="text/markdown",
+    icon=":material/article:",
+    key="estafette.leergang.download_md",
+)
+if current is not None and not current.editable:
+    st.info(t("course.frozen"), icon=":material/lock:")
+
+# The module's topics, each with its curated lessons in order.
+topic_list = ui.topics(url, code)
+by_topic: dict[str, list[leergang.CourseEntry]] = {}
+for entry in material.entries:
+    by_topic.setdefault(entry.topic_name, []).append(entry)
+st.subheader(t("leergang.topics"))
+for topic in topic_list:
+    entries = by_topic.get(topic.name, [])
+    with st.expander(f"{topic.position}. {topic.name} ({len(entries)})", expanded=bool(entries)):
+        if not entries:
+            st.caption(t("course.topic_empty"))
+        for entry in entries:
+            row = st.columns([6, 1, 1]) if editable else [st.container()]
+            row[0].markdown(
+                f"**{ui.safe(entry.lesson.title)}** — {entry.lesson.phase_name} · "
+                f"{ui.safe(ui.origin(entry.lesson))}"
+            )
+            if editable:
+                if row[1].button(
+                    "↑", key=f"estafette.leergang.up.{entry.item_id}", help=t("course.up")
+                ) and ui.run_write(leergang.move_item, actor, entry.item_id, -1):
+                    st.rerun()
+                if row[2].button(
+                    "↓", key=f"estafette.leergang.down.{entry.item_id}", help=t("course.down")
+                ) and ui.run_write(leergang.move_item, actor, entry.item_id, 1):
+                    st.rerun()
+
+# Curation: trainers and coordinators pick accepted lessons into a topic.
+if editable:
+    st.subheader(t("course.curate"))
+    accepted = ui.browse(url, lessons.LessonFilter(status="geaccepteerd"))
+    if not accepted:
+        st.caption(t("course.no_accepted"))
+    else:
+        topic_names = {tp.id: f"{tp.position}. {tp.name}" for tp in topic_list}
+        with st.form("estafette.leergang.include_form"):
+            picked = st.selectbox(
+                t("course.pick_lesson"),
+                [v.id for v in accepted],
+                format_func=lambda i: next(
+                    f"{v.title} — {v.phase_name} · {ui.origin(v)}" for v in accepted if v.id == i
+                ),
+                key="estafette.leergang.pick_lesson",
+            )
+            topic_id = st.selectbox(
+                t("course.pick_topic"),
+                list(topic_names),
+                format_func=topic_names.get,
+                key="estafette.leergang.pick_topic",
+            )
+            if st.form_submit_button(
+                t("course.include"), type="primary", key="estafette.leergang.include"
+            ) and ui.run_write(
+                lessons.include, actor, picked, code, topic_id, success=t("course.included")
+            ):
+                st.rerun()
+
+    st.subheader(t("course.versions"))
+    st.caption(t("course.versions_help"))
+    with st.form("estafette.leergang.version_form"):
+        new_label = st.text_input(t("course.new_version"), key="estafette.leergang.new_label")
+        if st.form_submit_button(
+            t("course.keep_version"), key="estafette.leergang.keep_version"
+        ) and ui.run_write(
+            leergang.new_version, actor, code, new_label, success=t("course.version_kept")
+        ):
+            # Show the new (editable) version after the rerun.
+            st.session_state.pop(f"estafette.leergang.version.{code}", None)
+            st.rerun()
+elif not trainer:
+    st.caption(t("course.trainers_only"))
+
+if versions:
+    st.dataframe(
+        [
+            {
+                t("course.version"): v.label,
+                t("course.col_created"): v.created_at.strftime("%Y-%m-%d %H:%M"),
+                t("course.col_by"): v.created_by,
+                t("course.col_items"): v.item_count,
+            }
+            for v in versions
+        ],
+        hide_index=True,
+        width="stretch",
+    )

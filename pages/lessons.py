@@ -1,9 +1,135 @@
-"""Placeholder page; a later issue fills it."""
+"""Lessons: browse, filter and search what the cities learned; review and see the history."""
 
 import streamlit as st
 
-from ui.core import t
+from estafette import lessons
+from ui import lessons as ui
+from ui.core import current_actor, database_url, t
 
-st.title(t("nav.lessons"))
-st.info(t("placeholder.lessons"))
-st.caption(t("placeholder.coming"))
+url = database_url()
+actor = current_actor()
+reviewer = actor.role in lessons.REVIEWERS
+opts = ui.options(url)
+
+st.title(t("lessons.title"))
+st.caption(t("lessons.intro"))
+ui.show_flash()
+if actor.is_anonymous:
+    st.info(t("lessons.public_only"), icon=":material/visibility:")
+else:
+    st.page_link("pages/lesson_add.py", label=t("lesson_add.title"), icon=":material/add:")
+
+# Where my lessons are used (the author's view).
+my = ui.mine(url, actor)
+if my:
+    with st.expander(t("lessons.mine", count=len(my))):
+        for view in my:
+            used = "; ".join(
+                f"{u.module_name} › {u.topic_name} ({u.version_label})" for u in view.usages
+            )
+            st.markdown(
+                f"**{ui.safe(view.title)}** — {ui.status_label(view.status)}"
+                + (f" · {t('lessons.used_in')} {ui.safe(used)}" if used else "")
+            )
+
+# Filters and search.
+query = st.text_input(
+    t("search.label"), key="estafette.lessons.query", placeholder=t("search.placeholder")
+)
+cols = st.columns(5)
+city = cols[0].selectbox(
+    t("lessons.filter.city"),
+    [None, *[c[0] for c in opts.cities]],
+    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.cities)[v],
+    key="estafette.lessons.city",
+)
+phase = cols[1].selectbox(
+    t("lessons.filter.phase"),
+    [None, *[p[0] for p in opts.phases]],
+    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.phases)[v],
+    key="estafette.lessons.phase",
+)
+wish = cols[2].selectbox(
+    t("lessons.filter.theme"),
+    [None, *[w[0] for w in opts.wishes]],
+    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.wishes)[v],
+    key="estafette.lessons.theme",
+)
+status = cols[3].selectbox(
+    t("lessons.filter.status"),
+    [None, *lessons.visible_statuses(actor)],
+    format_func=lambda v: t("lessons.filter.all") if v is None else ui.status_label(v),
+    key="estafette.lessons.status",
+)
+module = cols[4].selectbox(
+    t("lessons.filter.module"),
+    [None, *[m[0] for m in opts.modules]],
+    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.modules)[v],
+    key="estafette.lessons.module",
+)
+filters = lessons.LessonFilter(
+    city_id=city,
+    phase_code=phase,
+    wish_code=wish,
+    status=status,
+    module_code=module,
+    statuses=lessons.visible_statuses(actor),
+)
+
+if query.strip():
+    views = [hit.lesson for hit in ui.search(url, query, filters)]
+    stems = lessons.query_stems(query)
+    st.caption(t("search.results", count=len(views)))
+else:
+    views = ui.browse(url, filters)
+    stems = set()
+    st.caption(t("lessons.count", count=len(views)))
+if not views:
+    st.info(t("search.none") if query.strip() else t("lessons.none"))
+
+for view in views:
+    with st.container(border=True):
+        ui.render_lesson(view, stems, show_private=not actor.is_anonymous)
+        with st.expander(t("workflow.history")):
+            ui.render_history(view)
+        if reviewer and view.status == "voorgesteld":
+            left, right = st.columns(2)
+            if left.button(
+                t("workflow.accept"), key=f"estafette.lessons.accept.{view.id}", type="primary"
+            ) and ui.run_write(lessons.accept, actor, view.id, success=t("workflow.accepted")):
+                st.rerun()
+            with right.popover(t("workflow.reject")):
+                reason = st.text_input(
+                    t("workflow.reason"), key=f"estafette.lessons.reason.{view.id}"
+                )
+                if st.button(
+                    t("workflow.reject_confirm"), key=f"estafette.lessons.reject.{view.id}"
+                ) and ui.run_write(
+                    lessons.reject, actor, view.id, reason, success=t("workflow.rejected")
+                ):
+                    st.rerun()
+        if reviewer and view.status in ("geaccepteerd", "opgenomen"):
+            st.caption(t("workflow.include_hint"))
+
+# Just-in-time briefing per dialogue.
+st.divider()
+st.subheader(t("briefing.section"))
+dialogues = {d.id: d for d in opts.dialogues}
+if dialogues:
+    left, right = st.columns(2)
+    chosen = left.selectbox(
+        t("briefing.dialogue"),
+        list(dialogues),
+        format_func=lambda i: f"{dialogues[i].city_name} — {dialogues[i].label}",
+        key="estafette.lessons.briefing_dialogue",
+    )
+    codes = [p[0] for p in opts.phases]
+    current = dialogues[chosen].current_phase_code
+    briefing_phase = right.selectbox(
+        t("briefing.phase"),
+        codes,
+        index=codes.index(current) if current in codes else 0,
+        format_func=lambda c: dict(opts.phases)[c],
+        key=f"estafette.lessons.briefing_phase.{chosen}",
+    )
+    ui.render_briefing(chosen, briefing_phase)

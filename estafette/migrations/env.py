@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from alembic import context
 
-from estafette import models
+from estafette import lesson_models, models  # noqa: F401  (lesson_models registers its tables)
 from estafette.db import make_engine
 from estafette.settings import Settings
 
 target_metadata = models.Base.metadata
+
+# Search structures live outside the ORM metadata (built by migration 0002): SQLite's FTS5 table
+# with its shadow tables, and PostgreSQL's generated tsvector column with its GIN index.
+SEARCH_OBJECTS = ("lesson_fts", "search_vector", "ix_lesson_search_vector")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Keep autogenerate/check away from the hand-built full-text search structures."""
+    return not (reflected and compare_to is None and name and name.startswith(SEARCH_OBJECTS))
 
 
 def run_migrations_online() -> None:
@@ -22,6 +33,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_object=include_object,
             transaction_per_migration=False,
             # All migrations run in one transaction, on SQLite too (see estafette.db).
             transactional_ddl=True,

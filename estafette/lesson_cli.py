@@ -1,0 +1,65 @@
+"""Subcommands for lessons and course material: ``course export`` and ``bench-lessons``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from estafette import db, i18n, leergang, lessons
+from estafette.settings import Settings
+
+
+def _course_export(args: argparse.Namespace, engine: Engine) -> int:
+    db.upgrade(engine)
+    lang = Settings.from_env().language
+    out = Path(args.out)
+    try:
+        with Session(engine) as session:
+            data = leergang.export(session, args.module, args.format, args.version, lang)
+    except lessons.LessonError as exc:
+        message = i18n.translate(f"lessons.error.{exc.code}", lang)
+        print(f"estafette: {message} ({args.module})", file=sys.stderr)
+        return 1
+    try:
+        # Write next to the target and rename, so a failure never leaves half a file.
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        print(f"estafette: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(data)} bytes)")
+    return 0
+
+
+def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
+    from estafette.bench_lessons import format_table, lesson_search_bench
+
+    rows = lesson_search_bench(None, args.lessons)
+    if args.postgres_url:
+        rows += lesson_search_bench(args.postgres_url, args.lessons)
+    print(format_table(rows))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the lesson subcommands to the main parser."""
+    course = sub.add_parser("course", help="Leergang course material")
+    course_sub = course.add_subparsers(dest="course_command", required=True)
+    export = course_sub.add_parser("export", help="export a module as DOCX or Markdown")
+    export.add_argument("--module", required=True, help="module code, e.g. training-2")
+    export.add_argument("--format", required=True, choices=("docx", "md"))
+    export.add_argument("--version", help="course version label (default: the newest)")
+    export.add_argument("out", help="output file")
+    export.set_defaults(handler=_course_export)
+    bench = sub.add_parser("bench-lessons", help="time lesson search and the course export")
+    bench.add_argument("--postgres-url", help="also bench PostgreSQL (a temporary schema)")
+    bench.add_argument("--lessons", type=int, default=100_000, help="synthetic lessons")
+    bench.set_defaults(handler=_bench_lessons)

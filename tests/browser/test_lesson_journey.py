@@ -1,0 +1,132 @@
+"""Journey in headless Chromium: a city lead proposes a lesson; a trainer accepts it, adds it to
+Training Wijkdialoog 2 and downloads the course material as DOCX."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from estafette import accounts, db, seed
+from estafette.models import City, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (ROOT / "pages" / "login.py").exists(), reason="needs login page from issue 4"
+    ),
+]
+PASSWORD = "Estafette-wijkdialoog-2018!"
+TITLE = "Buurtwandeling met de wijkagent"
+TIMEOUT = 30_000
+
+
+def key(name: str) -> str:
+    """The CSS class Streamlit gives an element with ``key=name``."""
+    return ".st-key-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in name)
+
+
+def make_users(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    seed.seed(engine)
+    with Session(engine) as session, session.begin():
+        coordinator = accounts.bootstrap_coordinator(  # type: ignore[attr-defined]
+            session, email="coord@example.nl", password=PASSWORD, name="Cor"
+        )
+        deventer = session.scalar(select(City.id).where(City.name == "Deventer"))
+        accounts.add_user(  # type: ignore[attr-defined]
+            session,
+            coordinator,
+            email="lead@example.nl",
+            role=Role.CITY_LEAD,
+            password=PASSWORD,
+            name="Lies Stadstrekker",
+            city_ids=[deventer],
+        )
+        accounts.add_user(  # type: ignore[attr-defined]
+            session,
+            coordinator,
+            email="trainer@example.nl",
+            role=Role.TRAINER,
+            password=PASSWORD,
+            name="Tineke Trainer",
+        )
+    engine.dispose()
+
+
+def nav(page, title: str) -> None:
+    # Sidebar links navigate inside the session; a full reload (page.goto) would sign out.
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
+
+
+def login(page, base: str, email: str) -> None:
+    page.goto(base)
+    nav(page, "Inloggen")
+    page.locator(f"{key('estafette.auth.email')} input").fill(email, timeout=TIMEOUT)
+    page.locator(f"{key('estafette.auth.password')} input").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    # Signed in: the login form is gone.
+    page.locator(key("estafette.auth.password")).wait_for(state="detached", timeout=TIMEOUT)
+
+
+def choose(page, widget: str, option: str) -> None:
+    page.locator(f"{key(widget)} [role='combobox']").click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def test_lead_proposes_trainer_accepts_includes_and_downloads(
+    server_factory, browser, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'journey.db'}"
+    make_users(database_url)
+    server = server_factory(database_url)
+
+    # A city lead proposes a lesson on "Les toevoegen".
+    lead = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = lead.new_page()
+    login(page, server.url, "lead@example.nl")
+    nav(page, "Les toevoegen")
+    page.locator(f"{key('estafette.lesson_add.title')} input").fill(TITLE, timeout=TIMEOUT)
+    page.locator(f"{key('estafette.lesson_add.what_worked')} textarea").fill(
+        "Samen door de wijk lopen opende gesprekken met bewoners."
+    )
+    page.get_by_role("button", name="Les voorstellen").click()
+    page.get_by_text("De les is voorgesteld").wait_for(timeout=TIMEOUT)
+    page.screenshot(path=str(tmp_path / "1-proposed.png"), full_page=True)
+    lead.close()
+
+    # A trainer accepts it on the lessons page ...
+    trainer = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = trainer.new_page()
+    login(page, server.url, "trainer@example.nl")
+    nav(page, "Lessen")
+    page.get_by_text(TITLE).first.wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Accepteren").first.click()
+    page.get_by_text("Les geaccepteerd.").wait_for(timeout=TIMEOUT)
+
+    # ... adds it to Training Wijkdialoog 2 on the Leergang page ...
+    nav(page, "Leergang")
+    choose(page, "estafette.leergang.module", "Training Wijkdialoog 2")
+    page.locator(key("estafette.leergang.pick_lesson")).wait_for(timeout=TIMEOUT)
+    choose(page, "estafette.leergang.pick_lesson", TITLE)
+    page.get_by_role("button", name="Opnemen in de module").click()
+    page.get_by_text("1. Eerste ervaringen en de vragen die dit oproept (1)").wait_for(
+        timeout=TIMEOUT
+    )
+    page.screenshot(path=str(tmp_path / "2-included.png"), full_page=True)
+
+    # ... and downloads the course material as Word.
+    with page.expect_download(timeout=TIMEOUT) as download_info:
+        page.get_by_role("button", name="Lesmateriaal (Word)").click()
+    target = tmp_path / "training-2.docx"
+    download_info.value.save_as(target)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(target.read_bytes())).paragraphs)
+    assert "Training Wijkdialoog 2" in text
+    assert TITLE in text and "Deventer (etappe 1)" in text
+    trainer.close()

@@ -1,0 +1,249 @@
+"""Streamlit glue for lessons, the Leergang curation and the just-in-time briefing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from estafette import db, leergang, lessons, workshop
+from estafette.accounts import Actor, PermissionDenied
+from estafette.models import Wish
+from ui import loaders
+from ui.core import database_url, engine, language, t
+
+# ---------------------------------------------------------------------------- loaders
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything the filter and form widgets choose from."""
+
+    cities: tuple[tuple[int, str], ...]
+    dialogues: tuple[lessons.DialogueChoice, ...]
+    phases: tuple[tuple[str, str], ...]
+    wishes: tuple[tuple[str, str], ...]
+    modules: tuple[tuple[str, str], ...]
+
+
+@st.cache_data(show_spinner=False)
+def options(url: str) -> Options:
+    """Cities, dialogues, phases, wishes and modules as (value, label) pairs."""
+    from sqlalchemy import select
+
+    from estafette.cities import list_cities
+    from estafette.phases import list_phases
+
+    with Session(engine(url)) as session:
+        wish_rows = session.execute(select(Wish.code, Wish.name).order_by(Wish.position))
+        return Options(
+            cities=tuple((c.id, c.name) for c in list_cities(session)),
+            dialogues=tuple(lessons.dialogue_choices(session)),
+            phases=tuple((p.code, p.name) for p in list_phases(session)),
+            wishes=tuple((code, name) for code, name in wish_rows),
+            modules=tuple((m.code, m.name) for m in leergang.list_modules(session)),
+        )
+
+
+@st.cache_data(show_spinner=False)
+def browse(url: str, filters: lessons.LessonFilter) -> list[lessons.LessonView]:
+    """Lessons matching the filters, newest first."""
+    with Session(engine(url)) as session:
+        return lessons.list_lessons(session, filters)
+
+
+@st.cache_data(show_spinner=False)
+def search(url: str, query: str, filters: lessons.LessonFilter) -> list[lessons.SearchHit]:
+    """Ranked search hits with escaped highlights."""
+    with Session(engine(url)) as session:
+        return lessons.search(session, query, filters)
+
+
+@st.cache_data(show_spinner=False)
+def history(url: str, lesson_id: int) -> list[lessons.EventView]:
+    """A lesson's transitions."""
+    with Session(engine(url)) as session:
+        return lessons.history(session, lesson_id)
+
+
+@st.cache_data(show_spinner=False)
+def mine(url: str, actor: Actor) -> list[lessons.LessonView]:
+    """The actor's own lessons with where they are used."""
+    with Session(engine(url)) as session:
+        return lessons.my_lessons(session, actor)
+
+
+@st.cache_data(show_spinner=False)
+def briefing_lessons(url: str, dialogue_id: int, phase_code: str) -> list[lessons.LessonView]:
+    """What earlier legs learned in this phase."""
+    with Session(engine(url)) as session:
+        return lessons.briefing(session, dialogue_id, phase_code)
+
+
+@st.cache_data(show_spinner=False)
+def topics(url: str, module_code: str) -> list[leergang.TopicInfo]:
+    """The topics of a module."""
+    with Session(engine(url)) as session:
+        return leergang.module_topics(session, module_code)
+
+
+@st.cache_data(show_spinner=False)
+def versions(url: str, module_code: str) -> list[leergang.VersionInfo]:
+    """A module's course versions, newest first."""
+    with Session(engine(url)) as session:
+        return leergang.versions(session, module_code)
+
+
+@st.cache_data(show_spinner=False)
+def course(url: str, module_code: str, label: str | None) -> leergang.CourseMaterial:
+    """A module's course material (one version)."""
+    with Session(engine(url)) as session:
+        return leergang.course(session, module_code, label)
+
+
+@st.cache_data(show_spinner=False)
+def export(url: str, module_code: str, fmt: str, label: str | None, lang: str) -> bytes:
+    """The course material as DOCX or Markdown bytes."""
+    with Session(engine(url)) as session:
+        return leergang.export(session, module_code, fmt, label, lang)
+
+
+@st.cache_data(show_spinner=False)
+def workshop_wishes(url: str) -> list[workshop.Theme]:
+    """The five wishes with their descriptions."""
+    with Session(engine(url)) as session:
+        return workshop.wishes(session)
+
+
+# ---------------------------------------------------------------------------- writes
+
+
+def run_write(action: Callable[..., object], *args: object, success: str | None = None) -> bool:
+    """Run a domain write in one transaction; show a clear Dutch message instead of a traceback."""
+    try:
+        with db.storage_errors(), Session(engine(database_url())) as session, session.begin():
+            action(session, *args)
+    except db.StorageError as exc:
+        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
+        return False
+    except PermissionDenied:
+        st.error(t("lessons.error.permission"), icon=":material/block:")
+        return False
+    except lessons.LessonError as exc:
+        st.error(t(f"lessons.error.{exc.code}"), icon=":material/error:")
+        return False
+    loaders.clear()
+    if success:
+        # Pages rerun after a write; the message is shown by show_flash() on the next run.
+        st.session_state[FLASH_KEY] = success
+    return True
+
+
+FLASH_KEY = "estafette.lessons.flash"
+
+
+def show_flash() -> None:
+    """Show (once) the confirmation of the last write."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def safe(text: str) -> str:
+    """Lesson text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
+    return lessons.highlight(text, set(), markdown=True)
+
+
+def status_label(status: str) -> str:
+    """The translated name of a workflow status."""
+    return t(f"workflow.status.{status}")
+
+
+def origin(view: lessons.LessonView) -> str:
+    """City with leg (and dialogue), or the Leergang."""
+    if view.city_name is None:
+        return t("lessons.scope_leergang")
+    text = t("course.export.city_leg", city=view.city_name, leg=view.city_leg)
+    return f"{text} · {view.dialogue_label}" if view.dialogue_label else text
+
+
+def render_lesson(
+    view: lessons.LessonView, stems: set[str] | None = None, *, show_private: bool = False
+) -> None:
+    """One lesson: title, attribution, the appreciative fields, themes, tags and quotes.
+
+    All lesson text is HTML- and Markdown-escaped; only our own <mark> tags are real HTML.
+    """
+    stems = stems or set()
+
+    def marked(text: str) -> str:
+        return lessons.highlight(text, stems, markdown=True)
+
+    st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
+    st.markdown(
+        f"{safe(origin(view))} · {view.phase_name} · {safe(view.author)} · "
+        f"{leergang.format_date(view.lesson_date, language())} · **{status_label(view.status)}**"
+    )
+    for name in lessons.TEXT_FIELDS:
+        text = getattr(view, name)
+        if text:
+            label = t(f"lessons.field.{name}")
+            st.markdown(f"**{label}** {marked(text)}", unsafe_allow_html=True)
+    if view.wish_names:
+        st.markdown(f"**{t('lessons.themes')}:** " + ", ".join(view.wish_names))
+    if view.tags:
+        st.caption(" ".join(f"\\#{safe(tag)}" for tag in view.tags))
+    for text, consent in view.quotes:
+        if consent:
+            st.markdown(f"> “{safe(text)}”")
+        elif show_private:
+            st.markdown(f"> “{safe(text)}”  \n> *{t('lessons.quote_no_consent')}*")
+    if view.rejection_reason:
+        st.warning(t("lessons.rejected_because", reason=safe(view.rejection_reason)))
+    if view.usages:
+        st.markdown(
+            f"**{t('lessons.used_in')}** "
+            + "; ".join(
+                f"{u.module_name} › {safe(u.topic_name)} ({safe(u.version_label)})"
+                for u in view.usages
+            )
+        )
+
+
+def render_history(view: lessons.LessonView) -> None:
+    """The lesson's transitions as a small table."""
+    rows = [
+        {
+            t("workflow.col_when"): e.at.strftime("%Y-%m-%d %H:%M"),
+            t("workflow.col_who"): e.actor,
+            t("workflow.col_from"): status_label(e.from_status) if e.from_status else "—",
+            t("workflow.col_to"): status_label(e.to_status),
+            t("workflow.col_reason"): e.reason,
+        }
+        for e in history(database_url(), view.id)
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def render_briefing(dialogue_id: int, phase_code: str) -> None:
+    """Just-in-time briefing: what earlier legs learned in this phase, most relevant first."""
+    found = briefing_lessons(database_url(), dialogue_id, phase_code)
+    with st.container(border=True):
+        st.markdown(f"**{t('briefing.title')}**")
+        if not found:
+            st.caption(t("briefing.empty"))
+            return
+        st.caption(t("briefing.intro", count=len(found)))
+        for view in found:
+            with st.expander(f"{view.title} — {origin(view)}"):
+                for name in ("recommendation", "what_worked", "would_repeat", "would_change"):
+                    text = getattr(view, name)
+                    if text:
+                        st.markdown(f"**{t(f'lessons.field.{name}')}** {safe(text)}")
+                for quote in view.consented_quotes:
+                    st.markdown(f"> “{safe(quote)}”")
