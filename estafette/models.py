@@ -282,3 +282,8 @@ class Handover(Base):
     checklist: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
     recorded_by: Mapped[str] = mapped_column(String(200), default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# Lesson tables live in their own module; importing it here registers them on Base.metadata
+# wherever the models are used (at the end, because lesson_models imports from this module).
+from estafette import lesson_models  # noqa: E402, F401

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from estafette import lessons
 from estafette.cities import create_dialogue
 from estafette.models import (
     AppMeta,
@@ -112,16 +113,20 @@ def _seed_relay(session: Session) -> None:
             )
 
 
-def seed(engine: Engine) -> bool:
+def seed(engine: Engine, *, workshop_lessons: bool = True) -> bool:
     """Seed an empty database; returns True when the relay itself was seeded now."""
     with Session(engine) as session, session.begin():
         _seed_reference(session)
-        if session.get(AppMeta, "seed_version") is not None:
-            return False
-        if session.scalar(select(func.count()).select_from(City)) == 0:
-            _seed_relay(session)
-        session.add(AppMeta(key="seed_version", value=SEED_VERSION))
-        return True
+        seeded_now = session.get(AppMeta, "seed_version") is None
+        if seeded_now:
+            if session.scalar(select(func.count()).select_from(City)) == 0:
+                _seed_relay(session)
+            session.add(AppMeta(key="seed_version", value=SEED_VERSION))
+            session.flush()
+        # The workshop's own lessons have their own seed marker, so older databases get them too.
+        if workshop_lessons:
+            lessons.seed_lessons(session)
+        return seeded_now
 
 
 DEMO_DIALOGUES = [

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import lessons
+from estafette import db, lessons, seed
 from estafette.accounts import ANONYMOUS, Actor, PermissionDenied
 from estafette.lesson_models import CourseItem, Lesson, LessonEvent
 from estafette.models import City, LeergangModule, LeergangTopic, Role
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
+    eng = db.make_engine(db_url)
+    db.upgrade(eng)
+    seed.seed(eng, workshop_lessons=False)
+    yield eng
+    eng.dispose()
+
 
 TRAINER = Actor(email="trainer@example.nl", role=Role.TRAINER, user_id=None, name="Tineke Trainer")
 COORDINATOR = Actor(email="coord@example.nl", role=Role.COORDINATOR, name="Cor Coördinator")

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from estafette import cities, db, seed
+from estafette.lesson_models import Lesson
 from estafette.models import (
     City,
     Dialogue,
@@ -95,6 +96,8 @@ def test_each_leg_is_in_verkennen_since_the_workshop(session: Session) -> None:
 def test_seed_is_idempotent(engine: Engine) -> None:
     before = _counts(engine)
     assert before["City"] == 3 and before["PhaseRecord"] == 15 and before["StatusEvent"] == 6
+    # The workshop's 8 first steps and its evaluation are the first (Utrecht) lessons.
+    assert before["Lesson"] == 9
     assert seed.seed(engine) is False
     db.upgrade(engine)
     assert seed.seed(engine) is False
