@@ -33,6 +33,7 @@ def _counts(engine: Engine) -> dict[str, int]:
         Wish,
         WorkshopTheme,
         WorkshopOutcome,
+        Lesson,
     ]
     with Session(engine) as session:
         return {
