@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 
 import pandas as pd
@@ -36,7 +37,7 @@ def _days(later: pd.Timestamp, earlier: pd.Series) -> pd.Series:
 def attention(
     records: pd.DataFrame, summary: pd.DataFrame, as_of: dt.date, stale_days: int = 30
 ) -> pd.DataFrame:
-    """Overdue phases, dialogues without an update for ``stale_days``, finished phases lacking an end.
+    """Overdue phases, dialogues idle for over ``stale_days``, and finished phases lacking an end.
 
     ``records`` come from history.records_frame (or state_as_of), ``summary`` from
     cities.summarise of the same records; everything is judged as of ``as_of``.
@@ -81,5 +82,28 @@ def attention(
     out = pd.concat(parts, ignore_index=True)
     order = {kind.value: i for i, kind in enumerate(AlertKind)}
     out["_order"] = out["kind"].map(order)
-    out = out.sort_values(["_order", "days", "leg", "dialogue_id"], ascending=[True, False, True, True])
+    out = out.sort_values(
+        ["_order", "days", "leg", "dialogue_id"], ascending=[True, False, True, True]
+    )
     return out.drop(columns="_order").reset_index(drop=True)
+
+
+def alert_table(frame: pd.DataFrame, label: Callable[..., str]) -> pd.DataFrame:
+    """The alerts as a display table with translated headers and a readable reason per row."""
+    undecided = label("overview.undecided")
+    since = frame["since"].dt.strftime("%d-%m-%Y").fillna("")
+    reasons = [
+        label(f"alerts.reason_{kind}", days=int(days), date=day)
+        for kind, days, day in zip(frame["kind"], frame["days"], since, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            label("alerts.col_kind"): [label(f"alerts.kind_{k}") for k in frame["kind"]],
+            label("alerts.col_city"): frame["city"].to_numpy(),
+            label("alerts.col_neighbourhood"): frame["neighbourhood"]
+            .replace("", undecided)
+            .to_numpy(),
+            label("alerts.col_phase"): frame["phase"].to_numpy(),
+            label("alerts.col_reason"): reasons,
+        }
+    )

@@ -148,9 +148,7 @@ def summarise(records: pd.DataFrame) -> pd.DataFrame:
         }
     )
     by_name = dict(zip(positions, wide.columns, strict=True))
-    for position, name in zip(
-        sorted(records["phase_position"].unique()), phase_names, strict=True
-    ):
+    for position, name in zip(sorted(records["phase_position"].unique()), phase_names, strict=True):
         out[name] = wide[by_name[position]].fillna("").to_numpy()
     return out.loc[:, columns].reset_index(drop=True)
 

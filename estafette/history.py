@@ -213,3 +213,45 @@ def first_event_date(events: pd.DataFrame) -> dt.date | None:
     if events.empty:
         return None
     return events["at"].min().date()
+
+
+def select_records(
+    records: pd.DataFrame,
+    cities: tuple[str, ...] = (),
+    phases: tuple[str, ...] = (),
+    statuses: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Phase records in the chosen cities, phases and statuses; an empty choice means all."""
+    mask = pd.Series(True, index=records.index)
+    if cities:
+        mask &= records["city"].isin(cities)
+    if phases:
+        mask &= records["phase"].isin(phases)
+    if statuses:
+        mask &= records["status"].isin(statuses)
+    return records[mask]
+
+
+def select_dialogues(
+    summary: pd.DataFrame,
+    cities: tuple[str, ...] = (),
+    phases: tuple[str, ...] = (),
+    statuses: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Dialogues (summarise rows) in the chosen cities whose current phase and status match."""
+    mask = pd.Series(True, index=summary.index)
+    if cities:
+        mask &= summary["city"].isin(cities)
+    if phases:
+        mask &= summary["current_phase"].isin(phases)
+    if statuses:
+        mask &= summary["current_status"].isin(statuses)
+    return summary[mask]
+
+
+def date_range(records: pd.DataFrame, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day anything happened in the relay, and today: the span of time travel."""
+    columns = ["created_at", "planned_start", "actual_start"]
+    first = records[columns].min().min() if not records.empty else pd.NaT
+    start = first.date() if pd.notna(first) else today
+    return min(start, today), today

@@ -1,9 +1,73 @@
-"""Placeholder page; a later issue fills it."""
+"""Kaart: every dialogue at its place, coloured by its current phase; click for its history."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from ui.core import t
+from estafette import maps
+from ui import coordinator, filters, map_assets, relay_views
+from ui.core import database_url, language, settings, t
 
-st.title(t("nav.map"))
-st.info(t("placeholder.map"))
-st.caption(t("placeholder.coming"))
+SELECTED_KEY = "estafette.map.dialogue"
+
+url = database_url()
+asset_base = map_assets.ensure()
+today = filters.today()
+city_names, phase_names, span = coordinator.choices(url, today)
+view = filters.sidebar(city_names, phase_names, span)
+
+st.title(t("map.title"))
+st.caption(t("map.intro"))
+filters.as_of_banner(view)
+shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
+
+
+@st.fragment
+def map_panel() -> None:
+    """Map and the chosen dialogue's history; panning and clicking rerun only this part."""
+    left, right = st.columns([3, 2])
+    with left:
+        fmap = maps.relay_map(
+            shown,
+            list(enumerate(phase_names, start=1)),
+            lang=language(),
+            as_of=view.date,
+            tile_url=settings().tile_url,
+            asset_base=asset_base,
+        )
+        clicked = st_folium(
+            fmap,
+            key="estafette.map.folium",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
+        st.caption(t("map.count", count=len(shown)))
+    point = (clicked or {}).get("last_object_clicked")
+    if point:
+        picked = maps.nearest_dialogue(maps.marker_positions(shown), point["lat"], point["lng"])
+        if picked is not None and picked != st.session_state.get(SELECTED_KEY + ".clicked"):
+            # Remember the click itself, so a later choice in the list is not overruled by it.
+            st.session_state[SELECTED_KEY + ".clicked"] = picked
+            st.session_state[SELECTED_KEY] = picked
+    with right:
+        st.subheader(t("map.history"))
+        labels = dict(
+            zip(shown["dialogue_id"], shown["city"] + " · " + shown["neighbourhood"], strict=True)
+        )
+        if st.session_state.get(SELECTED_KEY) not in labels:
+            st.session_state.pop(SELECTED_KEY, None)
+        chosen = st.selectbox(
+            t("map.dialogue"),
+            list(labels),
+            format_func=lambda d: labels[d].rstrip(" ·") or str(d),
+            index=None,
+            key=SELECTED_KEY,
+            placeholder=t("map.pick"),
+        )
+        if chosen is not None:
+            relay_views.phase_history(url, int(chosen), view)
+
+
+if shown.empty:
+    st.info(t("map.empty"))
+map_panel()
