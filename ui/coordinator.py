@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import alerts, cities, history, i18n
+from estafette import alerts, charts, cities, history, i18n
 from ui.core import engine
 from ui.filters import View
 
@@ -153,3 +155,25 @@ def city_progress(url: str, view: View, lang: str) -> pd.DataFrame:
             "share": label("progress.col_share"),
         }
     )
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The timeline figure and how many phases it lists without dates."""
+
+    figure: go.Figure
+    undated: int
+
+
+@st.cache_data(show_spinner=False)
+def timeline(url: str, view: View, phase_names: list[str], lang: str) -> Timeline:
+    """The timeline of the phase records in view."""
+    chosen = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+    phases = [
+        (i, name) for i, name in enumerate(phase_names, start=1) if name in set(chosen["phase"])
+    ]
+    figure = charts.timeline(
+        chosen, phases, lang=lang, today=view.date, past=view.as_of is not None
+    )
+    dates = ["planned_start", "planned_end", "actual_start", "actual_end"]
+    return Timeline(figure, int(chosen[dates].isna().all(axis=1).sum()))
