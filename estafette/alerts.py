@@ -80,6 +80,7 @@ def attention(
     if not parts:
         return pd.DataFrame(columns=list(ALERT_COLUMNS))
     out = pd.concat(parts, ignore_index=True)
+    out["since"] = pd.to_datetime(out["since"])
     order = {kind.value: i for i, kind in enumerate(AlertKind)}
     out["_order"] = out["kind"].map(order)
     out = out.sort_values(
@@ -91,7 +92,7 @@ def attention(
 def alert_table(frame: pd.DataFrame, label: Callable[..., str]) -> pd.DataFrame:
     """The alerts as a display table with translated headers and a readable reason per row."""
     undecided = label("overview.undecided")
-    since = frame["since"].dt.strftime("%d-%m-%Y").fillna("")
+    since = pd.to_datetime(frame["since"]).dt.strftime("%d-%m-%Y").fillna("")
     reasons = [
         label(f"alerts.reason_{kind}", days=int(days), date=day)
         for kind, days, day in zip(frame["kind"], frame["days"], since, strict=True)

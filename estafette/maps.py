@@ -56,7 +56,7 @@ def phase_colour(position: int) -> str:
 
 def marker_positions(summary: pd.DataFrame) -> pd.DataFrame:
     """Where each dialogue's marker goes: its location, spread on a ring when shared."""
-    spots = summary[["dialogue_id", "latitude", "longitude"]].copy()
+    spots = summary[["dialogue_id", "latitude", "longitude"]].reset_index(drop=True)
     key = spots["latitude"].round(5).astype(str) + "," + spots["longitude"].round(5).astype(str)
     index = spots.groupby(key).cumcount()
     count = key.map(key.value_counts())
@@ -238,6 +238,8 @@ def relay_map(
 ) -> folium.Map:
     """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps."""
     assets = asset_urls(asset_base)
+    # Filtered frames keep their old index; positions and labels are aligned by position.
+    summary = summary.reset_index(drop=True)
     m = folium.Map(location=NETHERLANDS, zoom_start=7, tiles=None, control_scale=True)
     # Everything the map needs comes from the app itself: no CDN, no bootstrap/awesome-markers.
     m.default_js = [("leaflet", assets["leaflet_js"]), ("jquery", assets["jquery_js"])]

@@ -44,25 +44,29 @@ def _parse_date(raw: str | None) -> dt.date | None:
         return None
 
 
-def _restore(name: str, options: list[str]) -> None:
+def _sync(store: str, widget: str) -> None:
+    st.session_state[store] = st.session_state[widget]
+
+
+def _multiselect(name: str, options: list[str], label: str, **kwargs: object) -> tuple[str, ...]:
     store = PREFIX + name
+    widget = store + "_input"
     if store not in st.session_state:
         st.session_state[store] = st.query_params.get_all(PARAMS[name])
     # A link may name a city that no longer exists; keep only valid choices.
     valid = [v for v in st.session_state[store] if v in options]
     st.session_state[store] = valid
-    widget = store + "_input"
-    if widget not in st.session_state:
-        st.session_state[widget] = valid
-
-
-def _multiselect(name: str, options: list[str], label: str, **kwargs: object) -> tuple[str, ...]:
-    _restore(name, options)
-    widget = PREFIX + name + "_input"
+    # Streamlit forgets widget state on a page switch; the store is the truth.
+    st.session_state[widget] = valid
     chosen = st.sidebar.multiselect(
-        label, options, key=widget, placeholder=t("filters.all"), **kwargs
+        label,
+        options,
+        key=widget,
+        on_change=_sync,
+        args=(store, widget),
+        placeholder=t("filters.all"),
+        **kwargs,
     )
-    st.session_state[PREFIX + name] = list(chosen)
     st.query_params[PARAMS[name]] = list(chosen)
     return tuple(chosen)
 
@@ -83,9 +87,9 @@ def month_steps(start: dt.date, today: dt.date) -> list[dt.date]:
 
 
 def _step(delta: int, steps: list[dt.date]) -> None:
-    current = st.session_state.get(ASOF_KEY + "_input", steps[-1])
+    current = st.session_state.get(ASOF_KEY) or steps[-1]
     index = steps.index(current) if current in steps else len(steps) - 1
-    st.session_state[ASOF_KEY + "_input"] = steps[max(0, min(len(steps) - 1, index + delta))]
+    st.session_state[ASOF_KEY] = steps[max(0, min(len(steps) - 1, index + delta))]
 
 
 def _time_travel(span: tuple[dt.date, dt.date]) -> dt.date | None:
@@ -94,21 +98,24 @@ def _time_travel(span: tuple[dt.date, dt.date]) -> dt.date | None:
         requested = _parse_date(st.query_params.get(ASOF_PARAM))
         st.session_state[TRAVEL_KEY] = requested is not None and requested < today
         st.session_state[ASOF_KEY] = requested
-    if TRAVEL_KEY + "_input" not in st.session_state:
-        st.session_state[TRAVEL_KEY + "_input"] = st.session_state[TRAVEL_KEY]
     st.sidebar.divider()
-    travel = st.sidebar.toggle(t("asof.toggle"), key=TRAVEL_KEY + "_input", help=t("asof.help"))
-    st.session_state[TRAVEL_KEY] = travel
+    st.session_state[TRAVEL_KEY + "_input"] = st.session_state[TRAVEL_KEY]
+    travel = st.sidebar.toggle(
+        t("asof.toggle"),
+        key=TRAVEL_KEY + "_input",
+        on_change=_sync,
+        args=(TRAVEL_KEY, TRAVEL_KEY + "_input"),
+        help=t("asof.help"),
+    )
     if not travel:
         st.query_params.pop(ASOF_PARAM, None)
         return None
     steps = month_steps(start, today)
     chosen = st.session_state.get(ASOF_KEY) or steps[-1]
+    chosen = min(max(chosen, start), today)
     if chosen not in steps:
-        steps = sorted({*steps, min(max(chosen, start), today)})
-    widget = ASOF_KEY + "_input"
-    if widget not in st.session_state or st.session_state[widget] not in steps:
-        st.session_state[widget] = chosen if chosen in steps else steps[-1]
+        steps = sorted({*steps, chosen})
+    st.session_state[ASOF_KEY] = chosen
     back, forward = st.sidebar.columns(2)
     back.button(
         t("asof.back"),
@@ -124,10 +131,16 @@ def _time_travel(span: tuple[dt.date, dt.date]) -> dt.date | None:
         args=(1, steps),
         width="stretch",
     )
+    widget = ASOF_KEY + "_input"
+    st.session_state[widget] = chosen
     as_of = st.sidebar.select_slider(
-        t("asof.label"), options=steps, key=widget, format_func=lambda d: d.strftime("%d-%m-%Y")
+        t("asof.label"),
+        options=steps,
+        key=widget,
+        on_change=_sync,
+        args=(ASOF_KEY, widget),
+        format_func=lambda d: d.strftime("%d-%m-%Y"),
     )
-    st.session_state[ASOF_KEY] = as_of
     st.query_params[ASOF_PARAM] = as_of.isoformat()
     return as_of
 
