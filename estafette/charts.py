@@ -207,3 +207,17 @@ def timeline(
         hoverlabel={"align": "left"},
     )
     return fig
+
+
+def page_of(records: pd.DataFrame, page: int, per_page: int) -> tuple[pd.DataFrame, int]:
+    """The records of the dialogues on ``page`` (1-based, in leg order) and the page count.
+
+    A chart with a thousand rows is neither readable nor quick, so the timeline pages.
+    """
+    if per_page < 1:
+        raise ValueError("per_page must be at least 1")
+    ids = records["dialogue_id"].drop_duplicates()
+    pages = max(1, -(-len(ids) // per_page))
+    page = min(max(1, page), pages)
+    chosen = ids.iloc[(page - 1) * per_page : page * per_page]
+    return records[records["dialogue_id"].isin(chosen)], pages

@@ -9,7 +9,7 @@ import math
 
 import folium
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -82,7 +82,7 @@ def _esc(values: pd.Series) -> pd.Series:
 
 
 def _labels(summary: pd.DataFrame, lang: str, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
-    """Tooltip and popup HTML per dialogue; every piece of user text is escaped."""
+    """Tooltip HTML and the popup's extra lines per dialogue; all user text is escaped."""
 
     def tr(key: str, **values: object) -> str:
         return html.escape(i18n.translate(key, lang, **values))
@@ -122,22 +122,63 @@ def _labels(summary: pd.DataFrame, lang: str, as_of: dt.date) -> tuple[pd.Series
         + who
     )
     tooltip = head + body
-    popup = (
-        head
-        + "<br>"
+    # The popup repeats the tooltip in the browser; only its extra lines travel separately.
+    extra = (
+        "<br>"
         + summary["leg"].map(lambda leg: tr("overview.leg", leg=int(leg)))
-        + body
         + "<br><i>"
         + tr("map.click_hint")
         + "</i>"
     )
-    return tooltip, popup
+    return tooltip, extra
 
 
 def _script_json(data: object) -> str:
-    # Inside <script>, "<", ">" and "&" must not appear literally (no "</script>" breakout).
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """``data`` as a JavaScript expression that is safe inside <script> and inside Jinja.
+
+    The JSON travels as a string literal for JSON.parse in which "<", ">", "&", "{" and "}"
+    are \\u-escaped: no "</script>" breakout, and folium's Jinja pass (it re-parses every
+    rendered script as a template) never sees "{{" or "{%" coming from user text.
+    """
+    inner = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    literal = json.dumps(inner, ensure_ascii=False)
+    for char in "<>&{}":
+        literal = literal.replace(char, f"\\u{ord(char):04x}")
+    return f"JSON.parse({literal})"
+
+
+def marker_table(summary: pd.DataFrame, lang: str, as_of: dt.date) -> pd.DataFrame:
+    """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
+    summary = summary.reset_index(drop=True)
+    positions = marker_positions(summary)
+    tooltip, extra = _labels(summary, lang, as_of)
+    return pd.DataFrame(
+        {
+            "dialogue_id": summary["dialogue_id"].astype(int),
+            "lat": positions["lat"].round(6),
+            "lon": positions["lon"].round(6),
+            "phase": summary["current_position"].astype(int),
+            "colour": summary["current_position"].map(phase_colour),
+            "tooltip": tooltip,
+            "extra": extra,
+        }
+    )
+
+
+class _RenderedScript(Element):
+    """Already rendered JavaScript, added to the page as is.
+
+    branca wraps every rendered script in a new Jinja template, which re-lexes the whole
+    marker array (slow at 1,000 markers, and template syntax in user text would run).
+    """
+
+    def __init__(self, script: str) -> None:
+        super().__init__()
+        self.script = script
+
+    def render(self, **kwargs: object) -> str:
+        """The script itself."""
+        return self.script
 
 
 class DialogueMarkers(JSCSSMixin, MacroElement):
@@ -154,11 +195,11 @@ var {{ this.get_name() }} = (function () {
     }){% else %}L.featureGroup(){% endif %};
     estafette_markers.forEach(function (d) {
         var marker = L.circleMarker([d.lat, d.lon], {
-            radius: 8, color: "#222222", weight: d.selected ? 4 : 1,
+            radius: 8, color: "#222222", weight: 1,
             fillColor: d.colour, fillOpacity: 0.95, className: "estafette-marker"
         });
         marker.bindTooltip(d.tooltip);
-        marker.bindPopup(d.popup);
+        marker.bindPopup(d.tooltip + d.extra);
         group.addLayer(marker);
     });
     group.addTo({{ this._parent.get_name() }});
@@ -185,6 +226,16 @@ var {{ this.get_name() }} = (function () {
             if cluster
             else []
         )
+
+    def render(self, **kwargs: object) -> None:
+        """Add the asset links and the marker script to the page (see _RenderedScript)."""
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_RenderedScript(script), name=self.get_name())
 
 
 class Legend(MacroElement):
@@ -233,10 +284,13 @@ def relay_map(
     tile_url: str = PDOK_TILES,
     tile_attribution: str = KADASTER_ATTRIBUTION,
     asset_base: str = DEFAULT_ASSET_BASE,
-    selected: int | None = None,
+    markers: pd.DataFrame | None = None,
     cluster_threshold: int = CLUSTER_THRESHOLD,
 ) -> folium.Map:
-    """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps."""
+    """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps.
+
+    ``markers`` is marker_table(summary, ...), passed in when the caller has it cached.
+    """
     assets = asset_urls(asset_base)
     # Filtered frames keep their old index; positions and labels are aligned by position.
     summary = summary.reset_index(drop=True)
@@ -272,27 +326,14 @@ def relay_map(
         ).add_to(m)
 
     if not summary.empty:
-        positions = marker_positions(summary)
-        tooltip, popup = _labels(summary, lang, as_of)
-        markers = pd.DataFrame(
-            {
-                "id": summary["dialogue_id"].astype(int),
-                "lat": positions["lat"].round(6),
-                "lon": positions["lon"].round(6),
-                "phase": summary["current_position"].astype(int),
-                "colour": summary["current_position"].map(phase_colour),
-                "selected": summary["dialogue_id"] == selected,
-                "tooltip": tooltip,
-                "popup": popup,
-            }
-        )
+        markers = marker_table(summary, lang, as_of) if markers is None else markers
         DialogueMarkers(
             markers.to_dict("records"), cluster=len(markers) > cluster_threshold, assets=assets
         ).add_to(m)
         m.fit_bounds(
             [
-                [float(positions["lat"].min()), float(positions["lon"].min())],
-                [float(positions["lat"].max()), float(positions["lon"].max())],
+                [float(markers["lat"].min()), float(markers["lon"].min())],
+                [float(markers["lat"].max()), float(markers["lon"].max())],
             ],
             padding=(30, 30),
             max_zoom=11,

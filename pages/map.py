@@ -19,6 +19,7 @@ st.title(t("map.title"))
 st.caption(t("map.intro"))
 filters.as_of_banner(view)
 shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
+markers = coordinator.markers(url, view, language())
 
 
 @st.fragment
@@ -33,6 +34,7 @@ def map_panel() -> None:
             as_of=view.date,
             tile_url=settings().tile_url,
             asset_base=asset_base,
+            markers=markers,
         )
         clicked = st_folium(
             fmap,
@@ -44,7 +46,7 @@ def map_panel() -> None:
         st.caption(t("map.count", count=len(shown)))
     point = (clicked or {}).get("last_object_clicked")
     if point:
-        picked = maps.nearest_dialogue(maps.marker_positions(shown), point["lat"], point["lng"])
+        picked = maps.nearest_dialogue(markers, point["lat"], point["lng"])
         if picked is not None and picked != st.session_state.get(SELECTED_KEY + ".clicked"):
             # Remember the click itself, so a later choice in the list is not overruled by it.
             st.session_state[SELECTED_KEY + ".clicked"] = picked

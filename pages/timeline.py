@@ -5,6 +5,8 @@ import streamlit as st
 from ui import coordinator, filters
 from ui.core import database_url, language, t
 
+PAGE_KEY = "estafette.timeline.page"
+
 url = database_url()
 today = filters.today()
 city_names, phase_names, span = coordinator.choices(url, today)
@@ -18,7 +20,23 @@ filters.as_of_banner(view)
 @st.fragment
 def timeline_panel() -> None:
     """The chart; interacting with it reruns only this part."""
-    chart = coordinator.timeline(url, view, phase_names, language())
+    page = st.session_state.get(PAGE_KEY, 1)
+    chart = coordinator.timeline(url, view, phase_names, language(), page)
+    if chart.pages > 1:
+        # Fewer pages after a filter change: stay on the last one that exists.
+        st.session_state[PAGE_KEY] = min(page, chart.pages)
+        st.number_input(
+            t(
+                "timeline.page",
+                pages=chart.pages,
+                dialogues=chart.dialogues,
+                per_page=coordinator.TIMELINE_PAGE,
+            ),
+            min_value=1,
+            max_value=chart.pages,
+            step=1,
+            key=PAGE_KEY,
+        )
     if chart.undated:
         st.caption(t("timeline.undated_count", count=chart.undated))
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")

@@ -20,9 +20,9 @@ TODAY = dt.date(2026, 1, 1)
 
 def markers_of(html: str) -> list[dict]:
     """The marker data embedded in a rendered map."""
-    match = re.search(r"var estafette_markers = (\[.*?\]);\n", html)
+    match = re.search(r"var estafette_markers = JSON\.parse\((.*)\);\n", html)
     assert match, "no marker data in the map"
-    return json.loads(match.group(1))
+    return json.loads(json.loads(match.group(1)))
 
 
 def render(summary: pd.DataFrame, **kwargs: object) -> str:
@@ -34,7 +34,7 @@ def test_seeded_markers_are_coloured_by_phase(session: Session) -> None:
     summary = cities.overview(session)
     markers = markers_of(render(summary))
     assert len(markers) == 6
-    by_id = {m["id"]: m for m in markers}
+    by_id = {m["dialogue_id"]: m for m in markers}
     for row in summary.itertuples():
         assert by_id[row.dialogue_id]["colour"] == maps.PHASE_COLOURS[row.current_position]
     assert {m["colour"] for m in markers} == {
@@ -70,7 +70,17 @@ def test_user_text_is_escaped(session: Session) -> None:
     assert "<img" not in html
     marker = next(m for m in markers_of(html) if "onerror" in m["tooltip"])
     assert "&lt;img src=x onerror=alert(1)&gt;" in marker["tooltip"]
-    assert marker["popup"].count("&lt;img") == 3
+    assert marker["tooltip"].count("&lt;img src=x onerror=alert(1)&gt;") == 3
+
+
+def test_template_syntax_in_user_text_stays_text(session: Session) -> None:
+    # folium re-parses rendered scripts as Jinja templates; user text must never reach Jinja.
+    make_dialogue(session, make_city(session, "Sjabloonstad"), neighbourhood="{{ 7*7 }} {% if 1 %}")
+    session.commit()
+    marker = next(
+        m for m in markers_of(render(cities.overview(session))) if "Sjabloon" in m["tooltip"]
+    )
+    assert "{{ 7*7 }} {% if 1 %}" in marker["tooltip"]
 
 
 def test_many_markers_are_clustered_and_the_relay_line_follows_legs() -> None:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import alerts, charts, cities, history, i18n
+from estafette import alerts, charts, cities, history, i18n, maps
 from ui.core import engine
 from ui.filters import View
 
@@ -157,18 +157,24 @@ def city_progress(url: str, view: View, lang: str) -> pd.DataFrame:
     )
 
 
+TIMELINE_PAGE = 25
+
+
 @dataclass(frozen=True)
 class Timeline:
     """The timeline figure and how many phases it lists without dates."""
 
     figure: go.Figure
     undated: int
+    pages: int
+    dialogues: int
 
 
 @st.cache_data(show_spinner=False)
-def timeline(url: str, view: View, phase_names: list[str], lang: str) -> Timeline:
-    """The timeline of the phase records in view."""
-    chosen = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int = 1) -> Timeline:
+    """One page of the timeline of the phase records in view."""
+    in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+    chosen, pages = charts.page_of(in_view, page, TIMELINE_PAGE)
     phases = [
         (i, name) for i, name in enumerate(phase_names, start=1) if name in set(chosen["phase"])
     ]
@@ -176,4 +182,11 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str) -> Timelin
         chosen, phases, lang=lang, today=view.date, past=view.as_of is not None
     )
     dates = ["planned_start", "planned_end", "actual_start", "actual_end"]
-    return Timeline(figure, int(chosen[dates].isna().all(axis=1).sum()))
+    undated = int(in_view[dates].isna().all(axis=1).sum())
+    return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
+
+
+@st.cache_data(show_spinner=False)
+def markers(url: str, view: View, lang: str) -> pd.DataFrame:
+    """Marker spots, colours and escaped tooltips of the dialogues in view."""
+    return maps.marker_table(_shown(url, view), lang, view.date)
