@@ -7,6 +7,7 @@ This is a benchmark, not a test. It is the one module under estafette/ that touc
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import random
 import statistics
@@ -273,6 +274,9 @@ def measure(url: str, dataset: str, reruns: int) -> list[Timing]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    # AppTest outside a server warns on every cache call; the table is what matters.
+    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     os.environ["ESTAFETTE_DATABASE_URL"] = url
     timings = []
     for name, page in PAGES.items():

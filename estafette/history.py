@@ -9,9 +9,11 @@ values that were set without an event (such as planned dates entered at creation
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, cast, select
 from sqlalchemy.orm import Session
 
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent
@@ -55,9 +57,25 @@ EVENT_COLUMNS: tuple[str, ...] = (
 )
 
 
+def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """Dates as text: pandas parses 50,000 ISO strings far faster than the driver layer."""
+    return cast(column, String)
+
+
+def _frame(rows: Sequence[Sequence[Any]], columns: list[str]) -> pd.DataFrame:
+    """Rows to a frame column by column (several times faster than from Row objects)."""
+    if not rows:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
+
+
+def _timestamps(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, errors="coerce", format="ISO8601").astype("datetime64[ns]")
+
+
 def _typed_records(frame: pd.DataFrame) -> pd.DataFrame:
     for column in (*DATE_FIELDS, "updated_at", "created_at"):
-        frame[column] = pd.to_datetime(frame[column], errors="coerce").astype("datetime64[ns]")
+        frame[column] = _timestamps(frame[column])
     frame["note"] = frame["note"].fillna("").astype(str)
     frame["updated_by"] = frame["updated_by"].fillna("").astype(str)
     frame["neighbourhood"] = frame["neighbourhood"].fillna("").astype(str)
@@ -84,17 +102,17 @@ def records_frame(session: Session) -> pd.DataFrame:
             Dialogue.neighbourhood,
             Dialogue.theme,
             Dialogue.is_demo,
-            Dialogue.created_at,
+            _text(Dialogue.created_at),
             Phase.position,
             Phase.code,
             Phase.name,
             PhaseRecord.status,
-            PhaseRecord.planned_start,
-            PhaseRecord.planned_end,
-            PhaseRecord.actual_start,
-            PhaseRecord.actual_end,
+            _text(PhaseRecord.planned_start),
+            _text(PhaseRecord.planned_end),
+            _text(PhaseRecord.actual_start),
+            _text(PhaseRecord.actual_end),
             PhaseRecord.note,
-            PhaseRecord.updated_at,
+            _text(PhaseRecord.updated_at),
             PhaseRecord.updated_by,
         )
         .join(Dialogue, PhaseRecord.dialogue_id == Dialogue.id)
@@ -102,10 +120,9 @@ def records_frame(session: Session) -> pd.DataFrame:
         .join(Phase, PhaseRecord.phase_id == Phase.id)
         .order_by(City.leg, Dialogue.id, Phase.position)
     )
-    rows = session.execute(stmt).all()
-    raw = pd.DataFrame(
-        rows,
-        columns=[
+    raw = _frame(
+        session.execute(stmt).all(),
+        [
             "record_id",
             "dialogue_id",
             "city_id",
@@ -133,7 +150,7 @@ def events_frame(session: Session, dialogue_id: int | None = None) -> pd.DataFra
     stmt = select(
         StatusEvent.id,
         StatusEvent.phase_record_id,
-        StatusEvent.at,
+        _text(StatusEvent.at),
         StatusEvent.actor,
         StatusEvent.field,
         StatusEvent.old_value,
@@ -143,8 +160,8 @@ def events_frame(session: Session, dialogue_id: int | None = None) -> pd.DataFra
         stmt = stmt.join(PhaseRecord, StatusEvent.phase_record_id == PhaseRecord.id).where(
             PhaseRecord.dialogue_id == dialogue_id
         )
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(EVENT_COLUMNS))
-    frame["at"] = pd.to_datetime(frame["at"]).astype("datetime64[ns]")
+    frame = _frame(session.execute(stmt).all(), list(EVENT_COLUMNS))
+    frame["at"] = _timestamps(frame["at"])
     return frame
 
 
