@@ -1,16 +1,16 @@
 """``python -m estafette bench``: national-scale synthetic data and page timings with AppTest.
 
-This is a benchmark, not a test. It is the one module under estafette/ that touches Streamlit
-(its AppTest harness, imported lazily), because what it measures is the UI.
+This is a benchmark, not a test. The domain never imports Streamlit, so the AppTest harness
+lives in ui/benchmark.py and is loaded by name only when the benchmark runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
+import importlib
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -269,35 +269,6 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
-def measure(url: str, dataset: str, reruns: int) -> list[Timing]:
-    """Time every page with AppTest: a cold first run (caches cleared), then warm reruns."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    # AppTest outside a server warns on every cache call; the table is what matters.
-    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    os.environ["ESTAFETTE_DATABASE_URL"] = url
-    timings = []
-    for name, page in PAGES.items():
-        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-        at.run()
-        # The engine (a cached resource) survives; page data must be loaded from scratch.
-        st.cache_data.clear()
-        started = time.perf_counter()
-        at.switch_page(page).run()
-        first = (time.perf_counter() - started) * 1000
-        if at.exception:
-            raise RuntimeError(f"{page} failed on {dataset}: {at.exception[0].message}")
-        samples = []
-        for _ in range(reruns):
-            started = time.perf_counter()
-            at.run()
-            samples.append((time.perf_counter() - started) * 1000)
-        timings.append(Timing(dataset, name, first, samples))
-    return timings
-
-
 @contextmanager
 def _sqlite_database(folder: Path, name: str) -> Iterator[str]:
     yield f"sqlite:///{folder / f'{name}.db'}"
@@ -373,6 +344,9 @@ def run(postgres_url: str | None = None, reruns: int = 20) -> int:
         raise ValueError("--reruns must be at least 1")
     if postgres_url is not None and make_url(postgres_url).get_backend_name() != "postgresql":
         raise ValueError("--postgres-url must be a postgresql:// URL")
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    harness = importlib.import_module("ui.benchmark")
     timings: list[Timing] = []
     with tempfile.TemporaryDirectory(prefix="estafette-bench-") as tmp:
         folder = Path(tmp)
@@ -391,7 +365,7 @@ def run(postgres_url: str | None = None, reruns: int = 20) -> int:
                     f"{sizes['status_events']} status events (prepared in {seconds:.1f} s)",
                     flush=True,
                 )
-                timings.extend(measure(url, dataset, reruns))
+                timings.extend(harness.measure(url, dataset, reruns))
     print()
     print(table(timings))
     missed = verdict(timings)

@@ -74,6 +74,16 @@ def _bars(
     }
 
 
+def _x_range(records: pd.DataFrame, today: pd.Timestamp) -> list[str]:
+    dates = records[["planned_start", "planned_end", "actual_start", "actual_end"]]
+    first = dates.min().min()
+    last = dates.max().max()
+    first = today if pd.isna(first) else min(first, today)
+    last = today if pd.isna(last) else max(last, today)
+    margin = max(pd.Timedelta(days=14), (last - first) * 0.03)
+    return [(first - margin).strftime("%Y-%m-%d"), (last + margin).strftime("%Y-%m-%d")]
+
+
 def timeline(
     records: pd.DataFrame,
     phases: list[tuple[int, str]],
@@ -196,14 +206,15 @@ def timeline(
         barmode="overlay",
         height=max(260, 120 + ROW_HEIGHT * len(order)),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"type": "date", "title": None},
+        # Explicit range: plotly's autorange ignores the "base" of horizontal date bars.
+        xaxis={"type": "date", "title": None, "range": _x_range(records, today_ts)},
         yaxis={
             "categoryorder": "array",
             "categoryarray": order,
             "autorange": "reversed",
             "title": None,
         },
-        legend={"orientation": "h", "y": -0.05, "yanchor": "top"},
+        legend={"title": {"text": html.escape(tr("timeline.legend"))}},
         hoverlabel={"align": "left"},
     )
     return fig

@@ -201,13 +201,14 @@ def matrix_table(records: pd.DataFrame, label: Callable[..., str]) -> pd.DataFra
         ),
     )
     cells = records.assign(cell=statuses.fillna(records["status"]) + " · " + dates)
-    hood = cells["neighbourhood"].where(cells["neighbourhood"] != "", undecided)
-    cells["row"] = cells["city"] + " · " + hood
-    order = cells.drop_duplicates("dialogue_id")[["dialogue_id", "row"]]
+    order = cells.drop_duplicates("dialogue_id")[["dialogue_id", "city", "neighbourhood"]]
     wide = cells.pivot(index="dialogue_id", columns="phase_position", values="cell")
     names = cells.drop_duplicates("phase_position").set_index("phase_position")["phase"]
     wide = wide.reindex(order["dialogue_id"]).rename(columns=names.to_dict()).fillna("")
-    wide.index = pd.Index(order["row"].to_numpy(), name=label("matrix.col_dialogue"))
+    # One row per dialogue, labelled by its city; the neighbourhood tells a city's rows apart.
+    hood = order["neighbourhood"].where(order["neighbourhood"] != "", undecided)
+    wide.insert(0, label("overview.col_neighbourhood"), hood.to_numpy())
+    wide.index = pd.Index(order["city"].to_numpy(), name=label("overview.col_city"))
     done = (records["status"] == Status.AFGEROND.value).groupby(records["dialogue_id"]).sum()
     total = records.groupby("dialogue_id")["status"].size()
     wide[label("overview.col_progress")] = [
