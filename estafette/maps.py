@@ -30,6 +30,7 @@ KADASTER_ATTRIBUTION = "Kaartgegevens © Kadaster"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap-bijdragers"
 CLUSTER_THRESHOLD = 50
+MARKER_COLUMNS = ("dialogue_id", "lat", "lon", "phase", "colour", "tooltip", "extra")
 DEFAULT_ASSET_BASE = "/app/static/vendor"
 NETHERLANDS = (52.2, 5.3)
 # Dialogues sharing a spot are spread on a small ring (degrees) so each stays clickable.
@@ -56,6 +57,8 @@ def phase_colour(position: int) -> str:
 
 def marker_positions(summary: pd.DataFrame) -> pd.DataFrame:
     """Where each dialogue's marker goes: its location, spread on a ring when shared."""
+    if summary.empty:
+        return pd.DataFrame({"dialogue_id": [], "lat": [], "lon": []})
     spots = summary[["dialogue_id", "latitude", "longitude"]].reset_index(drop=True)
     key = spots["latitude"].round(5).astype(str) + "," + spots["longitude"].round(5).astype(str)
     index = spots.groupby(key).cumcount()
@@ -149,6 +152,8 @@ def _script_json(data: object) -> str:
 
 def marker_table(summary: pd.DataFrame, lang: str, as_of: dt.date) -> pd.DataFrame:
     """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
+    if summary.empty:
+        return pd.DataFrame(columns=list(MARKER_COLUMNS))
     summary = summary.reset_index(drop=True)
     positions = marker_positions(summary)
     tooltip, extra = _labels(summary, lang, as_of)
@@ -325,8 +330,8 @@ def relay_map(
             tooltip=html.escape(i18n.translate("map.relay_line", lang)),
         ).add_to(m)
 
-    if not summary.empty:
-        markers = marker_table(summary, lang, as_of) if markers is None else markers
+    markers = marker_table(summary, lang, as_of) if markers is None else markers
+    if not markers.empty:
         DialogueMarkers(
             markers.to_dict("records"), cluster=len(markers) > cluster_threshold, assets=assets
         ).add_to(m)

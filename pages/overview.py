@@ -41,7 +41,7 @@ else:
                 )
 
     st.subheader(t("alerts.title"))
-    stale_days = st.number_input(
+    stale_days = st.columns([1, 3])[0].number_input(
         t("alerts.stale_days"),
         min_value=1,
         max_value=3650,

@@ -224,3 +224,21 @@ def test_shared_filters_come_from_the_link(
     spec = plotly_spec(at)
     labels = {y for trace in spec["data"] for y in trace.get("y", [])}
     assert labels == {"3 · Amsterdam · nog te bepalen"}
+
+
+@pytest.mark.parametrize("page", [MAP, TIMELINE, OVERVIEW])
+def test_pages_cope_with_an_empty_relay(
+    page: str, app_test: Callable[..., AppTest], sqlite_url: str
+) -> None:
+    engine = db.make_engine(sqlite_url)
+    db.upgrade(engine)
+    seed.seed(engine)
+    with Session(engine) as session, session.begin():
+        for city in session.query(City).all():
+            session.delete(city)
+    engine.dispose()
+    at = app_test(sqlite_url, page=page)
+    assert not at.exception, at.exception
+    assert at.info, "an empty relay is explained, not shown as a blank page"
+    at.sidebar.toggle(key="estafette.filters.travel_input").set_value(True).run()
+    assert not at.exception, at.exception
