@@ -9,6 +9,7 @@ import math
 
 import folium
 import pandas as pd
+import xyzservices as xyz
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -150,6 +151,11 @@ def _script_json(data: object) -> str:
     return f"JSON.parse({literal})"
 
 
+def marker_payload(markers: pd.DataFrame) -> str:
+    """The markers as the JavaScript expression the map script embeds."""
+    return _script_json(markers.to_dict("records"))
+
+
 def marker_table(summary: pd.DataFrame, lang: str, as_of: dt.date) -> pd.DataFrame:
     """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
     if summary.empty:
@@ -214,12 +220,10 @@ var {{ this.get_name() }} = (function () {
 """
     )
 
-    def __init__(
-        self, markers: list[dict[str, object]], *, cluster: bool, assets: dict[str, str]
-    ) -> None:
+    def __init__(self, payload: str, *, cluster: bool, assets: dict[str, str]) -> None:
         super().__init__()
         self._name = "DialogueMarkers"
-        self.data = _script_json(markers)
+        self.data = payload
         self.cluster = cluster
         self.image_path = _script_json(assets["leaflet_images"])
         self.default_js = [("markercluster_js", assets["cluster_js"])] if cluster else []
@@ -290,11 +294,13 @@ def relay_map(
     tile_attribution: str = KADASTER_ATTRIBUTION,
     asset_base: str = DEFAULT_ASSET_BASE,
     markers: pd.DataFrame | None = None,
+    payload: str | None = None,
     cluster_threshold: int = CLUSTER_THRESHOLD,
 ) -> folium.Map:
     """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps.
 
-    ``markers`` is marker_table(summary, ...), passed in when the caller has it cached.
+    ``markers`` (marker_table) and ``payload`` (marker_payload) are passed in when the
+    caller has them cached.
     """
     assets = asset_urls(asset_base)
     # Filtered frames keep their old index; positions and labels are aligned by position.
@@ -304,16 +310,19 @@ def relay_map(
     m.default_js = [("leaflet", assets["leaflet_js"]), ("jquery", assets["jquery_js"])]
     m.default_css = [("leaflet_css", assets["leaflet_css"])]
     m.get_root().header.add_child(Element(MAP_CSS), name="estafette_map_css")
+    # TileProvider objects spare folium a slow lookup of the URL among named providers.
     folium.TileLayer(
-        tiles=tile_url,
-        attr=html.escape(tile_attribution),
-        name=i18n.translate("map.basemap_pdok", lang),
+        tiles=xyz.TileProvider(
+            name=i18n.translate("map.basemap_pdok", lang),
+            url=tile_url,
+            attribution=html.escape(tile_attribution),
+        ),
         max_zoom=19,
     ).add_to(m)
     folium.TileLayer(
-        tiles=OSM_TILES,
-        attr=OSM_ATTRIBUTION,
-        name=i18n.translate("map.basemap_osm", lang),
+        tiles=xyz.TileProvider(
+            name=i18n.translate("map.basemap_osm", lang), url=OSM_TILES, attribution=OSM_ATTRIBUTION
+        ),
         max_zoom=19,
         show=False,
         overlay=False,
@@ -333,7 +342,9 @@ def relay_map(
     markers = marker_table(summary, lang, as_of) if markers is None else markers
     if not markers.empty:
         DialogueMarkers(
-            markers.to_dict("records"), cluster=len(markers) > cluster_threshold, assets=assets
+            marker_payload(markers) if payload is None else payload,
+            cluster=len(markers) > cluster_threshold,
+            assets=assets,
         ).add_to(m)
         m.fit_bounds(
             [

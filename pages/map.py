@@ -35,6 +35,7 @@ def map_panel() -> None:
             tile_url=settings().tile_url,
             asset_base=asset_base,
             markers=markers,
+            payload=coordinator.marker_payload(url, view, language()),
         )
         clicked = st_folium(
             fmap,

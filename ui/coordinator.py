@@ -190,3 +190,9 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
 def markers(url: str, view: View, lang: str) -> pd.DataFrame:
     """Marker spots, colours and escaped tooltips of the dialogues in view."""
     return maps.marker_table(_shown(url, view), lang, view.date)
+
+
+@st.cache_data(show_spinner=False)
+def marker_payload(url: str, view: View, lang: str) -> str:
+    """The markers in view, encoded for the map script."""
+    return maps.marker_payload(markers(url, view, lang))
