@@ -37,6 +37,8 @@ PAGES = {
     "overzicht": "pages/overview.py",
     "kaart": "pages/map.py",
     "tijdlijn": "pages/timeline.py",
+    # Time travel replays the whole status history: the heaviest view there is.
+    "kaart, peildatum 30-06-2022": "pages/map.py?asof=2022-06-30",
 }
 TARGET_RERUN_MS = 100.0
 TARGET_FIRST_MS = 1000.0

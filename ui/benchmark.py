@@ -21,8 +21,11 @@ def measure(url: str, dataset: str, reruns: int) -> list[Timing]:
             logging.getLogger(name).setLevel(logging.ERROR)
     os.environ["ESTAFETTE_DATABASE_URL"] = url
     timings = []
-    for name, page in PAGES.items():
+    for name, target in PAGES.items():
+        page, _, query = target.partition("?")
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        for key, value in (part.split("=", 1) for part in query.split("&") if part):
+            at.query_params[key] = value
         at.run()
         # The engine (a cached resource) survives; page data must be loaded from scratch.
         st.cache_data.clear()
