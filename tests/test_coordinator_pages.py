@@ -242,3 +242,20 @@ def test_pages_cope_with_an_empty_relay(
     assert at.info, "an empty relay is explained, not shown as a blank page"
     at.sidebar.toggle(key="estafette.filters.travel_input").set_value(True).run()
     assert not at.exception, at.exception
+
+
+def test_play_starts_the_replay_at_the_beginning(
+    app_test: Callable[..., AppTest], sqlite_url: str
+) -> None:
+    at = app_test(sqlite_url, page=TIMELINE)
+    at.sidebar.toggle(key="estafette.filters.travel_input").set_value(True).run()
+    slider = at.sidebar.select_slider(key="estafette.filters.asof_input")
+    assert slider.value == dt.date.today()
+    at.sidebar.toggle(key="estafette.filters.play_input").set_value(True).run()
+    assert not at.exception
+    # The seeded relay starts at the workshop of 3 July 2018: the first step is July's end.
+    assert at.sidebar.select_slider(key="estafette.filters.asof_input").value == dt.date(
+        2018, 7, 31
+    )
+    at.sidebar.button(key="estafette.filters.asof_forward").click().run()
+    assert param(at, "asof") == ["2018-08-31"]

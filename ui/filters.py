@@ -142,7 +142,46 @@ def _time_travel(span: tuple[dt.date, dt.date]) -> dt.date | None:
         format_func=lambda d: d.strftime("%d-%m-%Y"),
     )
     st.query_params[ASOF_PARAM] = as_of.isoformat()
+    _player(steps)
     return as_of
+
+
+PLAY_KEY = PREFIX + "play"
+TICK_KEY = PREFIX + "play_tick"
+PLAY_SECONDS = 2.0
+
+
+def _start_playing(steps: list[dt.date]) -> None:
+    _sync(PLAY_KEY, PLAY_KEY + "_input")
+    # Playing from today would end at once: start from the beginning of the relay instead.
+    if st.session_state[PLAY_KEY] and st.session_state.get(ASOF_KEY) == steps[-1]:
+        st.session_state[ASOF_KEY] = steps[0]
+
+
+def _player(steps: list[dt.date]) -> None:
+    """A play toggle that replays the relay month by month until today."""
+    st.session_state[PLAY_KEY + "_input"] = st.session_state.get(PLAY_KEY, False)
+    playing = st.sidebar.toggle(
+        t("asof.play"), key=PLAY_KEY + "_input", on_change=_start_playing, args=(steps,)
+    )
+    if not playing:
+        return
+    # The fragment also runs inside this full run; only its timed reruns may step forward.
+    st.session_state[TICK_KEY] = False
+
+    @st.fragment(run_every=PLAY_SECONDS)
+    def tick() -> None:
+        if not st.session_state.get(TICK_KEY):
+            st.session_state[TICK_KEY] = True
+            return
+        if st.session_state.get(ASOF_KEY) == steps[-1]:
+            st.session_state[PLAY_KEY] = False
+        else:
+            _step(1, steps)
+        st.rerun(scope="app")
+
+    with st.sidebar:
+        tick()
 
 
 def sidebar(cities: list[str], phases: list[str], span: tuple[dt.date, dt.date]) -> View:
