@@ -8,6 +8,7 @@ from ui import coordinator, filters, map_assets, relay_views
 from ui.core import database_url, language, settings, t
 
 SELECTED_KEY = "estafette.map.dialogue"
+CLICK_KEY = "estafette.map.last_click"
 
 url = database_url()
 asset_base = map_assets.ensure()
@@ -42,27 +43,24 @@ def map_panel() -> None:
             key="estafette.map.folium",
             height=560,
             use_container_width=True,
-            returned_objects=["last_object_clicked"],
+            # The count makes every click a change, also a second click on the same dot.
+            returned_objects=["last_object_clicked", "last_object_clicked_count"],
         )
         st.caption(t("map.count", count=len(shown)))
-    point = (clicked or {}).get("last_object_clicked")
-    if point:
-        picked = maps.nearest_dialogue(markers, point["lat"], point["lng"])
-        if picked is not None and picked != st.session_state.get(SELECTED_KEY + ".clicked"):
-            # Remember the click itself, so a later choice in the list is not overruled by it.
-            st.session_state[SELECTED_KEY + ".clicked"] = picked
-            st.session_state[SELECTED_KEY] = picked
+    clicked = clicked or {}
+    point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
+    if point and count != st.session_state.get(CLICK_KEY):
+        st.session_state[CLICK_KEY] = count
+        st.session_state[SELECTED_KEY] = maps.nearest_dialogue(markers, point["lat"], point["lng"])
     with right:
         st.subheader(t("map.history"))
-        labels = dict(
-            zip(shown["dialogue_id"], shown["city"] + " · " + shown["neighbourhood"], strict=True)
-        )
+        labels = coordinator.dialogue_labels(url, view, language())
         if st.session_state.get(SELECTED_KEY) not in labels:
             st.session_state.pop(SELECTED_KEY, None)
         chosen = st.selectbox(
             t("map.dialogue"),
             list(labels),
-            format_func=lambda d: labels[d].rstrip(" ·") or str(d),
+            format_func=labels.get,
             index=None,
             key=SELECTED_KEY,
             placeholder=t("map.pick"),

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from estafette import db, maps, seed
 from estafette.accounts import ANONYMOUS
-from estafette.models import City
+from estafette.models import City, Dialogue
 from tests.factories import make_dialogue
 from tests.relay_factories import change, phase
 from tests.test_maps import markers_of
@@ -66,7 +66,7 @@ def test_map_markers_count_and_colour_per_phase(
     colours = sorted(m["colour"] for m in markers)
     # Three seeded legs in Verkennen, demo dialogues in Verbeelden, Vormgeven and Evalueren.
     assert colours == sorted([maps.PHASE_COLOURS[p] for p in (1, 1, 1, 2, 3, 4)])
-    assert args["returned_objects"] == ["last_object_clicked"]
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_count"]
     assert "estafette-legend" in args["script"]
     assert "https://" not in args["header"] + args["html"]
 
@@ -79,8 +79,12 @@ def test_map_filters_and_dialogue_history(app_test: Callable[..., AppTest], demo
     assert len(markers_of(folium_args(at)["script"] + "\n")) == 2
     assert param(at, "city") == ["Utrecht"]
     box = at.selectbox(key="estafette.map.dialogue")
-    demo = next(o for o in box.options if "Lombok" in o)
-    box.select(demo).run()
+    assert box.options == ["Utrecht · nog te bepalen", "Utrecht · Lombok (demo)"]
+    engine = db.make_engine(demo_url)
+    with Session(engine) as session:
+        lombok = session.query(Dialogue).filter_by(neighbourhood="Lombok (demo)").one().id
+    engine.dispose()
+    box.set_value(lombok).run()
     history = frame_with(at, "Werd")
     assert len(history) > 0
     assert set(history["Fase"]) >= {"Verkennen", "Vormgeven"}

@@ -196,3 +196,13 @@ def markers(url: str, view: View, lang: str) -> pd.DataFrame:
 def marker_payload(url: str, view: View, lang: str) -> str:
     """The markers in view, encoded for the map script."""
     return maps.marker_payload(markers(url, view, lang))
+
+
+@st.cache_data(show_spinner=False)
+def dialogue_labels(url: str, view: View, lang: str) -> dict[int, str]:
+    """A readable name per dialogue in view ("Utrecht · Lombok"), in relay order."""
+    shown = _shown(url, view)
+    undecided = i18n.translate("overview.undecided", lang)
+    hood = shown["neighbourhood"].where(shown["neighbourhood"] != "", undecided)
+    names = shown["city"] + " · " + hood
+    return dict(zip(shown["dialogue_id"].astype(int), names, strict=True))
