@@ -135,7 +135,16 @@ def test_script_in_user_text_runs_nowhere(server_factory, page, tmp_path) -> Non
     page.screenshot(path=str(tmp_path / "map-xss.png"), full_page=True)
 
     _open(page, f"{server.url}/tijdlijn")
-    page.locator(".js-plotly-plot .barlayer .point path").first.wait_for(timeout=30_000)
+    bars = page.locator(".js-plotly-plot .barlayer .point path")
+    bars.first.wait_for(timeout=30_000)
     assert XSS in page.locator(".js-plotly-plot").first.inner_text()
+    # The note travels in the hover: hover the bars until it shows, as text.
+    hover = page.locator(".js-plotly-plot .hoverlayer")
+    for index in range(bars.count()):
+        bars.nth(index).hover(force=True)
+        page.wait_for_timeout(300)
+        if "onerror" in hover.first.text_content():
+            break
+    assert hover.first.text_content().count(XSS) == 3  # city and neighbourhood, and the note
     page.wait_for_timeout(1000)
     assert dialogs == []
