@@ -124,3 +124,17 @@ def test_click_selects_the_nearest_dialogue() -> None:
     for row in spots.itertuples():
         assert maps.nearest_dialogue(spots, row.lat, row.lon) == row.dialogue_id
     assert maps.nearest_dialogue(spots.iloc[0:0], 52.0, 5.0) is None
+
+
+def test_vendored_assets_are_copied_once(tmp_path) -> None:
+    from ui import map_assets
+
+    target = map_assets.install(tmp_path / "vendor")
+    leaflet = target / "leaflet" / "leaflet.js"
+    assert leaflet.stat().st_size > 100_000
+    for url in maps.asset_urls("/base").values():
+        if not url.endswith("/"):
+            assert (target / url.removeprefix("/base/")).is_file(), url
+    stamp = leaflet.stat().st_mtime_ns
+    map_assets.install(tmp_path / "vendor")
+    assert leaflet.stat().st_mtime_ns == stamp
