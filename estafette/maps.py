@@ -202,7 +202,15 @@ L.Icon.Default.imagePath = {{ this.image_path }};
 var estafette_markers = {{ this.data }};
 var {{ this.get_name() }} = (function () {
     var group = {% if this.cluster %}L.markerClusterGroup({
-        showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true
+        showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true,
+        // Neutral grey clusters: the default green/yellow would read as phase colours.
+        iconCreateFunction: function (cluster) {
+            return L.divIcon({
+                html: "<div><span>" + cluster.getChildCount() + "</span></div>",
+                className: "marker-cluster estafette-cluster",
+                iconSize: L.point(40, 40)
+            });
+        }
     }){% else %}L.featureGroup(){% endif %};
     estafette_markers.forEach(function (d) {
         var marker = L.circleMarker([d.lat, d.lon], {
@@ -279,6 +287,8 @@ MAP_CSS = """<style>
 .leaflet-container { background: #eef2f5; }
 .estafette-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
   font: 13px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+.estafette-cluster { background-color: rgba(90, 90, 90, 0.35); }
+.estafette-cluster div { background-color: rgba(60, 60, 60, 0.75); color: #ffffff; }
 .estafette-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   border: 1px solid #222; margin-right: 6px; vertical-align: middle; }
 </style>"""
@@ -334,7 +344,8 @@ def relay_map(
             cities[["latitude", "longitude"]].to_numpy().tolist(),
             color="#444444",
             weight=2,
-            opacity=0.7,
+            # With many legs the route is context, not the message: keep it faint.
+            opacity=0.7 if len(cities) <= CLUSTER_THRESHOLD else 0.25,
             dash_array="6 6",
             tooltip=html.escape(i18n.translate("map.relay_line", lang)),
         ).add_to(m)
