@@ -21,7 +21,6 @@ from pathlib import Path
 
 import psycopg
 from sqlalchemy import Engine, bindparam, func, insert, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
@@ -276,14 +275,23 @@ def _sqlite_database(folder: Path, name: str) -> Iterator[str]:
     yield f"sqlite:///{folder / f'{name}.db'}"
 
 
+class BenchError(Exception):
+    """The benchmark cannot run; the message says why in one line."""
+
+
 @contextmanager
 def _postgres_schema(base_url: str) -> Iterator[str]:
     """A temporary schema on the given server, dropped afterwards whatever happens."""
     url = db.parse_url(base_url)
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.Error as exc:
+        shown = db.display_url(base_url)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BenchError(f"PostgreSQL at {shown} is not usable: {reason}") from exc
     try:
         scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
         yield scoped.render_as_string(hide_password=False)
@@ -344,8 +352,16 @@ def run(postgres_url: str | None = None, reruns: int = 20) -> int:
     """Generate the data sets, time every page, print the table; 0 when every target is met."""
     if reruns < 1:
         raise ValueError("--reruns must be at least 1")
-    if postgres_url is not None and make_url(postgres_url).get_backend_name() != "postgresql":
-        raise ValueError("--postgres-url must be a postgresql:// URL")
+    if postgres_url is not None:
+        try:
+            backend = db.parse_url(postgres_url).get_backend_name()
+        except db.StorageError:
+            backend = ""
+        if backend != "postgresql":
+            raise ValueError(f"--postgres-url must be a postgresql:// URL, got {postgres_url}")
+        # Fail before minutes of SQLite work, not after.
+        with _postgres_schema(postgres_url):
+            pass
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
     harness = importlib.import_module("ui.benchmark")

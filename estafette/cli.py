@@ -40,7 +40,7 @@ def _bench(args: argparse.Namespace, _engine: Engine) -> int:
 
     try:
         return bench.run(args.postgres_url, args.reruns)
-    except ValueError as exc:
+    except (ValueError, bench.BenchError) as exc:
         print(f"estafette: {exc}", file=sys.stderr)
         return 2
 

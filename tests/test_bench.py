@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import bench, history
+from estafette import bench, cli, history
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -43,3 +44,24 @@ def test_generated_history_chains_and_ends_in_the_current_state(engine: Engine) 
     first = events["at"].min().date() - dt.timedelta(days=1)
     replayed = history.state_as_of(records, events, first)
     assert not replayed["dialogue_id"].isin(records.loc[records["is_demo"], "dialogue_id"]).any()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--reruns", "0"], "--reruns must be at least 1"),
+        (["--postgres-url", "mysql://x/y"], "must be a postgresql:// URL"),
+        (["--postgres-url", "postgresql://postgres@127.0.0.1:1/test"], "is not usable"),
+    ],
+)
+def test_bench_refuses_bad_input_in_one_line(
+    args: list[str],
+    message: str,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
+    assert cli.main(["bench", *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
