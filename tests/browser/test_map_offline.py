@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import FrameLocator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy.orm import Session
 
@@ -37,7 +39,7 @@ def _foreign(urls: list[str]) -> list[str]:
     return out
 
 
-def _open(page, url: str) -> None:
+def _open(page: Page, url: str) -> None:
     """Go to a page; close Streamlit's sporadic "Page not found" notice on deep links."""
     page.goto(url)
     notice = page.get_by_role("dialog").filter(has_text="Page not found")
@@ -48,13 +50,13 @@ def _open(page, url: str) -> None:
     page.keyboard.press("Escape")
 
 
-def _map_frame(page):
+def _map_frame(page: Page) -> FrameLocator:
     frame = page.frame_locator("iframe[title*='streamlit_folium']")
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     return frame
 
 
-def test_map_and_timeline_work_offline(server, page, tmp_path) -> None:
+def test_map_and_timeline_work_offline(server, page: Page, tmp_path: Path) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     _open(page, f"{server.url}/kaart")
@@ -101,7 +103,7 @@ def _xss_database(url: str) -> None:
     engine.dispose()
 
 
-def test_script_in_user_text_runs_nowhere(server_factory, page, tmp_path) -> None:
+def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'xss.db'}"
     _xss_database(url)
     server = server_factory(url)
