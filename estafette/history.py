@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, String, cast, select
+from sqlalchemy import ColumnElement, Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent
@@ -62,11 +62,28 @@ def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
     return cast(column, String)
 
 
+def _fetch(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+    """Run ``stmt`` and return plain tuples straight from the driver.
+
+    Tens of thousands of rows spend more time in SQLAlchemy's Row objects than in the
+    database; the statement is still built with select() and compiled for the dialect
+    (no user values: the only bound values are our own integers, rendered as literals).
+    """
+    connection = session.connection()
+    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _frame(rows: Sequence[Sequence[Any]], columns: list[str]) -> pd.DataFrame:
-    """Rows to a frame column by column (several times faster than from Row objects)."""
+    """Plain driver tuples to a frame (an empty result still has its columns)."""
     if not rows:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
-    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def _timestamps(values: pd.Series) -> pd.Series:
@@ -121,7 +138,7 @@ def records_frame(session: Session) -> pd.DataFrame:
         .order_by(City.leg, Dialogue.id, Phase.position)
     )
     raw = _frame(
-        session.execute(stmt).all(),
+        _fetch(session, stmt),
         [
             "record_id",
             "dialogue_id",
@@ -160,7 +177,7 @@ def events_frame(session: Session, dialogue_id: int | None = None) -> pd.DataFra
         stmt = stmt.join(PhaseRecord, StatusEvent.phase_record_id == PhaseRecord.id).where(
             PhaseRecord.dialogue_id == dialogue_id
         )
-    frame = _frame(session.execute(stmt).all(), list(EVENT_COLUMNS))
+    frame = _frame(_fetch(session, stmt), list(EVENT_COLUMNS))
     frame["at"] = _timestamps(frame["at"])
     return frame
 
