@@ -13,12 +13,15 @@ from estafette.bench import PAGES, Timing
 from estafette.settings import PROJECT_ROOT
 
 
-def measure(url: str, dataset: str, reruns: int) -> list[Timing]:
-    """Time every page with AppTest: a cold first run (caches cleared), then warm reruns."""
+def _quiet() -> None:
     # AppTest outside a server warns on every cache call; the table is what matters.
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("streamlit"):
             logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def measure(url: str, dataset: str, reruns: int) -> list[Timing]:
+    """Time every page with AppTest: a cold first run (caches cleared), then warm reruns."""
     os.environ["ESTAFETTE_DATABASE_URL"] = url
     timings = []
     for name, target in PAGES.items():
@@ -27,6 +30,7 @@ def measure(url: str, dataset: str, reruns: int) -> list[Timing]:
         for key, value in (part.split("=", 1) for part in query.split("&") if part):
             at.query_params[key] = value
         at.run()
+        _quiet()
         # The engine (a cached resource) survives; page data must be loaded from scratch.
         st.cache_data.clear()
         started = time.perf_counter()
