@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from estafette.models import City, Dialogue, Phase, PhaseRecord
-from estafette.phases import completed_count, current_position
+from estafette import history
+from estafette.models import City, Dialogue, Phase, PhaseRecord, Status
+from estafette.phases import STATUSES
 
 
 def create_dialogue(
@@ -62,45 +64,110 @@ def list_cities(session: Session) -> list[CityInfo]:
     ]
 
 
-def _dialogues(session: Session) -> list[Dialogue]:
-    stmt = (
-        select(Dialogue)
-        .join(Dialogue.city)
-        .options(
-            selectinload(Dialogue.city),
-            selectinload(Dialogue.records).selectinload(PhaseRecord.phase),
-        )
-        .order_by(City.leg, Dialogue.id)
+def overview(
+    session: Session, as_of: dt.date | None = None, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per dialogue: city, neighbourhood, each phase's status, current phase, progress.
+
+    With ``as_of`` the state is reconstructed from the status history as it stood on that date.
+    """
+    records = history.records_frame(session)
+    if as_of is not None:
+        events = history.events_frame(session) if events is None else events
+        records = history.state_as_of(records, events, as_of)
+    return summarise(records)
+
+
+SUMMARY_EXTRA = (
+    "city_id",
+    "province",
+    "latitude",
+    "longitude",
+    "current_position",
+    "current_since",
+    "last_update",
+    "last_update_by",
+)
+
+
+def summarise(records: pd.DataFrame) -> pd.DataFrame:
+    """Collapse phase records (see history.records_frame) to one row per dialogue, vectorised."""
+    phase_names = (
+        records.drop_duplicates("phase_position").sort_values("phase_position")["phase"].tolist()
     )
-    return list(session.scalars(stmt))
-
-
-def overview(session: Session) -> pd.DataFrame:
-    """One row per dialogue: city, neighbourhood, each phase's status, current phase, progress."""
-    phases = session.scalars(select(Phase).order_by(Phase.position)).all()
-    rows = []
-    for dialogue in _dialogues(session):
-        by_phase = {r.phase.position: r for r in dialogue.records}
-        statuses = [by_phase[p.position].status for p in phases if p.position in by_phase]
-        current = phases[current_position(statuses)] if statuses else None
-        row: dict[str, object] = {
-            "dialogue_id": dialogue.id,
-            "leg": dialogue.city.leg,
-            "city": dialogue.city.name,
-            "neighbourhood": dialogue.neighbourhood or "",
-            "theme": dialogue.theme or "",
-            "is_demo": dialogue.is_demo,
-            "current_phase": current.name if current else "",
-            "current_status": statuses[current.position - 1] if current else "",
-            "completed": completed_count(statuses),
-            "total": len(phases),
+    columns = [*OVERVIEW_FIXED, *SUMMARY_EXTRA, *phase_names]
+    if records.empty:
+        return pd.DataFrame(columns=columns)
+    base = records.drop_duplicates("dialogue_id").set_index("dialogue_id")
+    wide = records.pivot(index="dialogue_id", columns="phase_position", values="status")
+    wide = wide.reindex(base.index)
+    positions = np.array(wide.columns, dtype=int)
+    started = (wide.notna() & wide.ne(Status.NIET_GESTART.value)).to_numpy()
+    # The current phase is the furthest phase that has left "niet gestart" (see phases.py).
+    furthest = np.where(started, positions, 0).max(axis=1)
+    current = np.where(furthest > 0, furthest, positions.min())
+    current_rows = (
+        pd.DataFrame({"dialogue_id": base.index, "phase_position": current})
+        .merge(
+            records[["dialogue_id", "phase_position", "phase", "status", "actual_start"]],
+            on=["dialogue_id", "phase_position"],
+            how="left",
+        )
+        .set_index("dialogue_id")
+    )
+    # Records nobody touched carry their creation time; they are no "update".
+    touched = records[records["updated_by"] != ""]
+    latest = (
+        touched.sort_values("updated_at", na_position="first")
+        .drop_duplicates("dialogue_id", keep="last")
+        .set_index("dialogue_id")
+    )
+    out = pd.DataFrame(
+        {
+            "dialogue_id": base.index,
+            "leg": base["leg"].to_numpy(),
+            "city": base["city"].to_numpy(),
+            "neighbourhood": base["neighbourhood"].to_numpy(),
+            "theme": base["theme"].to_numpy(),
+            "is_demo": base["is_demo"].to_numpy(),
+            "current_phase": current_rows["phase"].fillna("").to_numpy(),
+            "current_status": current_rows["status"].fillna("").to_numpy(),
+            "completed": (wide == Status.AFGEROND.value).sum(axis=1).to_numpy(),
+            "total": wide.notna().sum(axis=1).to_numpy(),
+            "city_id": base["city_id"].to_numpy(),
+            "province": base["province"].to_numpy(),
+            "latitude": base["latitude"].to_numpy(),
+            "longitude": base["longitude"].to_numpy(),
+            "current_position": current,
+            "current_since": current_rows["actual_start"].to_numpy(),
+            "last_update": latest["updated_at"]
+            .reindex(base.index)
+            .fillna(base["created_at"])
+            .to_numpy(),
+            "last_update_by": latest["updated_by"].reindex(base.index).fillna("").to_numpy(),
         }
-        for phase in phases:
-            record = by_phase.get(phase.position)
-            row[phase.name] = record.status if record else ""
-        rows.append(row)
-    columns = [*OVERVIEW_FIXED, *[p.name for p in phases]]
-    return pd.DataFrame(rows, columns=columns)
+    )
+    by_name = dict(zip(positions, wide.columns, strict=True))
+    for position, name in zip(sorted(records["phase_position"].unique()), phase_names, strict=True):
+        out[name] = wide[by_name[position]].fillna("").to_numpy()
+    return out.loc[:, columns].reset_index(drop=True)
+
+
+def city_progress(summary: pd.DataFrame) -> pd.DataFrame:
+    """Phases completed per city, in relay order."""
+    grouped = summary.groupby(["leg", "city"], sort=True).agg(
+        dialogues=("dialogue_id", "count"), completed=("completed", "sum"), total=("total", "sum")
+    )
+    grouped = grouped.reset_index()
+    grouped["share"] = (grouped["completed"] / grouped["total"].where(grouped["total"] > 0)).fillna(
+        0.0
+    )
+    return grouped
+
+
+def relay_progress(summary: pd.DataFrame) -> tuple[int, int]:
+    """Phases completed and phases in total, over the whole relay."""
+    return int(summary["completed"].sum()), int(summary["total"].sum())
 
 
 STATUS_SYMBOLS = {"niet gestart": "○", "bezig": "◐", "afgerond": "●", "gepauzeerd": "⏸"}
@@ -111,23 +178,45 @@ def status_key(status: str) -> str:
     return "status." + status.replace(" ", "_")
 
 
-def matrix_table(frame: pd.DataFrame, label: Callable[..., str]) -> pd.DataFrame:
-    """The overview as a display table: translated headers and status cells with a symbol."""
-    phase_columns = [c for c in frame.columns if c not in OVERVIEW_FIXED]
+def _day(values: pd.Series) -> pd.Series:
+    return values.dt.strftime("%d-%m-%Y").fillna("")
+
+
+def matrix_table(records: pd.DataFrame, label: Callable[..., str]) -> pd.DataFrame:
+    """The city × phase matrix for display: one row per dialogue, status and dates per cell."""
+    if records.empty:
+        return pd.DataFrame()
     undecided = label("overview.undecided")
-    table = pd.DataFrame(
-        {
-            label("overview.col_city"): frame["city"],
-            label("overview.col_neighbourhood"): frame["neighbourhood"].replace("", undecided),
-        }
+    statuses = records["status"].map(
+        {s: f"{STATUS_SYMBOLS.get(s, '')} {label(status_key(s))}" for s in STATUSES}
     )
-    for phase in phase_columns:
-        table[phase] = [f"{STATUS_SYMBOLS.get(s, '')} {label(status_key(s))}" for s in frame[phase]]
-    table[label("overview.col_progress")] = [
-        label("overview.progress_value", done=d, total=t)
-        for d, t in zip(frame["completed"], frame["total"], strict=True)
+    actual = (_day(records["actual_start"]) + " → " + _day(records["actual_end"])).str.rstrip()
+    planned = label("matrix.planned") + " " + _day(records["planned_start"]) + " → "
+    planned = (planned + _day(records["planned_end"])).str.rstrip()
+    dates = actual.where(
+        records["actual_start"].notna() | records["actual_end"].notna(),
+        planned.where(
+            records["planned_start"].notna() | records["planned_end"].notna(),
+            label("matrix.no_dates"),
+        ),
+    )
+    cells = records.assign(cell=statuses.fillna(records["status"]) + " · " + dates)
+    order = cells.drop_duplicates("dialogue_id")[["dialogue_id", "city", "neighbourhood"]]
+    wide = cells.pivot(index="dialogue_id", columns="phase_position", values="cell")
+    names = cells.drop_duplicates("phase_position").set_index("phase_position")["phase"]
+    wide = wide.reindex(order["dialogue_id"]).rename(columns=names.to_dict()).fillna("")
+    # One row per dialogue, labelled by its city; the neighbourhood tells a city's rows apart.
+    hood = order["neighbourhood"].where(order["neighbourhood"] != "", undecided)
+    wide.insert(0, label("overview.col_neighbourhood"), hood.to_numpy())
+    wide.index = pd.Index(order["city"].to_numpy(), name=label("overview.col_city"))
+    done = (records["status"] == Status.AFGEROND.value).groupby(records["dialogue_id"]).sum()
+    total = records.groupby("dialogue_id")["status"].size()
+    wide[label("overview.col_progress")] = [
+        label("overview.progress_value", done=int(done[d]), total=int(total[d]))
+        for d in order["dialogue_id"]
     ]
-    return table.set_index(label("overview.col_city"))
+    wide.columns.name = None
+    return wide
 
 
 OVERVIEW_FIXED = (

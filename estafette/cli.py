@@ -41,6 +41,16 @@ def _demo(_args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace, _engine: Engine) -> int:
+    from estafette import bench  # imports Streamlit's test harness: only when asked for
+
+    try:
+        return bench.run(args.postgres_url, args.reruns, args.lessons)
+    except (ValueError, bench.BenchError) as exc:
+        print(f"estafette: {exc}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m estafette", description=__doc__)
@@ -56,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_demo
     )
     lesson_cli.register(sub)
+    bench_parser = sub.add_parser(
+        "bench", help="time every page on national-scale synthetic data (temporary databases)"
+    )
+    bench_parser.add_argument("--postgres-url", help="also measure on this PostgreSQL server")
+    bench_parser.add_argument("--reruns", type=int, default=20, help="warm reruns per page")
+    bench_parser.add_argument(
+        "--lessons", type=int, default=100_000, help="synthetic lessons for the search bench (0 skips)"
+    )
+    bench_parser.set_defaults(handler=_bench)
     return parser
 
 

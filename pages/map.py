@@ -1,9 +1,74 @@
-"""Placeholder page; a later issue fills it."""
+"""Kaart: every dialogue at its place, coloured by its current phase; click for its history."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from ui.core import t
+from estafette import maps
+from ui import coordinator, filters, map_assets, relay_views
+from ui.core import database_url, language, settings, t
 
-st.title(t("nav.map"))
-st.info(t("placeholder.map"))
-st.caption(t("placeholder.coming"))
+SELECTED_KEY = "estafette.map.dialogue"
+CLICK_KEY = "estafette.map.last_click"
+
+url = database_url()
+asset_base = map_assets.ensure()
+today = filters.today()
+city_names, phase_names, span = coordinator.choices(url, today)
+view = filters.sidebar(city_names, phase_names, span)
+
+st.title(t("map.title"))
+st.caption(t("map.intro"))
+filters.as_of_banner(view)
+shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
+markers = coordinator.markers(url, view, language())
+
+
+@st.fragment
+def map_panel() -> None:
+    """Map and the chosen dialogue's history; panning and clicking rerun only this part."""
+    left, right = st.columns([3, 2])
+    with left:
+        fmap = maps.relay_map(
+            shown,
+            list(enumerate(phase_names, start=1)),
+            lang=language(),
+            as_of=view.date,
+            tile_url=settings().tile_url,
+            asset_base=asset_base,
+            markers=markers,
+            payload=coordinator.marker_payload(url, view, language()),
+        )
+        clicked = st_folium(
+            fmap,
+            key="estafette.map.folium",
+            height=560,
+            use_container_width=True,
+            # The count makes every click a change, also a second click on the same dot.
+            returned_objects=["last_object_clicked", "last_object_clicked_count"],
+        )
+        st.caption(t("map.count", count=len(shown)))
+    clicked = clicked or {}
+    point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
+    if point and count != st.session_state.get(CLICK_KEY):
+        st.session_state[CLICK_KEY] = count
+        st.session_state[SELECTED_KEY] = maps.nearest_dialogue(markers, point["lat"], point["lng"])
+    with right:
+        st.subheader(t("map.history"))
+        labels = coordinator.dialogue_labels(url, view, language())
+        if st.session_state.get(SELECTED_KEY) not in labels:
+            st.session_state.pop(SELECTED_KEY, None)
+        chosen = st.selectbox(
+            t("map.dialogue"),
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            key=SELECTED_KEY,
+            placeholder=t("map.pick"),
+        )
+        if chosen is not None:
+            relay_views.phase_history(url, int(chosen), view)
+
+
+if shown.empty:
+    st.info(t("map.empty"))
+map_panel()

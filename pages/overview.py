@@ -1,37 +1,84 @@
-"""Overzicht: where each leg of the relay stands."""
+"""Overzicht: where each leg of the relay stands, what needs attention, and how far it got."""
 
 import streamlit as st
 
-from estafette.cities import matrix_table, status_key
-from ui import loaders
-from ui.core import database_url, t
+from estafette.cities import status_key
+from ui import coordinator, filters, loaders
+from ui.core import database_url, language, settings, t
+
+# Beyond this many dialogues, cards and a static table stop being readable.
+CARD_LIMIT = 12
+TABLE_LIMIT = 25
 
 url = database_url()
+today = filters.today()
+city_names, phase_names, span = coordinator.choices(url, today)
+view = filters.sidebar(city_names, phase_names, span)
+
 st.title(t("overview.title"))
 st.caption(t("overview.intro"))
+filters.as_of_banner(view)
 
-frame = loaders.overview(url)
-if frame.empty:
-    st.info(t("overview.empty"))
+shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
+if shown.empty:
+    st.info(t("overview.empty") if not city_names else t("map.empty"))
 else:
-    st.subheader(t("overview.current_phases"))
-    columns = st.columns(min(len(frame), 4))
-    for index, row in enumerate(frame.itertuples()):
-        with columns[index % len(columns)], st.container(border=True):
-            title = f"**{row.city}**"
-            if row.neighbourhood:
-                title += f" · {row.neighbourhood}"
-            st.markdown(title)
-            st.caption(t("overview.leg", leg=row.leg))
-            st.markdown(f"### {row.current_phase}")
-            st.markdown(t(status_key(row.current_status)))
-            st.progress(
-                row.completed / row.total,
-                text=t("overview.progress_value", done=row.completed, total=row.total),
-            )
+    if len(shown) <= CARD_LIMIT:
+        st.subheader(t("overview.current_phases"))
+        columns = st.columns(min(len(shown), 4))
+        for index, row in enumerate(shown.itertuples()):
+            with columns[index % len(columns)], st.container(border=True):
+                title = f"**{row.city}**"
+                if row.neighbourhood:
+                    title += f" · {row.neighbourhood}"
+                st.markdown(title)
+                st.caption(t("overview.leg", leg=row.leg))
+                st.markdown(f"### {row.current_phase}")
+                st.markdown(t(status_key(row.current_status)))
+                st.progress(
+                    row.completed / row.total if row.total else 0.0,
+                    text=t("overview.progress_value", done=row.completed, total=row.total),
+                )
+
+    st.subheader(t("alerts.title"))
+    stale_days = st.columns([1, 3])[0].number_input(
+        t("alerts.stale_days"),
+        min_value=1,
+        max_value=3650,
+        value=settings().stale_days,
+        step=1,
+        key="estafette.overview.stale_days",
+    )
+    alerts = coordinator.alert_list(url, view, today, int(stale_days), language())
+    if alerts.empty:
+        st.success(t("alerts.none"), icon=":material/check_circle:")
+    else:
+        counts = coordinator.alert_counts(url, view, today, int(stale_days))
+        st.warning(t("alerts.count", **counts), icon=":material/warning:")
+        st.dataframe(alerts, hide_index=True, width="stretch", key="estafette.alerts")
 
     st.subheader(t("overview.matrix"))
-    st.table(matrix_table(frame, t))
+    matrix = coordinator.matrix(url, view, language())
+    if len(matrix) <= TABLE_LIMIT:
+        st.table(matrix)
+    else:
+        st.dataframe(matrix, width="stretch", key="estafette.overview.matrix")
+
+    st.subheader(t("progress.title"))
+    done, total = coordinator.relay_progress(url, view)
+    st.progress(done / total if total else 0.0, text=t("progress.relay", done=done, total=total))
+    per_city = coordinator.city_progress(url, view, language())
+    st.dataframe(
+        per_city,
+        hide_index=True,
+        width="stretch",
+        key="estafette.progress.cities",
+        column_config={
+            t("progress.col_share"): st.column_config.ProgressColumn(
+                t("progress.col_share"), min_value=0.0, max_value=1.0, format="percent"
+            )
+        },
+    )
 
 st.subheader(t("overview.themes"))
 for column, theme in zip(st.columns(3), loaders.workshop_content(url)["themes"], strict=False):

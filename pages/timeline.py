@@ -1,9 +1,48 @@
-"""Placeholder page; a later issue fills it."""
+"""Tijdlijn: per dialogue its five phases, planned and actual, ordered by leg."""
 
 import streamlit as st
 
-from ui.core import t
+from ui import coordinator, filters
+from ui.core import database_url, language, t
 
-st.title(t("nav.timeline"))
-st.info(t("placeholder.timeline"))
-st.caption(t("placeholder.coming"))
+PAGE_KEY = "estafette.timeline.page"
+
+url = database_url()
+today = filters.today()
+city_names, phase_names, span = coordinator.choices(url, today)
+view = filters.sidebar(city_names, phase_names, span)
+
+st.title(t("timeline.title"))
+st.caption(t("timeline.intro"))
+filters.as_of_banner(view)
+
+
+@st.fragment
+def timeline_panel() -> None:
+    """The chart; interacting with it reruns only this part."""
+    page = st.session_state.get(PAGE_KEY, 1)
+    chart = coordinator.timeline(url, view, phase_names, language(), page)
+    if chart.pages > 1:
+        # Fewer pages after a filter change: stay on the last one that exists.
+        st.session_state[PAGE_KEY] = min(page, chart.pages)
+        st.number_input(
+            t(
+                "timeline.page",
+                pages=chart.pages,
+                dialogues=chart.dialogues,
+                per_page=coordinator.TIMELINE_PAGE,
+            ),
+            min_value=1,
+            max_value=chart.pages,
+            step=1,
+            key=PAGE_KEY,
+        )
+    if chart.undated:
+        st.caption(t("timeline.undated_count", count=chart.undated))
+    st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
+
+
+if coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses).empty:
+    st.info(t("timeline.empty"))
+else:
+    timeline_panel()

@@ -1,0 +1,374 @@
+"""The relay map: every dialogue a marker coloured by its current phase, served without any CDN."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+
+import folium
+import pandas as pd
+import xyzservices as xyz
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from estafette import i18n
+from estafette.cities import status_key
+from estafette.settings import PDOK_TILES
+
+# Okabe–Ito: distinguishable with every common form of colour blindness.
+PHASE_COLOURS: dict[int, str] = {
+    1: "#E69F00",
+    2: "#56B4E9",
+    3: "#009E73",
+    4: "#CC79A7",
+    5: "#0072B2",
+}
+UNKNOWN_COLOUR = "#999999"
+KADASTER_ATTRIBUTION = "Kaartgegevens © Kadaster"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap-bijdragers"
+CLUSTER_THRESHOLD = 50
+MARKER_COLUMNS = ("dialogue_id", "lat", "lon", "phase", "colour", "tooltip", "extra")
+DEFAULT_ASSET_BASE = "/app/static/vendor"
+NETHERLANDS = (52.2, 5.3)
+# Dialogues sharing a spot are spread on a small ring (degrees) so each stays clickable.
+SPREAD_RADIUS = 0.012
+
+
+def asset_urls(base: str = DEFAULT_ASSET_BASE) -> dict[str, str]:
+    """Where the app serves the vendored Leaflet, markercluster and jQuery files."""
+    return {
+        "leaflet_js": f"{base}/leaflet/leaflet.js",
+        "leaflet_css": f"{base}/leaflet/leaflet.css",
+        "leaflet_images": f"{base}/leaflet/images/",
+        "jquery_js": f"{base}/jquery/jquery.min.js",
+        "cluster_js": f"{base}/leaflet.markercluster/leaflet.markercluster.js",
+        "cluster_css": f"{base}/leaflet.markercluster/MarkerCluster.css",
+        "cluster_default_css": f"{base}/leaflet.markercluster/MarkerCluster.Default.css",
+    }
+
+
+def phase_colour(position: int) -> str:
+    """The marker colour of a phase position (1–5)."""
+    return PHASE_COLOURS.get(int(position), UNKNOWN_COLOUR)
+
+
+def marker_positions(summary: pd.DataFrame) -> pd.DataFrame:
+    """Where each dialogue's marker goes: its location, spread on a ring when shared."""
+    if summary.empty:
+        return pd.DataFrame({"dialogue_id": [], "lat": [], "lon": []})
+    spots = summary[["dialogue_id", "latitude", "longitude"]].reset_index(drop=True)
+    key = spots["latitude"].round(5).astype(str) + "," + spots["longitude"].round(5).astype(str)
+    index = spots.groupby(key).cumcount()
+    count = key.map(key.value_counts())
+    angle = 2 * math.pi * index / count
+    shared = count > 1
+    lat_scale = 1.0
+    lon_scale = 1 / pd.Series(spots["latitude"]).map(lambda v: math.cos(math.radians(v)))
+    spots["lat"] = spots["latitude"] + shared * SPREAD_RADIUS * lat_scale * angle.map(math.cos)
+    spots["lon"] = spots["longitude"] + shared * SPREAD_RADIUS * lon_scale * angle.map(math.sin)
+    return spots[["dialogue_id", "lat", "lon"]].reset_index(drop=True)
+
+
+def nearest_dialogue(positions: pd.DataFrame, lat: float, lng: float) -> int | None:
+    """The dialogue whose marker is at (or nearest to) a clicked point."""
+    if positions.empty:
+        return None
+    distance = (positions["lat"] - lat) ** 2 + (positions["lon"] - lng) ** 2
+    return int(positions.loc[distance.idxmin(), "dialogue_id"])
+
+
+def _esc(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).map(html.escape)
+
+
+def _labels(summary: pd.DataFrame, lang: str, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
+    """Tooltip HTML and the popup's extra lines per dialogue; all user text is escaped."""
+
+    def tr(key: str, **values: object) -> str:
+        return html.escape(i18n.translate(key, lang, **values))
+
+    undecided = tr("overview.undecided")
+    hood = _esc(summary["neighbourhood"]).replace("", undecided)
+    theme = _esc(summary["theme"]).replace("", tr("map.no_theme"))
+    status = summary["current_status"].map(
+        lambda s: tr(status_key(s)) if s else "", na_action="ignore"
+    )
+    since = pd.to_datetime(summary["current_since"])
+    days = (pd.Timestamp(as_of) - since.dt.normalize()).dt.days
+    days_text = days.map(
+        lambda d: tr("map.days_in_phase", days=int(d)) if pd.notna(d) else tr("map.days_unknown")
+    )
+    last = pd.to_datetime(summary["last_update"]).dt.strftime("%d-%m-%Y").fillna("—")
+    who = _esc(summary["last_update_by"]).replace("", "—")
+    head = "<b>" + _esc(summary["city"]) + "</b> · " + hood
+    body = (
+        "<br>"
+        + tr("map.theme")
+        + ": "
+        + theme
+        + "<br>"
+        + tr("map.phase")
+        + ": <b>"
+        + _esc(summary["current_phase"])
+        + "</b> ("
+        + status.fillna("")
+        + ") · "
+        + days_text
+        + "<br>"
+        + tr("map.last_update")
+        + ": "
+        + last
+        + " · "
+        + who
+    )
+    tooltip = head + body
+    # The popup repeats the tooltip in the browser; only its extra lines travel separately.
+    extra = (
+        "<br>"
+        + summary["leg"].map(lambda leg: tr("overview.leg", leg=int(leg)))
+        + "<br><i>"
+        + tr("map.click_hint")
+        + "</i>"
+    )
+    return tooltip, extra
+
+
+def _script_json(data: object) -> str:
+    """``data`` as a JavaScript expression that is safe inside <script> and inside Jinja.
+
+    The JSON travels as a string literal for JSON.parse in which "<", ">", "&", "{" and "}"
+    are \\u-escaped: no "</script>" breakout, and folium's Jinja pass (it re-parses every
+    rendered script as a template) never sees "{{" or "{%" coming from user text.
+    """
+    inner = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    literal = json.dumps(inner, ensure_ascii=False)
+    for char in "<>&{}":
+        literal = literal.replace(char, f"\\u{ord(char):04x}")
+    return f"JSON.parse({literal})"
+
+
+def marker_payload(markers: pd.DataFrame) -> str:
+    """The markers as the JavaScript expression the map script embeds."""
+    return _script_json(markers.to_dict("records"))
+
+
+def marker_table(summary: pd.DataFrame, lang: str, as_of: dt.date) -> pd.DataFrame:
+    """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
+    if summary.empty:
+        return pd.DataFrame(columns=list(MARKER_COLUMNS))
+    summary = summary.reset_index(drop=True)
+    positions = marker_positions(summary)
+    tooltip, extra = _labels(summary, lang, as_of)
+    return pd.DataFrame(
+        {
+            "dialogue_id": summary["dialogue_id"].astype(int),
+            "lat": positions["lat"].round(6),
+            "lon": positions["lon"].round(6),
+            "phase": summary["current_position"].astype(int),
+            "colour": summary["current_position"].map(phase_colour),
+            "tooltip": tooltip,
+            "extra": extra,
+        }
+    )
+
+
+class _RenderedScript(Element):
+    """Already rendered JavaScript, added to the page as is.
+
+    branca wraps every rendered script in a new Jinja template, which re-lexes the whole
+    marker array (slow at 1,000 markers, and template syntax in user text would run).
+    """
+
+    def __init__(self, script: str) -> None:
+        super().__init__()
+        self.script = script
+
+    def render(self, **kwargs: object) -> str:
+        """The script itself."""
+        return self.script
+
+
+class DialogueMarkers(JSCSSMixin, MacroElement):
+    """All dialogue markers, created in the browser from one JSON array (fast at 1,000+)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.Icon.Default.imagePath = {{ this.image_path }};
+var estafette_markers = {{ this.data }};
+var {{ this.get_name() }} = (function () {
+    var group = {% if this.cluster %}L.markerClusterGroup({
+        showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true,
+        // Neutral grey clusters: the default green/yellow would read as phase colours.
+        iconCreateFunction: function (cluster) {
+            return L.divIcon({
+                html: "<div><span>" + cluster.getChildCount() + "</span></div>",
+                className: "marker-cluster estafette-cluster",
+                iconSize: L.point(40, 40)
+            });
+        }
+    }){% else %}L.featureGroup(){% endif %};
+    estafette_markers.forEach(function (d) {
+        var marker = L.circleMarker([d.lat, d.lon], {
+            radius: 8, color: "#222222", weight: 1,
+            fillColor: d.colour, fillOpacity: 0.95, className: "estafette-marker"
+        });
+        marker.bindTooltip(d.tooltip);
+        marker.bindPopup(d.tooltip + d.extra);
+        group.addLayer(marker);
+    });
+    group.addTo({{ this._parent.get_name() }});
+    return group;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: str, *, cluster: bool, assets: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "DialogueMarkers"
+        self.data = payload
+        self.cluster = cluster
+        self.image_path = _script_json(assets["leaflet_images"])
+        self.default_js = [("markercluster_js", assets["cluster_js"])] if cluster else []
+        self.default_css = (
+            [
+                ("markercluster_css", assets["cluster_css"]),
+                ("markercluster_default_css", assets["cluster_default_css"]),
+            ]
+            if cluster
+            else []
+        )
+
+    def render(self, **kwargs: object) -> None:
+        """Add the asset links and the marker script to the page (see _RenderedScript)."""
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_RenderedScript(script), name=self.get_name())
+
+
+class Legend(MacroElement):
+    """The phase colours as a Leaflet control on the map itself."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+    var div = L.DomUtil.create("div", "estafette-legend");
+    div.innerHTML = {{ this.content }};
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, title: str, entries: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = "".join(
+            f'<div><span class="estafette-swatch" style="background:{colour}"></span>'
+            f"{html.escape(name)}</div>"
+            for name, colour in entries
+        )
+        self.content = _script_json(f"<b>{html.escape(title)}</b>{rows}")
+
+
+MAP_CSS = """<style>
+.leaflet-container { background: #eef2f5; }
+.estafette-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
+  font: 13px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+.estafette-cluster { background-color: rgba(90, 90, 90, 0.35); }
+.estafette-cluster div { background-color: rgba(60, 60, 60, 0.75); color: #ffffff; }
+.estafette-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+  border: 1px solid #222; margin-right: 6px; vertical-align: middle; }
+</style>"""
+
+
+def relay_map(
+    summary: pd.DataFrame,
+    phases: list[tuple[int, str]],
+    *,
+    lang: str,
+    as_of: dt.date,
+    tile_url: str = PDOK_TILES,
+    tile_attribution: str = KADASTER_ATTRIBUTION,
+    asset_base: str = DEFAULT_ASSET_BASE,
+    markers: pd.DataFrame | None = None,
+    payload: str | None = None,
+    cluster_threshold: int = CLUSTER_THRESHOLD,
+) -> folium.Map:
+    """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps.
+
+    ``markers`` (marker_table) and ``payload`` (marker_payload) are passed in when the
+    caller has them cached.
+    """
+    assets = asset_urls(asset_base)
+    # Filtered frames keep their old index; positions and labels are aligned by position.
+    summary = summary.reset_index(drop=True)
+    m = folium.Map(location=NETHERLANDS, zoom_start=7, tiles=None, control_scale=True)
+    # Everything the map needs comes from the app itself: no CDN, no bootstrap/awesome-markers.
+    m.default_js = [("leaflet", assets["leaflet_js"]), ("jquery", assets["jquery_js"])]
+    m.default_css = [("leaflet_css", assets["leaflet_css"])]
+    m.get_root().header.add_child(Element(MAP_CSS), name="estafette_map_css")
+    # TileProvider objects spare folium a slow lookup of the URL among named providers.
+    folium.TileLayer(
+        tiles=xyz.TileProvider(
+            name=i18n.translate("map.basemap_pdok", lang),
+            url=tile_url,
+            attribution=html.escape(tile_attribution),
+        ),
+        max_zoom=19,
+    ).add_to(m)
+    folium.TileLayer(
+        tiles=xyz.TileProvider(
+            name=i18n.translate("map.basemap_osm", lang), url=OSM_TILES, attribution=OSM_ATTRIBUTION
+        ),
+        max_zoom=19,
+        show=False,
+        overlay=False,
+    ).add_to(m)
+
+    cities = summary.drop_duplicates("city_id").sort_values("leg")
+    if len(cities) > 1:
+        folium.PolyLine(
+            cities[["latitude", "longitude"]].to_numpy().tolist(),
+            color="#444444",
+            weight=2,
+            # With many legs the route is context, not the message: keep it faint.
+            opacity=0.7 if len(cities) <= CLUSTER_THRESHOLD else 0.25,
+            dash_array="6 6",
+            tooltip=html.escape(i18n.translate("map.relay_line", lang)),
+        ).add_to(m)
+
+    markers = marker_table(summary, lang, as_of) if markers is None else markers
+    if not markers.empty:
+        DialogueMarkers(
+            marker_payload(markers) if payload is None else payload,
+            cluster=len(markers) > cluster_threshold,
+            assets=assets,
+        ).add_to(m)
+        m.fit_bounds(
+            [
+                [float(markers["lat"].min()), float(markers["lon"].min())],
+                [float(markers["lat"].max()), float(markers["lon"].max())],
+            ],
+            padding=(30, 30),
+            max_zoom=11,
+        )
+
+    Legend(
+        i18n.translate("map.legend", lang),
+        [(name, phase_colour(position)) for position, name in phases],
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m

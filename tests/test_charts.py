@@ -1,0 +1,67 @@
+"""The timeline chart: planned and actual bars per dialogue, undated phases, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from estafette import charts, history, seed
+from tests.factories import make_city, make_dialogue
+from tests.relay_factories import change, phase
+
+PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
+TODAY = dt.date(2026, 1, 1)
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def traces(fig, kind: str) -> list:
+    return [t for t in fig.data if (t.meta or {}).get("kind") == kind]
+
+
+def test_planned_and_actual_bars_per_dialogue(session: Session) -> None:
+    seed.add_demo(session.get_bind(), today=TODAY)
+    records = history.records_frame(session)
+    fig = charts.timeline(records, PHASES, lang="nl", today=TODAY)
+    labels = set(charts.row_labels(records, "nl"))
+    assert len(labels) == 6
+    demo_rows = {label for label in labels if "(demo)" in label}
+    planned_rows = {y for t in traces(fig, "planned") for y in t.y}
+    actual_rows = {y for t in traces(fig, "actual") for y in t.y}
+    assert planned_rows == demo_rows
+    assert actual_rows == labels  # the seeded legs have an actual start in Verkennen
+    for trace in traces(fig, "actual"):
+        assert trace.marker.opacity is None  # solid
+    for trace in traces(fig, "planned"):
+        assert trace.marker.opacity < 1  # light
+    # The seeded legs have four undated phases each, listed, not dropped.
+    (undated,) = traces(fig, "undated")
+    assert len(undated.y) == 3
+    assert undated.customdata[0][0] == "Verbeelden, Vormgeven, Evalueren, Vervolgen"
+    # Rows in leg order: the category array starts with leg 1.
+    assert fig.layout.yaxis.categoryarray[0].startswith("1 · Deventer")
+    assert any(a.text == "vandaag" for a in fig.layout.annotations)
+
+
+def test_running_phase_reaches_today_and_hover_is_escaped(session: Session) -> None:
+    city = make_city(session, XSS)
+    dialogue = make_dialogue(session, city, neighbourhood=XSS, theme=XSS)
+    change(
+        session,
+        phase(dialogue, 1),
+        dt.datetime(2025, 12, 1, 10),
+        "Lead",
+        status="bezig",
+        actual_start=dt.date(2025, 12, 1),
+        note=XSS,
+    )
+    session.commit()
+    records = history.records_frame(session)
+    records = records[records["dialogue_id"] == dialogue.id]
+    fig = charts.timeline(records, PHASES, lang="en", today=TODAY, past=True)
+    (actual,) = traces(fig, "actual")
+    assert actual.base[0] == "2025-12-01"
+    assert actual.x[0] == 31 * charts.DAY_MS
+    assert actual.customdata[0][4] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert "<img" not in fig.to_json()
+    assert any(a.text == "as of" for a in fig.layout.annotations)

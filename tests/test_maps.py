@@ -1,0 +1,140 @@
+"""The relay map: markers by phase, escaping, clustering, no CDN."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from estafette import cities, maps, seed
+from estafette.settings import PDOK_TILES
+from tests.factories import make_city, make_dialogue
+
+PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
+XSS = "<img src=x onerror=alert(1)>"
+TODAY = dt.date(2026, 1, 1)
+
+
+def markers_of(html: str) -> list[dict]:
+    """The marker data embedded in a rendered map."""
+    match = re.search(r"var estafette_markers = JSON\.parse\((.*)\);\n", html)
+    assert match, "no marker data in the map"
+    return json.loads(json.loads(match.group(1)))
+
+
+def render(summary: pd.DataFrame, **kwargs: object) -> str:
+    return maps.relay_map(summary, PHASES, lang="nl", as_of=TODAY, **kwargs).get_root().render()
+
+
+def test_seeded_markers_are_coloured_by_phase(session: Session) -> None:
+    seed.add_demo(session.get_bind(), today=TODAY)
+    summary = cities.overview(session)
+    markers = markers_of(render(summary))
+    assert len(markers) == 6
+    by_id = {m["dialogue_id"]: m for m in markers}
+    for row in summary.itertuples():
+        assert by_id[row.dialogue_id]["colour"] == maps.PHASE_COLOURS[row.current_position]
+    assert {m["colour"] for m in markers} == {
+        maps.PHASE_COLOURS[p] for p in (1, 2, 3, 4)
+    }  # seeded legs in Verkennen, demo dialogues in phases 2, 3 and 4
+    # Two dialogues in the same city get separate spots.
+    assert len({(m["lat"], m["lon"]) for m in markers}) == 6
+
+
+def test_nothing_loads_from_a_cdn(session: Session) -> None:
+    fmap = maps.relay_map(cities.overview(session), PHASES, lang="nl", as_of=TODAY)
+    html = fmap.get_root().render()
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
+    assert urls == {PDOK_TILES, maps.OSM_TILES}
+    for _, src in [*fmap.default_js, *fmap.default_css]:
+        assert src.startswith("/app/static/vendor/")
+    assert json.dumps("Kaartgegevens © Kadaster") in html
+    assert "estafette-legend" in html and "Verkennen" in html
+    assert "L.Icon.Default.imagePath" in html
+
+
+def test_tile_url_is_configurable(session: Session) -> None:
+    html = render(cities.overview(session), tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png")
+    assert "http://127.0.0.1:9/{z}/{x}/{y}.png" in html
+
+
+def test_user_text_is_escaped(session: Session) -> None:
+    city = make_city(session, XSS)
+    make_dialogue(session, city, neighbourhood=XSS, theme=XSS)
+    session.commit()
+    html = render(cities.overview(session))
+    assert XSS not in html
+    assert "<img" not in html
+    marker = next(m for m in markers_of(html) if "onerror" in m["tooltip"])
+    assert "&lt;img src=x onerror=alert(1)&gt;" in marker["tooltip"]
+    assert marker["tooltip"].count("&lt;img src=x onerror=alert(1)&gt;") == 3
+
+
+def test_template_syntax_in_user_text_stays_text(session: Session) -> None:
+    # folium re-parses rendered scripts as Jinja templates; user text must never reach Jinja.
+    make_dialogue(session, make_city(session, "Sjabloonstad"), neighbourhood="{{ 7*7 }} {% if 1 %}")
+    session.commit()
+    marker = next(
+        m for m in markers_of(render(cities.overview(session))) if "Sjabloon" in m["tooltip"]
+    )
+    assert "{{ 7*7 }} {% if 1 %}" in marker["tooltip"]
+
+
+def test_many_markers_are_clustered_and_the_relay_line_follows_legs() -> None:
+    summary = pd.DataFrame(
+        {
+            "dialogue_id": range(1, 61),
+            "city_id": [i // 2 for i in range(60)],
+            "leg": [i // 2 + 1 for i in range(60)],
+            "city": [f"Stad {i // 2}" for i in range(60)],
+            "neighbourhood": "",
+            "theme": "",
+            "latitude": [51.0 + i / 30 for i in range(60)],
+            "longitude": [4.0 + (i // 2) / 10 for i in range(60)],
+            "current_phase": "Verkennen",
+            "current_status": "bezig",
+            "current_position": 1,
+            "current_since": pd.NaT,
+            "last_update": pd.Timestamp("2025-01-01"),
+            "last_update_by": "",
+        }
+    )
+    fmap = maps.relay_map(summary, PHASES, lang="nl", as_of=TODAY)
+    html = fmap.get_root().render()
+    assert "L.markerClusterGroup" in html
+    layer = next(c for c in fmap._children.values() if isinstance(c, maps.DialogueMarkers))
+    assert [src for _, src in layer.default_js] == [
+        "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js"
+    ]
+    assert len(markers_of(html)) == 60
+    assert "L.polyline" in html
+    small = render(summary.head(10))
+    assert "L.markerClusterGroup" not in small and "L.featureGroup" in small
+
+
+def test_click_selects_the_nearest_dialogue() -> None:
+    summary = pd.DataFrame(
+        {"dialogue_id": [7, 8, 9], "latitude": [52.0, 52.0, 53.0], "longitude": [5.0, 5.0, 6.0]}
+    )
+    spots = maps.marker_positions(summary)
+    assert len({(r.lat, r.lon) for r in spots.itertuples()}) == 3
+    for row in spots.itertuples():
+        assert maps.nearest_dialogue(spots, row.lat, row.lon) == row.dialogue_id
+    assert maps.nearest_dialogue(spots.iloc[0:0], 52.0, 5.0) is None
+
+
+def test_vendored_assets_are_copied_once(tmp_path) -> None:
+    from ui import map_assets
+
+    target = map_assets.install(tmp_path / "vendor")
+    leaflet = target / "leaflet" / "leaflet.js"
+    assert leaflet.stat().st_size > 100_000
+    for url in maps.asset_urls("/base").values():
+        if not url.endswith("/"):
+            assert (target / url.removeprefix("/base/")).is_file(), url
+    stamp = leaflet.stat().st_mtime_ns
+    map_assets.install(tmp_path / "vendor")
+    assert leaflet.stat().st_mtime_ns == stamp

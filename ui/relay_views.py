@@ -1,0 +1,48 @@
+"""Streamlit pieces shared by the coordinator's pages (map, timeline, overview)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from estafette.cities import status_key
+from estafette.phases import STATUSES
+from ui import coordinator
+from ui.core import t
+from ui.filters import View
+
+FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end", "note")
+
+
+def _value(field: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    text = str(value)
+    if field == "status" and text in STATUSES:
+        return t(status_key(text))
+    return text
+
+
+def phase_history(url: str, dialogue_id: int, view: View) -> None:
+    """The chosen dialogue's changes, newest first, as a plain table (text is never HTML)."""
+    changes = coordinator.dialogue_history(url, dialogue_id, view.as_of)
+    if changes.empty:
+        st.caption(t("map.no_history"))
+        return
+    table = pd.DataFrame(
+        {
+            t("map.col_at"): changes["at"].dt.strftime("%d-%m-%Y %H:%M"),
+            t("map.col_phase"): changes["phase"],
+            t("map.col_field"): [
+                t(f"map.field_{f}") if f in FIELDS else f for f in changes["field"]
+            ],
+            t("map.col_old"): [
+                _value(f, v) for f, v in zip(changes["field"], changes["old_value"], strict=True)
+            ],
+            t("map.col_new"): [
+                _value(f, v) for f, v in zip(changes["field"], changes["new_value"], strict=True)
+            ],
+            t("map.col_actor"): changes["actor"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="estafette.map.history")
