@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_parser.add_argument("--postgres-url", help="also measure on this PostgreSQL server")
     bench_parser.add_argument("--reruns", type=int, default=20, help="warm reruns per page")
     bench_parser.add_argument(
-        "--lessons", type=int, default=100_000, help="synthetic lessons for the search bench (0 skips)"
+        "--lessons", type=int, default=100_000, help="lessons for the search bench (0 skips)"
     )
     bench_parser.set_defaults(handler=_bench)
     return parser
