@@ -409,6 +409,7 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
             print(f"  - {line}")
         return 1
     print(
-        "all targets met: rerun median ≤ 100 ms, first run ≤ 1 s, national ≤ 3× seeded, search ≤ 50 ms"
+        "all targets met: rerun median ≤ 100 ms, first run ≤ 1 s, national ≤ 3× seeded,"
+        " search ≤ 50 ms"
     )
     return 0
