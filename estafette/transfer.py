@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from estafette import i18n
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.models import AppMeta, Base, City, Dialogue, Phase, PhaseRecord, utcnow
@@ -706,10 +707,24 @@ def is_backup(data: bytes) -> bool:
     return f'"{BACKUP_FORMAT}"' in head
 
 
-def issue_lines(issues: Iterable[TransferIssue]) -> list[str]:
-    """Plain English one-liners (for the CLI and logs)."""
-    return [
-        f"{i.table + ': ' if i.table else ''}row {i.row}, column {i.column}: {i.code}"
-        + (f" ({i.value})" if i.value else "")
-        for i in issues
-    ]
+def describe(issue: TransferIssue, lang: str) -> str:
+    """The translated problem of one issue (without its place)."""
+    key = f"transfer.error.{issue.code}"
+    if key not in i18n.catalog():
+        key = f"validation.{issue.code}"
+    return i18n.translate(key, lang, value=issue.value, field=issue.column)
+
+
+def issue_lines(issues: Iterable[TransferIssue], lang: str = "en") -> list[str]:
+    """One translated line per issue, naming table, row and column (for the CLI and the UI)."""
+    lines = []
+    for issue in issues:
+        message = describe(issue, lang)
+        if issue.row == 0 and issue.column in {"-", "format", "tables", "rows"}:
+            line = i18n.translate("transfer.issue_file", lang, message=message)
+        else:
+            line = i18n.translate(
+                "transfer.issue_line", lang, row=issue.row, column=issue.column, message=message
+            )
+        lines.append(f"{issue.table}: {line}" if issue.table else line)
+    return lines
