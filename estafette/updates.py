@@ -380,6 +380,7 @@ def save_update(
 ) -> SaveResult:
     """Validate and save ``update`` to the record loaded as ``expected``, all or nothing.
 
+    A phase that starts now without an actual start date gets today as its start.
     Raises PermissionDenied, ValidationFailed, Conflict (someone saved since ``expected`` was
     loaded) or PreviousPhaseOpen (when ``close_previous`` is None and the previous phase is
     still open; call again with True to close it in the same transaction, False to keep it).
@@ -399,6 +400,9 @@ def save_update(
 
         closed: PhaseRecord | None = None
         starting = record.status == Status.NIET_GESTART and update.status in STARTED_STATUSES
+        if starting and update.actual_start is None:
+            # A phase started without a date starts today, so the timeline can place it.
+            update = replace(update, actual_start=today)
         previous = _previous(session, record) if starting else None
         if previous is not None and previous.status in OPEN_STATUSES:
             if close_previous is None:
