@@ -14,9 +14,12 @@ if not actor.is_anonymous:
     st.success(t("auth.signed_in_as", name=actor.label, role=auth.role_label(actor)))
     if can(actor, Action.EDIT_STATUS):
         st.page_link("pages/status.py", label=t("nav.status"), icon=":material/edit_note:")
-    if st.button(t("auth.logout"), key="estafette.auth.logout_page", icon=":material/logout:"):
-        auth.sign_out()
-        st.rerun()
+    st.button(
+        t("auth.logout"),
+        key="estafette.auth.logout_page",
+        icon=":material/logout:",
+        on_click=auth.sign_out,
+    )
     st.stop()
 
 st.caption(t("auth.intro"))

@@ -129,9 +129,9 @@ def sidebar(actor: Actor) -> None:
     if actor.is_anonymous:
         return
     st.sidebar.caption(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
-    if st.sidebar.button(t("auth.logout"), key="estafette.auth.logout", icon=":material/logout:"):
-        sign_out()
-        st.rerun()
+    st.sidebar.button(
+        t("auth.logout"), key="estafette.auth.logout", icon=":material/logout:", on_click=sign_out
+    )
 
 
 def show_notice() -> None:
