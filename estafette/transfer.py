@@ -263,7 +263,7 @@ def _parse_csv(data: bytes) -> list[tuple[int, dict[str, Any]]]:
             issues.append(
                 TransferIssue(
                     number,
-                    header[min(len(cells), len(header)) - 1],
+                    header[len(cells)] if len(cells) < len(header) else header[-1],
                     "column_count",
                     f"{len(cells)}/{len(header)}",
                 )
@@ -309,16 +309,17 @@ def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
 def _parse_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_text(data)
+    # A damaged zip surfaces as many different exceptions (zip, zlib, XML, KeyError...);
+    # all of them mean the same thing to the person importing: the file is not readable.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        try:
+            values = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except Exception as exc:
         raise ImportFailed([TransferIssue(0, "-", "xlsx_invalid", str(exc)[:80])]) from None
-    try:
-        values = list(workbook.worksheets[0].iter_rows(values_only=True))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise ImportFailed([TransferIssue(0, "-", "xlsx_invalid", str(exc)[:80])]) from None
-    finally:
-        workbook.close()
     if not values:
         raise ImportFailed([TransferIssue(0, "-", "empty")])
     header = [str(h).strip() if h is not None else "" for h in values[0]]
@@ -331,6 +332,29 @@ def _parse_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
             continue
         rows.append((number, dict(zip(header, cells[: len(header)], strict=False))))
     return rows
+
+
+def _check_xlsx_text(data: bytes) -> None:
+    """An XLSX is a zip of UTF-8 XML parts: name the part whose text is not UTF-8."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if not name.endswith((".xml", ".rels")):
+                    continue
+                content = archive.read(name)
+                try:
+                    content.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    line = content[: exc.start].count(b"\n") + 1
+                    raise ImportFailed(
+                        [
+                            TransferIssue(
+                                0, "-", "encoding", f"{name}, line {line}, byte {exc.start}"
+                            )
+                        ]
+                    ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportFailed([TransferIssue(0, "-", "xlsx_invalid", str(exc)[:80])]) from None
 
 
 def _text_value(value: Any, column: str, row: int, issues: list[TransferIssue]) -> str:
