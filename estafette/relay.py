@@ -103,6 +103,13 @@ def lookup_place(query: str, limit: int = 10) -> list[Place]:
     return (exact + prefix)[:limit]
 
 
+def find_place(name: str) -> Place | None:
+    """The largest place whose name or alternate name is exactly ``name`` (ignoring case)."""
+    wanted = _fold(name)
+    exact = [place for _, names, place in _gazetteer() if wanted in names]
+    return max(exact, key=lambda p: p.population) if exact else None
+
+
 def next_leg(session: Session) -> int:
     """The leg number the next city gets."""
     return (session.scalar(select(func.max(City.leg))) or 0) + 1
@@ -125,14 +132,14 @@ def add_city(
         raise RelayError("name_required")
     if session.scalar(select(City.id).where(func.lower(City.name) == name.lower())):
         raise RelayError("city_exists", name=name)
+    place = find_place(name)
     if latitude is None or longitude is None:
-        matches = [p for p in lookup_place(name) if _fold(p.name) == _fold(name)]
-        if not matches:
+        if place is None:
             raise RelayError("place_unknown", name=name)
-        place = matches[0]
         latitude = place.latitude if latitude is None else latitude
         longitude = place.longitude if longitude is None else longitude
-        province = province or place.province
+    # Manual coordinates override the gazetteer; the province still comes from it if known.
+    province = province or (place.province if place else "")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise RelayError("coordinates_invalid")
     city = City(

@@ -115,10 +115,11 @@ with cities_tab:
         )
     elif query.strip():
         st.info(t("relay.no_match"))
-    override = st.checkbox(
-        t("relay.override"),
-        value=not matches and bool(query.strip()),
-        key="estafette.admin.override",
+    # Without a gazetteer match the coordinates must be typed in; with one they may be.
+    override = (
+        st.checkbox(t("relay.override"), key="estafette.admin.override")
+        if matches
+        else bool(query.strip())
     )
     latitude = longitude = None
     province = place.province if place else ""
@@ -143,7 +144,7 @@ with cities_tab:
         latitude, longitude = place.latitude, place.longitude
     st.caption(t("relay.next_leg", leg=admin.next_leg()))
     if st.button(t("relay.add_city"), key="estafette.admin.add_city", disabled=not query.strip()):
-        name = place.name if place is not None and not override else query.strip()
+        name = query.strip()  # the name as typed; a match only supplies the coordinates
         added = admin.attempt(
             lambda s: admin.city_summary(
                 relay.add_city(
