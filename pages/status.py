@@ -42,7 +42,7 @@ records = {r.position: r for r in form.records(dialogue_id)}
 position = st.selectbox(
     t("status_page.phase"),
     list(records),
-    format_func=lambda p: f"{records[p].phase_name} · {t(status_key(records[p].status))}",
+    format_func=lambda p: records[p].phase_name,
     key=form.PREFIX + "phase",
 )
 record = records[position]

@@ -59,7 +59,7 @@ def test_city_lead_journey(server_factory, page, tmp_path) -> None:
     # Set Verbeelden to bezig; the open Verkennen is closed on request.
     nav(page, "Fase bijwerken").click()
     page.get_by_text("Geschiedenis van deze wijkdialoog").wait_for(timeout=TIMEOUT)
-    choose(page, "Fase", "Verbeelden · niet gestart")
+    choose(page, "Fase", "Verbeelden")
     combobox = page.get_by_role("combobox", name="Status", exact=True)
     expect(combobox).to_have_value("niet gestart", timeout=TIMEOUT)
     choose(page, "Status", "bezig")
