@@ -99,6 +99,7 @@ def _user_add(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
+    db.upgrade(engine)
     with Session(engine) as session:
         try:
             accounts.deactivate_user(session, accounts.SYSTEM, args.email)
@@ -111,6 +112,7 @@ def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
 
 def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
     password = _password(args)
+    db.upgrade(engine)
     with Session(engine) as session:
         try:
             accounts.reset_password(session, accounts.SYSTEM, args.email, password)
@@ -123,6 +125,7 @@ def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
 
 def _export(args: argparse.Namespace, engine: Engine) -> int:
     target = Path(args.file)
+    db.upgrade(engine)
     with Session(engine) as session:
         if args.all:
             data = transfer.export_backup(session, accounts.SYSTEM)

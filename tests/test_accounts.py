@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, relay, transfer, updates
+from estafette import accounts, db, relay, transfer, updates
 from estafette.accounts import (
     ANONYMOUS,
     Action,
@@ -276,3 +276,48 @@ def test_reset_password_lifts_lockout_and_inactive_cannot_log_in(session: Sessio
         accounts.sso_actor(session, "unknown@example.nl")
     assert info.value.code == "no_account"
     assert accounts.refresh_actor(session, accounts.Actor(email="t", user_id=999)).is_anonymous
+
+
+def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
+    from estafette import cli
+
+    url = make_db_url("sqlite")
+    base = ["--database-url", url, "user"]
+    monkeypatch.setenv("ESTAFETTE_PASSWORD", PASSWORD)
+    monkeypatch.setenv("ESTAFETTE_LANG", "nl")
+    add = [*base, "add", "--email", "Lead@Deventer.nl", "--role", "city_lead"]
+    assert cli.main([*add, "--city", "Deventer", "--name", "Lead"]) == 0
+    assert "added city_lead lead@deventer.nl" in capsys.readouterr().out
+    # Problems end in one readable line and exit code 1; nothing is written.
+    assert cli.main([*add, "--city", "Deventer"]) == 1
+    assert "Er bestaat al een account voor lead@deventer.nl." in capsys.readouterr().err
+    other = [*base, "add", "--email", "x@example.nl", "--role", "city_lead"]
+    assert cli.main([*other, "--city", "Atlantis"]) == 1
+    assert capsys.readouterr().err.strip() == "estafette: unknown city: Atlantis"
+    assert cli.main([*other, "--city", "Utrecht", "--password", "kort"]) == 1
+    assert "minstens 10 tekens" in capsys.readouterr().err
+    assert (
+        cli.main(
+            [
+                *base,
+                "reset-password",
+                "--email",
+                "lead@deventer.nl",
+                "--password",
+                "nog een lang wachtwoord",
+            ]
+        )
+        == 0
+    )
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        assert accounts.authenticate(session, "lead@deventer.nl", "nog een lang wachtwoord")
+        assert [u.email for u in accounts.list_users(session, accounts.SYSTEM)] == [
+            "lead@deventer.nl"
+        ]
+    assert cli.main([*base, "deactivate", "--email", "lead@deventer.nl"]) == 0
+    with Session(engine) as session, pytest.raises(accounts.LoginFailed):
+        accounts.authenticate(session, "lead@deventer.nl", "nog een lang wachtwoord")
+    assert cli.main([*base, "deactivate", "--email", "niemand@example.nl"]) == 1
+    assert "Er is geen account voor niemand@example.nl." in capsys.readouterr().err
+    engine.dispose()
