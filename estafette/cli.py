@@ -137,8 +137,12 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
             data = transfer.export_status(session, accounts.SYSTEM, fmt)
     # Write next to the target first, so a failed write never leaves half a file.
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"cannot write {target}: {exc.strerror}") from None
     print(f"wrote {target} ({len(data)} bytes)")
     return 0
 

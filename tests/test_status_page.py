@@ -202,3 +202,14 @@ def test_first_run_form_creates_coordinator_once(monkeypatch, sqlite_url) -> Non
     at.button(key="estafette.auth.logout").click().run()
     at.switch_page("pages/login.py").run()
     assert not [w for w in at.text_input if w.key == "estafette.auth.first_email"]
+
+
+def test_overview_shows_a_save_at_once(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"])
+    assert "gepauzeerd" not in at.table[0].value.loc["Deventer"].to_string()  # cached now
+    at.switch_page("pages/status.py").run()
+    at.selectbox(key="estafette.status.f_status").set_value("gepauzeerd")
+    at.button(key=FORM_SUBMIT).click().run()
+    at.switch_page("pages/overview.py").run()
+    assert "⏸ gepauzeerd" in at.table[0].value.loc["Deventer", "Verkennen"]

@@ -134,6 +134,9 @@ def test_cli_backup_and_restore(make_db_url, tmp_path, capsys) -> None:
     assert cli.main(["--database-url", target_url, "import", str(backup)]) == 0
     assert cli.main(["--database-url", target_url, "export", "--all", str(again)]) == 0
     assert backup.read_bytes() == again.read_bytes()
+    nowhere = tmp_path / "missing" / "out.json"
+    assert cli.main(["--database-url", source_url, "export", "--all", str(nowhere)]) == 1
+    assert "cannot write" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"city;phase\n")
     assert cli.main(["--database-url", target_url, "import", str(bad)]) == 1
