@@ -14,7 +14,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -50,13 +50,32 @@ STATUS_COLUMNS: tuple[str, ...] = (
     "central_question",
     "is_demo",
     "phase",
-    "status",
     "planned_start",
     "planned_end",
     "actual_start",
     "actual_end",
     "note",
+    # Last on purpose: no status is a prefix of another, so a CSV cut off anywhere in its
+    # final row always shows up as a wrong column count or an unknown status.
+    "status",
 )
+# The files speak Dutch: these are the column names people see in their spreadsheet.
+HEADERS: dict[str, str] = {
+    "city": "stad",
+    "neighbourhood": "wijk",
+    "theme": "thema",
+    "central_question": "centrale_vraag",
+    "is_demo": "demo",
+    "phase": "fase",
+    "status": "status",
+    "planned_start": "geplande_start",
+    "planned_end": "gepland_einde",
+    "actual_start": "werkelijke_start",
+    "actual_end": "werkelijk_einde",
+    "note": "notitie",
+}
+FILE_COLUMNS: tuple[str, ...] = tuple(HEADERS[c] for c in STATUS_COLUMNS)
+FROM_HEADER = {header: key for key, header in HEADERS.items()}
 DATE_COLUMNS = ("planned_start", "planned_end", "actual_start", "actual_end")
 STATUS_FORMAT = "estafette-status"
 BACKUP_FORMAT = "estafette-backup"
@@ -170,7 +189,7 @@ def export_status(session: Session, actor: Actor, fmt: str) -> bytes:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-        writer.writerow(STATUS_COLUMNS)
+        writer.writerow(FILE_COLUMNS)
         for row in rows:
             writer.writerow([_csv_cell(row[c]) for c in STATUS_COLUMNS])
         # The BOM makes spreadsheet programs read the file as UTF-8.
@@ -179,7 +198,7 @@ def export_status(session: Session, actor: Actor, fmt: str) -> bytes:
         document = {
             "format": STATUS_FORMAT,
             "version": FORMAT_VERSION,
-            "rows": [{c: _plain(row[c]) for c in STATUS_COLUMNS} for row in rows],
+            "rows": [{HEADERS[c]: _plain(row[c]) for c in STATUS_COLUMNS} for row in rows],
         }
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "xlsx":
@@ -193,7 +212,7 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Status"
-    sheet.append(list(STATUS_COLUMNS))
+    sheet.append(list(FILE_COLUMNS))
     for row in rows:
         sheet.append([row[c] if row[c] is not None else None for c in STATUS_COLUMNS])
     for column in sheet.iter_cols(min_row=2):
@@ -236,6 +255,9 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if exc.reason == "unexpected end of data":
+            # The file stops in the middle of a character: it was cut off.
+            raise ImportFailed([TransferIssue(line, "-", "truncated", exc.reason)]) from None
         raise ImportFailed(
             [TransferIssue(line, "-", "encoding", f"byte {exc.start}: 0x{data[exc.start]:02x}")]
         ) from None
@@ -276,12 +298,19 @@ def _parse_csv(data: bytes) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _check_header(header: list[str]) -> None:
-    missing = [c for c in STATUS_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in STATUS_COLUMNS]
+    missing = [c for c in FILE_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in FILE_COLUMNS]
     issues = [TransferIssue(1, c, "column_missing") for c in missing]
     issues += [TransferIssue(1, c, "column_unknown") for c in unknown]
     if issues:
         raise ImportFailed(issues)
+
+
+def _cut_off(exc: json.JSONDecodeError, content: str) -> bool:
+    """Whether a JSON error means the text stops too early (rather than being malformed)."""
+    # An unterminated string can only run into the end of the text (a newline inside a
+    # string is a different error); an error on the last line is a missing tail.
+    return exc.msg.startswith("Unterminated string") or "\n" not in content[exc.pos :].rstrip()
 
 
 def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
@@ -289,8 +318,7 @@ def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         document = json.loads(content)
     except json.JSONDecodeError as exc:
-        # An error at the very end of the text means the file stops too early.
-        code = "truncated" if exc.pos >= len(content.rstrip()) else "json_invalid"
+        code = "truncated" if _cut_off(exc, content) else "json_invalid"
         raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
     if not isinstance(document, dict) or document.get("format") != STATUS_FORMAT:
         raise ImportFailed([TransferIssue(0, "format", "format_unknown")])
@@ -300,7 +328,7 @@ def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     for number, item in enumerate(document["rows"], start=1):
         if not isinstance(item, dict):
             raise ImportFailed([TransferIssue(number, "-", "not_an_object")])
-        if set(item) != set(STATUS_COLUMNS):
+        if set(item) != set(FILE_COLUMNS):
             _check_header([*item.keys()])
         rows.append((number, item))
     return rows
@@ -463,7 +491,8 @@ def _check_rows(
     if not issues:
         issues += _check_complete(rows, [p.name for p in phases])
     if issues:
-        raise ImportFailed(issues)
+        # Name each column as it is written in the file.
+        raise ImportFailed([replace(i, column=HEADERS.get(i.column, i.column)) for i in issues])
     return rows
 
 
@@ -486,14 +515,14 @@ def _check_complete(rows: list[_Row], phase_names: list[str]) -> list[TransferIs
 
 
 def parse_status(data: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
-    """The raw rows of a status file (row number, column → value)."""
-    if fmt == "csv":
-        return _parse_csv(data)
-    if fmt == "json":
-        return _parse_json(data)
-    if fmt == "xlsx":
-        return _parse_xlsx(data)
-    raise ImportFailed([TransferIssue(0, "-", "format_unknown", fmt)])
+    """The raw rows of a status file: (row number, internal column key → value)."""
+    parsers = {"csv": _parse_csv, "json": _parse_json, "xlsx": _parse_xlsx}
+    if fmt not in parsers:
+        raise ImportFailed([TransferIssue(0, "-", "format_unknown", fmt)])
+    return [
+        (number, {FROM_HEADER[k]: v for k, v in row.items() if k in FROM_HEADER})
+        for number, row in parsers[fmt](data)
+    ]
 
 
 def import_status(
@@ -684,7 +713,7 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
     try:
         document = json.loads(content)
     except json.JSONDecodeError as exc:
-        code = "truncated" if exc.pos >= len(content.rstrip()) else "json_invalid"
+        code = "truncated" if _cut_off(exc, content) else "json_invalid"
         raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
     tables = _check_backup(document)
     try:

@@ -91,7 +91,7 @@ def _backup_export(session: Session, actor: Actor) -> object:
 
 def _status_import(session: Session, actor: Actor) -> object:
     data = transfer.export_status(session, accounts.SYSTEM, "json")
-    text = data.decode("utf-8").replace('"note": ""', '"note": "geimporteerd"', 1)
+    text = data.decode("utf-8").replace('"notitie": ""', '"notitie": "geimporteerd"', 1)
     return transfer.import_status(session, actor, text.encode("utf-8"), "json")
 
 

@@ -154,4 +154,4 @@ def test_transfer_page_exports_and_imports(monkeypatch, sqlite_url) -> None:
     assert len(lead.get("download_button")) == 3
     assert "Alleen coördinatoren kunnen importeren." in texts(lead)
     export = query(sqlite_url, lambda s: transfer.export_status(s, actors["coordinator"], "csv"))
-    assert export.decode("utf-8-sig").startswith("city;neighbourhood")
+    assert export.decode("utf-8-sig").startswith("stad;wijk")

@@ -89,9 +89,10 @@ def test_xlsx_keeps_formula_like_text_as_text(sqlite_url: str) -> None:
     with Session(engine) as session:
         data = transfer.export_status(session, SYSTEM, "xlsx")
     sheet = load_workbook(io.BytesIO(data)).active
-    notes = [row[11].value for row in sheet.iter_rows(min_row=2)]
+    column = transfer.STATUS_COLUMNS.index("note")
+    notes = [row[column].value for row in sheet.iter_rows(min_row=2)]
     assert any(n and n.endswith("=SOM(1)") for n in notes)
-    assert all(row[11].data_type != "f" for row in sheet.iter_rows(min_row=2))
+    assert all(row[column].data_type != "f" for row in sheet.iter_rows(min_row=2))
 
 
 def test_full_backup_moves_sqlite_to_postgresql(make_db_url: Callable[[str], str]) -> None:
@@ -192,18 +193,18 @@ def _corrupt(fmt: str, data: bytes, kind: str) -> tuple[bytes, tuple[int, str, s
             cells = lines[3].split(";")
             cells[transfer.STATUS_COLUMNS.index("planned_start")] = "volgende week"
             lines[3] = ";".join(cells)
-            return "\r\n".join(lines).encode("utf-8-sig"), (4, "planned_start", "not_a_date")
+            return "\r\n".join(lines).encode("utf-8-sig"), (4, "geplande_start", "not_a_date")
         if fmt == "xlsx":
-            return _xlsx_set(data, 4, "planned_start", 12.5), (4, "planned_start", "not_a_date")
-        return _json_set(data, 3, "is_demo", "misschien"), (3, "is_demo", "not_a_boolean")
+            return _xlsx_set(data, 4, "planned_start", 12.5), (4, "geplande_start", "not_a_date")
+        return _json_set(data, 3, "demo", "misschien"), (3, "demo", "not_a_boolean")
     if kind == "unknown_city":
         if fmt == "csv":
             lines = data.decode("utf-8-sig").split("\r\n")
             lines[6] = "Atlantis" + lines[6][lines[6].index(";") :]
-            return "\r\n".join(lines).encode("utf-8-sig"), (7, "city", "city_unknown")
+            return "\r\n".join(lines).encode("utf-8-sig"), (7, "stad", "city_unknown")
         if fmt == "xlsx":
-            return _xlsx_set(data, 7, "city", "Atlantis"), (7, "city", "city_unknown")
-        return _json_set(data, 6, "city", "Atlantis"), (6, "city", "city_unknown")
+            return _xlsx_set(data, 7, "city", "Atlantis"), (7, "stad", "city_unknown")
+        return _json_set(data, 6, "stad", "Atlantis"), (6, "stad", "city_unknown")
     if kind == "encoding":
         if fmt == "xlsx":
             return _xlsx_latin1(data), (0, "-", "encoding")
@@ -229,9 +230,9 @@ def test_corrupt_file_changes_nothing(engine: Engine, fmt: str, kind: str) -> No
     good = _exported(engine, fmt)
     # Make the file differ from the database, so a partial import would be visible.
     if fmt == "json":
-        good = good.replace(b'"note": ""', b'"note": "gewijzigd"')
+        good = good.replace(b'"notitie": ""', b'"notitie": "gewijzigd"')
     elif fmt == "csv":
-        good = _csv_replace(good, ";niet gestart;;;;;\r\n", ";niet gestart;;;;;gewijzigd\r\n", 5)
+        good = _csv_replace(good, ";;;;;;niet gestart\r\n", ";;;;;gewijzigd;niet gestart\r\n", 5)
     else:
         good = _xlsx_set(good, 3, "note", "gewijzigd")
     damaged, (row, column, code) = _corrupt(fmt, good, kind)
@@ -254,19 +255,19 @@ def test_all_errors_are_listed_with_row_and_column(engine: Engine) -> None:
     data = _exported(engine, "json")
     document = json.loads(data)
     document["rows"][0]["status"] = "klaar"
-    document["rows"][1]["actual_start"] = "2999-01-01"
-    document["rows"][2]["phase"] = "Verdwalen"
-    document["rows"][3]["planned_start"] = "2020-05-01"
-    document["rows"][3]["planned_end"] = "2020-04-01"
+    document["rows"][1]["werkelijke_start"] = "2999-01-01"
+    document["rows"][2]["fase"] = "Verdwalen"
+    document["rows"][3]["geplande_start"] = "2020-05-01"
+    document["rows"][3]["gepland_einde"] = "2020-04-01"
     with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
         transfer.import_status(session, SYSTEM, json.dumps(document).encode(), "json")
     found = {(i.row, i.column, i.code) for i in info.value.issues}
     assert found == {
         (1, "status", "status_unknown"),
-        (2, "actual_start", "in_future"),
+        (2, "werkelijke_start", "in_future"),
         (2, "status", "not_started_but_started"),
-        (3, "phase", "phase_unknown"),
-        (4, "planned_end", "end_before_start"),
+        (3, "fase", "phase_unknown"),
+        (4, "gepland_einde", "end_before_start"),
     }
 
 
@@ -298,3 +299,28 @@ def test_backup_with_unknown_city_reference_is_refused(make_db_url) -> None:
     assert ("dialogue", 2, "city_id", "city_unknown") in found
     assert ("city", 1, "latitude", "not_a_number") in found
     assert snapshot(target) == before
+
+
+@pytest.mark.parametrize("fmt", transfer.FORMATS)
+def test_every_cut_is_refused(sqlite_url: str, fmt: str) -> None:
+    """Cutting a file off anywhere (as an interrupted download does) never imports anything."""
+    engine = fresh(sqlite_url)
+    populate(engine)
+    data = _exported(engine, fmt)
+    before = snapshot(engine)
+    line_ends = {i + 1 for i in range(len(data)) if data[i : i + 1] == b"\n"}
+    for cut in range(1, len(data), max(1, len(data) // 60)):
+        if fmt == "csv" and (cut in line_ends or data[cut - 1 : cut] == b"\r"):
+            continue  # a CSV cut exactly between rows is a shorter, valid file
+        with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
+            transfer.import_status(session, SYSTEM, data[:cut], fmt)
+        assert info.value.issues[0].code in {
+            "truncated",
+            "column_count",
+            "phases_missing",
+            "xlsx_invalid",
+            "column_missing",
+            "empty",
+            "status_unknown",
+        }, (cut, info.value.issues)
+    assert snapshot(engine) == before
