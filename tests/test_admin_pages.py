@@ -155,3 +155,21 @@ def test_transfer_page_exports_and_imports(monkeypatch, sqlite_url) -> None:
     assert "Alleen coördinatoren kunnen importeren." in texts(lead)
     export = query(sqlite_url, lambda s: transfer.export_status(s, actors["coordinator"], "csv"))
     assert export.decode("utf-8-sig").startswith("stad;wijk")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize(
+    "page", ["pages/status.py", "pages/admin.py", "pages/transfer.py", "pages/login.py"]
+)
+def test_pages_render_for_a_coordinator(monkeypatch, sqlite_url, page: str, lang: str) -> None:
+    actors = prepare(sqlite_url)
+    monkeypatch.setenv("ESTAFETTE_LANG", lang)
+    at = app_as(monkeypatch, sqlite_url, actors["coordinator"], page)
+    assert not at.exception, at.exception
+    titles = {
+        "pages/status.py": ("Fase bijwerken", "Update phase"),
+        "pages/admin.py": ("Beheer", "Administration"),
+        "pages/transfer.py": ("Importeren en exporteren", "Import and export"),
+        "pages/login.py": ("Account", "Account"),
+    }[page]
+    assert at.title[0].value == titles[0 if lang == "nl" else 1]
