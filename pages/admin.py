@@ -42,6 +42,7 @@ with users_tab:
             t("admin.cities"),
             list(city_names),
             format_func=city_names.get,
+            placeholder=t("admin.choose"),
             key="estafette.admin.user_cities",
         )
         password = st.text_input(t("admin.password"), type="password", key="estafette.admin.pw")
@@ -89,19 +90,7 @@ with users_tab:
                 st.rerun()
 
 with cities_tab:
-    st.dataframe(
-        [
-            {
-                t("relay.city"): c.name,
-                t("relay.province"): c.province,
-                t("relay.leg"): c.leg,
-                t("relay.latitude"): c.latitude,
-                t("relay.longitude"): c.longitude,
-            }
-            for c in all_cities
-        ],
-        hide_index=True,
-    )
+    st.dataframe(admin.cities_table(all_cities), hide_index=True, width="stretch")
     st.markdown(f"**{t('relay.add_city')}**")
     query = st.text_input(t("relay.place"), help=t("relay.place_help"), key="estafette.admin.place")
     matches = relay.lookup_place(query) if query.strip() else []

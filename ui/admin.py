@@ -89,6 +89,19 @@ def city_summary(city: object) -> tuple[str, int]:
     return (city.name, city.leg)  # type: ignore[attr-defined]
 
 
+def cities_table(city_infos: list[cities.CityInfo]) -> pd.DataFrame:
+    """The cities with translated headers, in relay order."""
+    return pd.DataFrame(
+        {
+            t("relay.leg"): [c.leg for c in city_infos],
+            t("relay.city"): [c.name for c in city_infos],
+            t("relay.province"): [c.province for c in city_infos],
+            t("relay.latitude"): [c.latitude for c in city_infos],
+            t("relay.longitude"): [c.longitude for c in city_infos],
+        }
+    )
+
+
 def next_leg() -> int:
     """The leg number the next city gets."""
     return read(relay.next_leg)
