@@ -684,8 +684,10 @@ def _check_backup(document: Any) -> dict[str, list[dict[str, Any]]]:
                             TransferIssue(number, column.name, code, str(value), table.name)
                         )
                 row[column.name] = value
+            # Remember the values other tables may refer to (only keys are ever referred to).
             for column in table.columns:
-                keys.setdefault((table.name, column.name), set()).add(row.get(column.name))
+                if column.primary_key or column.unique:
+                    keys.setdefault((table.name, column.name), set()).add(row.get(column.name))
             out.append(row)
         converted[table.name] = out
     if issues:

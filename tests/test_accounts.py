@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 import pytest
@@ -95,6 +96,13 @@ def _status_import(session: Session, actor: Actor) -> object:
     return transfer.import_status(session, actor, text.encode("utf-8"), "json")
 
 
+def _backup_import(session: Session, actor: Actor) -> object:
+    document = json.loads(transfer.export_backup(session, accounts.SYSTEM))
+    document["tables"]["phase_record"][0]["note"] = "hersteld uit back-up"
+    data = json.dumps(document).encode("utf-8")
+    return transfer.import_backup(session, actor, data, replace=True)
+
+
 def _handover(session: Session, actor: Actor) -> object:
     dialogue = session.scalar(
         select(Dialogue.id).join(Dialogue.city).where(City.name == "Deventer")
@@ -132,6 +140,8 @@ ACTIONS: dict[str, Callable[[Session, Actor], object]] = {
     "record_handover": _handover,
     "import_status": _status_import,
     "export_backup": _backup_export,
+    "export_status": lambda s, a: transfer.export_status(s, a, "xlsx"),
+    "import_backup": _backup_import,
     "bootstrap_coordinator": lambda s, a: accounts.bootstrap_coordinator(
         s, email="second@example.nl", password=PASSWORD
     ),
@@ -139,8 +149,8 @@ ACTIONS: dict[str, Callable[[Session, Actor], object]] = {
 
 ALLOWED: dict[str, set[str]] = {
     "coordinator": set(ACTIONS) - {"bootstrap_coordinator"},
-    "city_lead": {"edit_status_deventer"},
-    "trainer": set(),
+    "city_lead": {"edit_status_deventer", "export_status"},
+    "trainer": {"export_status"},
     "anonymous": set(),
 }
 

@@ -55,6 +55,28 @@ def populate(engine: Engine) -> None:
                 note='Regel 1\n"quote"; puntkomma, komma — é ü =SOM(1)',
             ),
         )
+        # Amsterdam reaches Vervolgen and passes the baton (a JSON checklist in the backup).
+        final = session.scalar(
+            select(PhaseRecord.id)
+            .join(PhaseRecord.dialogue)
+            .join(Dialogue.city)
+            .join(PhaseRecord.phase)
+            .where(City.name == "Amsterdam", Phase.code == "vervolgen", Dialogue.is_demo.is_(False))
+        )
+        view = updates.load_record(session, final)
+        updates.save_update(
+            session, SYSTEM, view, updates.PhaseUpdate("bezig", actual_start=dt.date(2025, 1, 6))
+        )
+        relay.record_handover(
+            session,
+            SYSTEM,
+            from_dialogue_id=view.dialogue_id,
+            to_city_id=utrecht,
+            handed_over_on=dt.date(2025, 2, 1),
+            note="Stokje naar Utrecht",
+            checklist={"lessons_shared": True},
+        )
+        session.commit()
 
 
 @pytest.mark.parametrize("fmt", transfer.FORMATS)
@@ -113,6 +135,7 @@ def test_full_backup_moves_sqlite_to_postgresql(make_db_url: Callable[[str], str
     assert written > 50
     with Session(target) as session:
         assert transfer.export_backup(session, SYSTEM) == backup
+        assert relay.handovers(session)[0].checklist["lessons_shared"] is True
         # Sequences continue after restored ids: a new dialogue gets a fresh id.
         utrecht = session.scalar(select(City.id).where(City.name == "Utrecht"))
         new = relay.add_dialogue(session, SYSTEM, city_id=utrecht, neighbourhood="Zuilen")
