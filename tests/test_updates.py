@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -267,3 +267,50 @@ def test_history_and_choices(session: Session) -> None:
     ]
     records = updates.dialogue_records(session, dialogue)
     assert [r.position for r in records] == [1, 2, 3, 4, 5]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    status=st.sampled_from(["niet gestart", "bezig", "afgerond", "gepauzeerd"]),
+    ps=dates,
+    pe=dates,
+    as_=dates,
+    ae=dates,
+)
+def test_save_accepts_exactly_the_valid_updates(sqlite_url, status, ps, pe, as_, ae) -> None:
+    """Against a real database: a save succeeds iff validation passes; a refusal writes nothing."""
+    engine = _seeded(sqlite_url)
+    with Session(engine) as session:
+        view = updates.load_record(session, rid(session, "Utrecht", "vormgeven"))
+        before = event_count(engine)
+        change = PhaseUpdate(status, ps, pe, as_, ae, "")
+        expected = validate(change, TODAY)
+        try:
+            updates.save_update(session, COORD, view, change, today=TODAY, close_previous=False)
+            saved = True
+        except updates.ValidationFailed as exc:
+            saved = False
+            assert exc.issues == expected
+        assert saved == (not expected)
+    after = event_count(engine)
+    with Session(engine) as session:
+        now = updates.load_record(session, view.id)
+    if saved:
+        assert now.version == view.version + (after > before)
+    else:
+        assert (after, now.version, now.status) == (before, view.version, view.status)
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _seeded(url: str) -> Engine:
+    """One migrated, seeded database per test run of the property test (examples share it)."""
+    if url not in _ENGINES:
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        seed.seed(engine)
+        _ENGINES[url] = engine
+    return _ENGINES[url]
