@@ -19,21 +19,27 @@ from estafette.settings import Settings
 Handler = Callable[[argparse.Namespace, Engine], int]
 
 
-def _db_upgrade(_args: argparse.Namespace, engine: Engine) -> int:
+def _prepare(engine: Engine) -> None:
+    """Migrate, then prove the database takes writes before a writing command starts."""
     db.upgrade(engine)
+    db.check_writable(engine)
+
+
+def _db_upgrade(_args: argparse.Namespace, engine: Engine) -> int:
+    _prepare(engine)
     print("database is up to date")
     return 0
 
 
 def _seed(_args: argparse.Namespace, engine: Engine) -> int:
-    db.upgrade(engine)
+    _prepare(engine)
     created = seed.seed(engine)
     print("seeded the relay" if created else "seed already present; nothing duplicated")
     return 0
 
 
 def _demo(_args: argparse.Namespace, engine: Engine) -> int:
-    db.upgrade(engine)
+    _prepare(engine)
     seed.seed(engine)
     added = seed.add_demo(engine)
     print(f"added {added} fictional demo dialogue(s), labelled '(demo)'")

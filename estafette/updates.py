@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import select
+from sqlalchemy import false, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -388,7 +389,19 @@ def save_update(
     """
     now = now or utcnow()
     today = today or now.date()
+    if session.in_transaction():
+        # The form's version is in ``expected``; an open read transaction (from loading the
+        # form) would pin an old snapshot, so the save starts a fresh one.
+        session.commit()
     try:
+        if session.get_bind().dialect.name == "sqlite":
+            # Take SQLite's write lock before reading (as BEGIN IMMEDIATE would): a
+            # transaction that read first cannot wait for another writer, one that writes
+            # first waits its turn and then reads the winner's version.
+            session.execute(
+                sql_update(PhaseRecord).where(false()).values(version=PhaseRecord.version),
+                execution_options={"synchronize_session": False},
+            )
         record = _load(session, expected.id)
         require(actor, Action.EDIT_STATUS, city_id=record.dialogue.city_id)
         update = replace(update, note=(update.note or "").strip())

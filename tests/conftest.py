@@ -120,3 +120,13 @@ def app_test(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return at
 
     return build
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test is a failure: PostgreSQL and browser tests must really run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("CI") and skipped and exitstatus == 0:
+        if reporter:
+            reporter.write_line(f"CI: {skipped} test(s) skipped; failing the run", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

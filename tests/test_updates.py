@@ -201,10 +201,11 @@ def test_stale_form_is_refused_and_shows_what_changed(engine: Engine) -> None:
         assert (now.status, now.note) == ("gepauzeerd", "even stil")
 
 
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
 @pytest.mark.parametrize("threads", [2, 5, 8])
-def test_concurrent_saves_on_postgresql(make_db_url: Callable[[str], str], threads: int) -> None:
+def test_concurrent_saves(make_db_url: Callable[[str], str], threads: int, backend: str) -> None:
     """N threads save the same record at once: one wins, the rest get a Conflict."""
-    engine = db.make_engine(make_db_url("postgresql"))
+    engine = db.make_engine(make_db_url(backend))
     db.upgrade(engine)
     seed.seed(engine)
     with Session(engine) as session:

@@ -25,7 +25,7 @@ def attempt(action: Callable[[Session], T]) -> T | None:
     from ui import loaders
 
     try:
-        with Session(engine(database_url())) as session:
+        with db.storage_errors(), Session(engine(database_url())) as session:
             result = action(session)
             session.commit()
     except PermissionDenied:

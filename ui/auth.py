@@ -82,7 +82,7 @@ def gate() -> Actor:
 def sign_in(email: str, password: str) -> Actor | None:
     """Check a local login; shows the Dutch reason and returns None when refused."""
     try:
-        with Session(engine(database_url())) as session:
+        with db.storage_errors(), Session(engine(database_url())) as session:
             actor = accounts.authenticate(session, email, password)
     except accounts.LoginFailed as exc:
         until = exc.until.strftime("%d-%m-%Y %H:%M") if exc.until else ""
@@ -104,7 +104,7 @@ def has_coordinator() -> bool:
 def bootstrap(email: str, password: str, name: str) -> Actor | None:
     """Create the first coordinator and sign them in; shows the reason when refused."""
     try:
-        with Session(engine(database_url())) as session:
+        with db.storage_errors(), Session(engine(database_url())) as session:
             actor = accounts.bootstrap_coordinator(
                 session, email=email, password=password, name=name
             )
@@ -114,6 +114,9 @@ def bootstrap(email: str, password: str, name: str) -> Actor | None:
         return None
     except accounts.PermissionDenied:
         st.error(t("auth.first_run_closed"))
+        return None
+    except db.StorageError as exc:
+        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
         return None
     _set_actor(actor)
     return actor

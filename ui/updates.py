@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import updates
-from estafette.accounts import Actor
+from estafette import db, updates
+from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
 from ui.core import database_url, engine, t
@@ -71,7 +71,7 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
     expected = st.session_state[LOADED_KEY]
     st.session_state.pop(PENDING_KEY, None)
     try:
-        with Session(engine(database_url())) as session:
+        with db.storage_errors(), Session(engine(database_url())) as session:
             result = updates.save_update(
                 session, actor, expected, update, close_previous=close_previous
             )
@@ -84,8 +84,12 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
     except updates.ValidationFailed as exc:
         st.session_state[FLASH_KEY] = ("error", [validation_message(i) for i in exc.issues])
         return
-    except updates.PermissionDenied:
+    except PermissionDenied:
         st.session_state[FLASH_KEY] = ("error", [t("auth.permission.denied")])
+        return
+    except db.StorageError as exc:
+        url = db.display_url(database_url())
+        st.session_state[FLASH_KEY] = ("error", [t(f"error.db.{exc.code}", url=url)])
         return
     loaders.clear()
     messages = []

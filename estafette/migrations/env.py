@@ -23,6 +23,8 @@ def run_migrations_online() -> None:
             render_as_batch=True,
             compare_type=True,
             transaction_per_migration=False,
+            # All migrations run in one transaction, on SQLite too (see estafette.db).
+            transactional_ddl=True,
         )
         with context.begin_transaction():
             context.run_migrations()
