@@ -81,7 +81,7 @@ def _account_error(exc: accounts.AccountError) -> CliError:
 
 
 def _user_add(args: argparse.Namespace, engine: Engine) -> int:
-    db.upgrade(engine)
+    _prepare(engine)
     seed.seed(engine)
     password = None if args.sso_only else _password(args)
     with Session(engine) as session:
@@ -105,7 +105,7 @@ def _user_add(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
-    db.upgrade(engine)
+    _prepare(engine)
     with Session(engine) as session:
         try:
             accounts.deactivate_user(session, accounts.SYSTEM, args.email)
@@ -118,7 +118,7 @@ def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
 
 def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
     password = _password(args)
-    db.upgrade(engine)
+    _prepare(engine)
     with Session(engine) as session:
         try:
             accounts.reset_password(session, accounts.SYSTEM, args.email, password)
@@ -159,7 +159,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         data = source.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {source}: {exc.strerror}") from None
-    db.upgrade(engine)
+    _prepare(engine)
     try:
         fmt = transfer.detect_format(source.name)
         with Session(engine) as session:
