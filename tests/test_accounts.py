@@ -331,3 +331,24 @@ def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
     assert cli.main([*base, "deactivate", "--email", "niemand@example.nl"]) == 1
     assert "Er is geen account voor niemand@example.nl." in capsys.readouterr().err
     engine.dispose()
+
+
+def test_every_error_code_has_a_translation() -> None:
+    """Codes raised by the domain become Dutch and English messages in the UI and CLI."""
+    import re
+    from pathlib import Path
+
+    from estafette import i18n
+
+    root = Path(__file__).resolve().parent.parent / "estafette"
+    patterns = [
+        ("relay.py", r'RelayError\(\s*"([a-z_]+)"', "relay.error."),
+        ("accounts.py", r'AccountError\(\s*"([a-z_]+)"', "user.error."),
+        ("accounts.py", r'LoginFailed\(\s*"([a-z_]+)"', "auth.error."),
+        ("updates.py", r'Issue\(\s*"[a-z_]+",\s*"([a-z_]+)"', "validation."),
+    ]
+    catalog = i18n.catalog()
+    for name, pattern, prefix in patterns:
+        codes = set(re.findall(pattern, (root / name).read_text()))
+        assert codes, name
+        assert {c for c in codes if prefix + c not in catalog} == set(), name

@@ -122,6 +122,8 @@ def field_label(name: str) -> str:
     """The translated label of a phase record field."""
     if name in TRACKED_FIELDS:
         return t(f"status_page.{name}")
+    if name == "previous":
+        return t("status_page.previous_phase")
     return name
 
 
