@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
-from estafette import db, i18n, lesson_cli, seed
+from estafette import accounts, db, i18n, lesson_cli, seed, transfer
+from estafette.models import City, Role
 from estafette.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Engine], int]
@@ -51,6 +56,144 @@ def _bench(args: argparse.Namespace, _engine: Engine) -> int:
         return 2
 
 
+class CliError(Exception):
+    """A readable one-line refusal of the command line (exit code 1)."""
+
+
+def _password(args: argparse.Namespace) -> str:
+    """The password from --password, ESTAFETTE_PASSWORD or a prompt (never echoed)."""
+    if args.password:
+        return args.password
+    if os.environ.get("ESTAFETTE_PASSWORD"):
+        return os.environ["ESTAFETTE_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise CliError("no password: use --password, ESTAFETTE_PASSWORD or a terminal")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("password again: "):
+        raise CliError("the passwords differ")
+    return first
+
+
+def _city_ids(session: Session, names: list[str]) -> list[int]:
+    ids = []
+    for name in names:
+        city = session.scalar(select(City.id).where(City.name.ilike(name.strip())))
+        if city is None:
+            raise CliError(f"unknown city: {name}")
+        ids.append(city)
+    return ids
+
+
+def _account_error(exc: accounts.AccountError) -> CliError:
+    return CliError(
+        i18n.translate(f"user.error.{exc.code}", Settings.from_env().language, **exc.values)
+    )
+
+
+def _user_add(args: argparse.Namespace, engine: Engine) -> int:
+    _prepare(engine)
+    seed.seed(engine)
+    password = None if args.sso_only else _password(args)
+    with Session(engine) as session:
+        try:
+            cities = _city_ids(session, args.city or [])
+            actor = accounts.SYSTEM
+            accounts.add_user(
+                session,
+                actor,
+                email=args.email,
+                role=args.role,
+                password=password,
+                name=args.name or "",
+                city_ids=cities,
+            )
+            session.commit()
+        except accounts.AccountError as exc:
+            raise _account_error(exc) from None
+    print(f"added {args.role} {accounts.normalise_email(args.email)}")
+    return 0
+
+
+def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
+    _prepare(engine)
+    with Session(engine) as session:
+        try:
+            accounts.deactivate_user(session, accounts.SYSTEM, args.email)
+            session.commit()
+        except accounts.AccountError as exc:
+            raise _account_error(exc) from None
+    print(f"deactivated {accounts.normalise_email(args.email)}")
+    return 0
+
+
+def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
+    password = _password(args)
+    _prepare(engine)
+    with Session(engine) as session:
+        try:
+            accounts.reset_password(session, accounts.SYSTEM, args.email, password)
+            session.commit()
+        except accounts.AccountError as exc:
+            raise _account_error(exc) from None
+    print(f"new password set for {accounts.normalise_email(args.email)}; lockout lifted")
+    return 0
+
+
+def _export(args: argparse.Namespace, engine: Engine) -> int:
+    target = Path(args.file)
+    db.upgrade(engine)
+    with Session(engine) as session:
+        if args.all:
+            data = transfer.export_backup(session, accounts.SYSTEM)
+        else:
+            try:
+                fmt = transfer.detect_format(target.name)
+            except transfer.ImportFailed as exc:
+                raise CliError(f"{target.name}: use .csv, .xlsx or .json") from exc
+            data = transfer.export_status(session, accounts.SYSTEM, fmt)
+    # Write next to the target first, so a failed write never leaves half a file.
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"wrote {target} ({len(data)} bytes)")
+    return 0
+
+
+def _import(args: argparse.Namespace, engine: Engine) -> int:
+    source = Path(args.file)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror}") from None
+    _prepare(engine)
+    try:
+        fmt = transfer.detect_format(source.name)
+        with Session(engine) as session:
+            if fmt == "json" and transfer.is_backup(data):
+                written = transfer.import_backup(
+                    session, accounts.SYSTEM, data, replace=args.replace
+                )
+                print(f"restored {written} rows from {source}")
+                return 0
+            seed.seed(engine)
+            result = transfer.import_status(session, accounts.SYSTEM, data, fmt)
+    except transfer.ImportFailed as exc:
+        lines = transfer.issue_lines(exc.issues, Settings.from_env().language)
+        for line in lines[1:]:
+            print(f"  {line}", file=sys.stderr)
+        more = f" (+{len(lines) - 1} more above)" if len(lines) > 1 else ""
+        raise CliError(f"{source.name}: nothing imported; {lines[0]}{more}") from None
+    print(
+        f"imported {result.rows} rows: {result.records_changed} phase records changed, "
+        f"{result.dialogues_created} dialogues created"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m estafette", description=__doc__)
@@ -75,6 +218,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--lessons", type=int, default=100_000, help="lessons for the search bench (0 skips)"
     )
     bench_parser.set_defaults(handler=_bench)
+
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    add = user.add_parser("add", help="add an account")
+    add.add_argument("--email", required=True)
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--city", action="append", help="city a city lead edits (repeatable)")
+    add.add_argument("--name", default="")
+    add.add_argument("--password", help="else ESTAFETTE_PASSWORD or a prompt")
+    add.add_argument("--sso-only", action="store_true", help="no password: SSO login only")
+    add.set_defaults(handler=_user_add)
+    deactivate = user.add_parser("deactivate", help="switch an account off")
+    deactivate.add_argument("--email", required=True)
+    deactivate.set_defaults(handler=_user_deactivate)
+    reset = user.add_parser("reset-password", help="set a new password, lifting any lockout")
+    reset.add_argument("--email", required=True)
+    reset.add_argument("--password", help="else ESTAFETTE_PASSWORD or a prompt")
+    reset.set_defaults(handler=_user_reset)
+
+    export = sub.add_parser("export", help="export the status table (.csv/.xlsx/.json)")
+    export.add_argument("file")
+    export.add_argument("--all", action="store_true", help="full JSON backup of everything")
+    export.set_defaults(handler=_export)
+    imp = sub.add_parser("import", help="import a status table or restore a full backup")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--replace", action="store_true", help="restore a backup over a non-empty database"
+    )
+    imp.set_defaults(handler=_import)
     return parser
 
 
@@ -86,7 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         engine = db.make_engine(url)
         db.ping(engine)
-        return args.handler(args, engine)
+        with db.storage_errors():
+            return args.handler(args, engine)
+    except CliError as exc:
+        print(f"estafette: {exc}", file=sys.stderr)
+        return 1
     except db.StorageError as exc:
         message = i18n.translate(f"error.db.{exc.code}", settings.language, url=db.display_url(url))
         print(f"estafette: {message}", file=sys.stderr)

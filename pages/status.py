@@ -1,9 +1,150 @@
-"""Placeholder page; a later issue fills it."""
+"""Fase bijwerken: a city lead sets status, dates and a note of one phase of their dialogue."""
+
+import datetime as dt
 
 import streamlit as st
 
-from ui.core import t
+from estafette.accounts import Action, can
+from estafette.cities import status_key
+from estafette.phases import STATUSES
+from ui import updates as form
+from ui.core import current_actor, t
 
-st.title(t("nav.status"))
-st.info(t("placeholder.status"))
-st.caption(t("placeholder.coming"))
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+actor = current_actor()
+st.title(t("status_page.title"))
+st.caption(t("status_page.intro"))
+if not can(actor, Action.EDIT_STATUS):
+    st.info(t("auth.permission.sign_in_needed"))
+    st.stop()
+
+options = {c.id: c for c in form.choices(actor)}
+if not options:
+    st.info(t("status_page.no_dialogues"))
+    st.stop()
+
+
+def dialogue_label(dialogue_id: int) -> str:
+    choice = options[dialogue_id]
+    label = choice.city + (f" · {choice.neighbourhood}" if choice.neighbourhood else "")
+    return label if choice.editable else f"{label} ({t('status_page.read_only')})"
+
+
+dialogue_id = st.selectbox(
+    t("status_page.dialogue"),
+    list(options),
+    format_func=dialogue_label,
+    key=form.PREFIX + "dialogue",
+)
+choice = options[dialogue_id]
+records = {r.position: r for r in form.records(dialogue_id)}
+position = st.selectbox(
+    t("status_page.phase"),
+    list(records),
+    format_func=lambda p: records[p].phase_name,
+    key=form.PREFIX + "phase",
+)
+record = records[position]
+if form.loaded(record.id) is None or form.field_key("status") not in st.session_state:
+    form.load_into_form(record)
+view = form.loaded(record.id)
+
+flash = st.session_state.pop(form.FLASH_KEY, None)
+if flash:
+    kind, messages = flash
+    for message in messages:
+        (st.success if kind == "success" else st.error)(message)
+
+if view.updated_by:
+    st.caption(t("status_page.last_change", at=form.when(view.updated_at), who=view.updated_by))
+else:
+    st.caption(t("status_page.never_changed"))
+
+conflict = st.session_state.get(form.CONFLICT_KEY)
+if conflict is not None:
+    st.error(
+        "\n".join(
+            [t("status_page.conflict"), *(f"- {line}" for line in form.conflict_lines(conflict))]
+        )
+    )
+    st.button(
+        t("status_page.reload"),
+        key=form.PREFIX + "reload",
+        on_click=form.reload,
+        args=(record.id,),
+    )
+
+if not choice.editable:
+    st.warning(t("auth.permission.not_your_city", city=choice.city), icon=":material/block:")
+else:
+    with st.form(form.PREFIX + "form"):
+        st.selectbox(
+            t("status_page.status"),
+            STATUSES,
+            format_func=lambda s: t(status_key(s)),
+            key=form.field_key("status"),
+        )
+        left, right = st.columns(2)
+        for column, name in (
+            (left, "planned_start"),
+            (right, "planned_end"),
+            (left, "actual_start"),
+            (right, "actual_end"),
+        ):
+            column.date_input(
+                t(f"status_page.{name}"),
+                min_value=EARLIEST,
+                max_value=LATEST,
+                format="DD-MM-YYYY",
+                key=form.field_key(name),
+            )
+        st.text_area(t("status_page.note"), key=form.field_key("note"), max_chars=4000)
+        st.form_submit_button(
+            t("status_page.save"),
+            type="primary",
+            on_click=lambda: form.save(actor, form.form_update()),
+        )
+
+pending = st.session_state.get(form.PENDING_KEY)
+if pending is not None:
+    update, previous = pending
+
+    @st.dialog(t("status_page.previous_title"))
+    def ask_previous() -> None:
+        st.write(
+            t(
+                "status_page.previous_question",
+                phase=previous.phase_name,
+                status=t(status_key(previous.status)),
+                next=record.phase_name,
+            )
+        )
+        close, keep, cancel = st.columns(3)
+        answered = close.button(
+            t("status_page.previous_close"),
+            key=form.PREFIX + "close_previous",
+            type="primary",
+            on_click=lambda: form.save(actor, update, close_previous=True),
+        )
+        answered |= keep.button(
+            t("status_page.previous_keep"),
+            key=form.PREFIX + "keep_previous",
+            on_click=lambda: form.save(actor, update, close_previous=False),
+        )
+        answered |= cancel.button(
+            t("status_page.cancel"),
+            key=form.PREFIX + "cancel_previous",
+            on_click=lambda: st.session_state.pop(form.PENDING_KEY, None),
+        )
+        if answered:
+            st.rerun()
+
+    ask_previous()
+
+st.subheader(t("status_page.history"))
+history = form.history_table(dialogue_id)
+if history.empty:
+    st.caption(t("status_page.history_empty"))
+else:
+    st.dataframe(history, hide_index=True, width="stretch")

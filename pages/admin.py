@@ -1,0 +1,250 @@
+"""Beheer: coordinators manage accounts, add cities and dialogues, and pass the baton."""
+
+import datetime as dt
+
+import streamlit as st
+
+from estafette import accounts, relay
+from estafette.accounts import Action, can
+from estafette.models import Role
+from ui import admin
+from ui.core import current_actor, t
+
+actor = current_actor()
+st.title(t("admin.title"))
+if not can(actor, Action.MANAGE_USERS):
+    st.info(t("admin.only_coordinators"))
+    st.stop()
+admin.show_flash()
+
+all_cities = admin.city_list()
+city_names = {c.id: c.name for c in all_cities}
+users_tab, cities_tab, dialogues_tab, handover_tab = st.tabs(
+    [t("admin.tab_users"), t("admin.tab_cities"), t("admin.tab_dialogues"), t("admin.tab_handover")]
+)
+
+with users_tab:
+    st.subheader(t("admin.users"))
+    users = admin.users_table(actor)
+    st.dataframe(users, hide_index=True, width="stretch")
+
+    with st.form("estafette.admin.add_user_form", clear_on_submit=True):
+        st.markdown(f"**{t('admin.add_user')}**")
+        email = st.text_input(t("auth.email"), key="estafette.admin.user_email")
+        name = st.text_input(t("auth.name"), key="estafette.admin.user_name")
+        role = st.selectbox(
+            t("admin.role"),
+            [r.value for r in Role],
+            format_func=lambda r: t(f"user.role.{r}"),
+            key="estafette.admin.user_role",
+        )
+        chosen = st.multiselect(
+            t("admin.cities"),
+            list(city_names),
+            format_func=city_names.get,
+            placeholder=t("admin.choose"),
+            key="estafette.admin.user_cities",
+        )
+        password = st.text_input(t("admin.password"), type="password", key="estafette.admin.pw")
+        if st.form_submit_button(t("admin.add_user")):
+            added = admin.attempt(
+                lambda s: (
+                    accounts.add_user(
+                        s,
+                        actor,
+                        email=email,
+                        role=role,
+                        password=password or None,
+                        name=name,
+                        city_ids=chosen,
+                    ).email
+                )
+            )
+            if added:
+                admin.flash(t("admin.user_added", email=added))
+                st.rerun()
+
+    emails = list(users[t("admin.col_email")])
+    if emails:
+        st.markdown(f"**{t('admin.manage_user')}**")
+        target = st.selectbox(t("admin.pick_user"), emails, key="estafette.admin.target")
+        off, on = st.columns(2)
+        if off.button(t("admin.deactivate"), key="estafette.admin.deactivate") and admin.attempt(
+            lambda s: accounts.deactivate_user(s, actor, target) or True
+        ):
+            admin.flash(t("admin.deactivated", email=target))
+            st.rerun()
+        if on.button(t("admin.reactivate"), key="estafette.admin.reactivate") and admin.attempt(
+            lambda s: accounts.reactivate_user(s, actor, target) or True
+        ):
+            admin.flash(t("admin.reactivated", email=target))
+            st.rerun()
+        with st.form("estafette.admin.reset_form", clear_on_submit=True):
+            new_password = st.text_input(
+                t("admin.new_password"), type="password", key="estafette.admin.new_pw"
+            )
+            if st.form_submit_button(t("admin.reset")) and admin.attempt(
+                lambda s: accounts.reset_password(s, actor, target, new_password) or True
+            ):
+                admin.flash(t("admin.reset_done", email=target))
+                st.rerun()
+
+with cities_tab:
+    st.dataframe(admin.cities_table(all_cities), hide_index=True, width="stretch")
+    st.markdown(f"**{t('relay.add_city')}**")
+    query = st.text_input(t("relay.place"), help=t("relay.place_help"), key="estafette.admin.place")
+    matches = relay.lookup_place(query) if query.strip() else []
+    place = None
+    if matches:
+        place = st.selectbox(
+            t("relay.matches"),
+            matches,
+            format_func=lambda p: f"{p.name} ({p.province}) · {p.latitude:.4f}, {p.longitude:.4f}",
+            key="estafette.admin.match",
+        )
+    elif query.strip():
+        st.info(t("relay.no_match"))
+    # Without a gazetteer match the coordinates must be typed in; with one they may be.
+    override = (
+        st.checkbox(t("relay.override"), key="estafette.admin.override")
+        if matches
+        else bool(query.strip())
+    )
+    latitude = longitude = None
+    province = place.province if place else ""
+    if override:
+        lat_col, lon_col, prov_col = st.columns(3)
+        latitude = lat_col.number_input(
+            t("relay.latitude"),
+            value=place.latitude if place else 52.1,
+            format="%.5f",
+            key="estafette.admin.lat",
+        )
+        longitude = lon_col.number_input(
+            t("relay.longitude"),
+            value=place.longitude if place else 5.3,
+            format="%.5f",
+            key="estafette.admin.lon",
+        )
+        province = prov_col.text_input(
+            t("relay.province"), value=province, key="estafette.admin.province"
+        )
+    elif place is not None:
+        latitude, longitude = place.latitude, place.longitude
+    st.caption(t("relay.next_leg", leg=admin.next_leg()))
+    if st.button(t("relay.add_city"), key="estafette.admin.add_city", disabled=not query.strip()):
+        name = query.strip()  # the name as typed; a match only supplies the coordinates
+        added = admin.attempt(
+            lambda s: admin.city_summary(
+                relay.add_city(
+                    s,
+                    actor,
+                    name=name,
+                    latitude=latitude,
+                    longitude=longitude,
+                    province=province or None,
+                )
+            )
+        )
+        if added:
+            admin.flash(t("relay.city_added", name=added[0], leg=added[1]))
+            st.rerun()
+
+with dialogues_tab, st.form("estafette.admin.dialogue_form", clear_on_submit=True):
+    st.markdown(f"**{t('relay.add_dialogue')}**")
+    city_id = st.selectbox(
+        t("relay.city"),
+        list(city_names),
+        format_func=city_names.get,
+        key="estafette.admin.d_city",
+    )
+    hood = st.text_input(t("relay.neighbourhood"), key="estafette.admin.d_hood")
+    theme = st.text_input(t("relay.theme"), key="estafette.admin.d_theme")
+    question = st.text_area(t("relay.central_question"), key="estafette.admin.d_question")
+    if (
+        st.form_submit_button(t("relay.add_dialogue"))
+        and city_id is not None
+        and admin.attempt(
+            lambda s: (
+                relay.add_dialogue(
+                    s,
+                    actor,
+                    city_id=city_id,
+                    neighbourhood=hood,
+                    theme=theme,
+                    central_question=question,
+                ).id
+            )
+        )
+    ):
+        admin.flash(t("relay.dialogue_added", city=city_names[city_id]))
+        st.rerun()
+
+with handover_tab:
+    st.caption(t("relay.handover_intro"))
+    candidates = dict(admin.handover_candidates())
+    if not candidates:
+        st.info(t("relay.no_candidates"))
+    else:
+        with st.form("estafette.admin.handover_form"):
+            source = st.selectbox(
+                t("relay.from_dialogue"),
+                list(candidates),
+                format_func=candidates.get,
+                key="estafette.admin.h_from",
+            )
+            target_city = st.selectbox(
+                t("relay.to_city"),
+                list(city_names),
+                format_func=city_names.get,
+                key="estafette.admin.h_to",
+            )
+            on = st.date_input(
+                t("relay.handover_date"),
+                max_value=dt.date(2100, 12, 31),
+                format="DD-MM-YYYY",
+                key="estafette.admin.h_date",
+            )
+            note = st.text_area(t("relay.handover_note"), key="estafette.admin.h_note")
+            st.markdown(f"**{t('relay.checklist')}**")
+            checks = {
+                item: st.checkbox(t(f"relay.check.{item}"), key=f"estafette.admin.h_{item}")
+                for item in relay.CHECKLIST
+            }
+            if st.form_submit_button(t("relay.record_handover")) and admin.attempt(
+                lambda s: (
+                    relay.record_handover(
+                        s,
+                        actor,
+                        from_dialogue_id=source,
+                        to_city_id=target_city,
+                        handed_over_on=on,
+                        note=note,
+                        checklist=checks,
+                    ).id
+                )
+            ):
+                admin.flash(
+                    t(
+                        "relay.handover_done",
+                        from_city=candidates[source],
+                        to_city=city_names[target_city],
+                    )
+                )
+                st.rerun()
+    st.subheader(t("relay.handovers"))
+    done = admin.handovers()
+    if not done:
+        st.caption(t("relay.no_handovers"))
+    for item in done:
+        st.markdown(
+            "- "
+            + t(
+                "relay.handover_line",
+                date=item.handed_over_on.strftime("%d-%m-%Y"),
+                from_city=item.from_city
+                + (f" · {item.from_neighbourhood}" if item.from_neighbourhood else ""),
+                to_city=item.to_city,
+            )
+            + (f" — {item.note}" if item.note else "")
+        )

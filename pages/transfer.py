@@ -1,0 +1,83 @@
+"""Importeren en exporteren: the status table as CSV/XLSX/JSON, and a full backup download."""
+
+import streamlit as st
+
+from estafette import transfer
+from estafette.accounts import Action, can
+from ui import admin
+from ui.core import current_actor, language, t
+
+actor = current_actor()
+st.title(t("transfer.title"))
+st.caption(t("transfer.intro"))
+if not can(actor, Action.EXPORT_DATA):
+    st.info(t("auth.permission.sign_in_needed"))
+    st.stop()
+admin.show_flash()
+
+st.subheader(t("transfer.export"))
+csv_col, xlsx_col, json_col = st.columns(3)
+csv_col.download_button(
+    t("transfer.download_csv"),
+    admin.export(actor, "csv"),
+    file_name="estafette-status.csv",
+    mime="text/csv",
+    key="estafette.transfer.csv",
+)
+xlsx_col.download_button(
+    t("transfer.download_xlsx"),
+    admin.export(actor, "xlsx"),
+    file_name="estafette-status.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="estafette.transfer.xlsx",
+)
+json_col.download_button(
+    t("transfer.download_json"),
+    admin.export(actor, "json"),
+    file_name="estafette-status.json",
+    mime="application/json",
+    key="estafette.transfer.json",
+)
+if can(actor, Action.EXPORT_BACKUP):
+    st.download_button(
+        t("transfer.backup"),
+        admin.backup(actor),
+        file_name="estafette-backup.json",
+        mime="application/json",
+        help=t("transfer.backup_help"),
+        key="estafette.transfer.backup",
+    )
+
+st.subheader(t("transfer.import"))
+if not can(actor, Action.IMPORT_DATA):
+    st.info(t("transfer.only_coordinators"))
+    st.stop()
+upload = st.file_uploader(
+    t("transfer.upload"), type=list(transfer.FORMATS), key="estafette.transfer.upload"
+)
+if upload is not None and st.button(
+    t("transfer.run_import"), type="primary", key="estafette.transfer.run"
+):
+    data = upload.getvalue()
+    try:
+        fmt = transfer.detect_format(upload.name)
+        if fmt == "json" and transfer.is_backup(data):
+            st.info(t("transfer.backup_in_ui"))
+            st.stop()
+        result = admin.attempt(lambda s: transfer.import_status(s, actor, data, fmt))
+    except transfer.ImportFailed as exc:
+        lines = transfer.issue_lines(exc.issues, language())
+        st.error(
+            "\n".join([t("transfer.failed", count=len(lines)), *(f"- {line}" for line in lines)])
+        )
+    else:
+        if result is not None:
+            admin.flash(
+                t(
+                    "transfer.imported",
+                    rows=result.rows,
+                    changed=result.records_changed,
+                    created=result.dialogues_created,
+                )
+            )
+            st.rerun()

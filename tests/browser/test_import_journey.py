@@ -1,0 +1,53 @@
+"""Journey: a coordinator uploads a damaged CSV (refused with row and column), then a good one."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from estafette import accounts, db, transfer
+from tests.browser.test_city_lead_journey import TIMEOUT, nav, status_of
+from tests.uihelpers import PASSWORD, prepare
+
+pytestmark = pytest.mark.browser
+
+
+def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'import.db'}"
+    prepare(url)
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        text = transfer.export_status(session, accounts.SYSTEM, "csv").decode("utf-8-sig")
+    engine.dispose()
+    lines = text.split("\r\n")
+    # Row 3 (Deventer, Verbeelden): planned dates and a note; row 8 names an unknown city.
+    lines[2] = lines[2].replace(
+        ";;;;;;niet gestart", ";2019-01-01;2019-06-30;;;Gepland;niet gestart"
+    )
+    good = tmp_path / "status.csv"
+    good.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
+    lines[7] = "Atlantis" + lines[7][lines[7].index(";") :]
+    bad = tmp_path / "status-fout.csv"
+    bad.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
+
+    server = server_factory(database_url=url)
+    page.goto(server.url)
+    nav(page, "Inloggen").click()
+    page.get_by_label("E-mailadres").fill("coord@example.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Ingelogd als Coördinator").first.wait_for(timeout=TIMEOUT)
+    nav(page, "Import/export").click()
+
+    page.locator("input[type='file']").set_input_files(str(bad))
+    page.get_by_role("button", name="Importeren", exact=True).click()
+    page.get_by_text("Niets geïmporteerd. Het bestand heeft 1 fout(en):").wait_for(timeout=TIMEOUT)
+    assert page.get_by_text("Rij 8, kolom stad: onbekende stad ‘Atlantis’").count() == 1
+    assert status_of(url, "Deventer", "verbeelden") == ("niet gestart", "")
+
+    page.locator("input[type='file']").set_input_files(str(good))
+    page.get_by_role("button", name="Importeren", exact=True).click()
+    page.get_by_text("15 rijen ingelezen: 1 fasen gewijzigd, 0 wijkdialogen toegevoegd.").wait_for(
+        timeout=TIMEOUT
+    )
+    assert status_of(url, "Deventer", "verbeelden") == ("niet gestart", "Coördinator")

@@ -1,0 +1,215 @@
+"""The "Fase bijwerken" page, login page and navigation gate through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from estafette import db, updates
+from estafette.models import City, Dialogue, Phase, PhaseRecord
+from tests.uihelpers import PASSWORD, app_as, prepare
+
+FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
+
+
+def record(url: str, city: str, phase: str) -> updates.RecordView:
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        rid = session.scalar(
+            select(PhaseRecord.id)
+            .join(PhaseRecord.dialogue)
+            .join(Dialogue.city)
+            .join(PhaseRecord.phase)
+            .where(City.name == city, Phase.code == phase)
+        )
+        view = updates.load_record(session, rid)
+    engine.dispose()
+    return view
+
+
+def texts(at) -> str:
+    parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_city_lead_saves_a_note_and_sees_it_in_history(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/status.py")
+    assert not at.exception
+    assert at.selectbox(key="estafette.status.dialogue").options[0] == "Deventer"
+    at.text_area(key="estafette.status.f_note").set_value("Eerste gesprekken gevoerd")
+    at.button(key=FORM_SUBMIT).click().run()
+    assert not at.exception
+    assert "Opgeslagen: Verkennen van Deventer (1 wijziging(en))." in texts(at)
+    assert record(sqlite_url, "Deventer", "verkennen").note == "Eerste gesprekken gevoerd"
+    history = at.dataframe[0].value
+    assert "Eerste gesprekken gevoerd" in history.to_string()
+    assert "Stadstrekker Deventer" in history.to_string()
+
+
+def test_validation_error_is_dutch_and_writes_nothing(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    before = record(sqlite_url, "Deventer", "verkennen")
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/status.py")
+    at.selectbox(key="estafette.status.f_status").set_value("afgerond")
+    at.button(key=FORM_SUBMIT).click().run()
+    assert "Afgerond vraagt om een werkelijke einddatum." in texts(at)
+    at.selectbox(key="estafette.status.f_status").set_value("bezig")
+    at.date_input(key="estafette.status.f_actual_end").set_value(dt.date(2018, 1, 1))
+    at.button(key=FORM_SUBMIT).click().run()
+    assert "Werkelijk einde: het einde ligt vóór de start." in texts(at)
+    after = record(sqlite_url, "Deventer", "verkennen")
+    assert after.version == before.version and after.actual_end is None
+
+
+def test_other_city_is_read_only(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/status.py")
+    options = at.selectbox(key="estafette.status.dialogue")
+    utrecht = next(v for v in options.options if v.startswith("Utrecht"))
+    options.select(utrecht).run()
+    assert "Je bent geen stadstrekker van Utrecht" in texts(at)
+    assert not [b for b in at.button if b.key == FORM_SUBMIT]
+
+
+def test_starting_next_phase_asks_to_close_previous(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/status.py")
+    at.selectbox(key="estafette.status.phase").set_value(2).run()
+    at.selectbox(key="estafette.status.f_status").set_value("bezig")
+    at.button(key=FORM_SUBMIT).click().run()
+    assert not at.exception
+    # Nothing is saved while the question is open.
+    assert record(sqlite_url, "Deventer", "verbeelden").status == "niet gestart"
+    assert "Verkennen staat nog op ‘bezig’" in "\n".join(m.value for m in at.markdown)
+    at.button(key="estafette.status.close_previous").click().run()
+    assert not at.exception
+    assert record(sqlite_url, "Deventer", "verbeelden").status == "bezig"
+    closed = record(sqlite_url, "Deventer", "verkennen")
+    assert closed.status == "afgerond" and closed.actual_end is not None
+    assert "Verkennen is afgesloten." in texts(at)
+
+
+def test_stale_form_shows_conflict_and_overwrites_nothing(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/status.py")
+    # The coordinator saves the same record after the city lead opened the form.
+    engine = db.make_engine(sqlite_url)
+    with Session(engine) as session:
+        view = updates.load_record(session, record(sqlite_url, "Deventer", "verkennen").id)
+        updates.save_update(
+            session,
+            actors["coordinator"],
+            view,
+            updates.PhaseUpdate("gepauzeerd", actual_start=view.actual_start, note="stil"),
+        )
+    engine.dispose()
+    at.text_area(key="estafette.status.f_note").set_value("mijn notitie")
+    at.button(key=FORM_SUBMIT).click().run()
+    shown = texts(at)
+    assert "iemand anders heeft deze fase gewijzigd" in shown
+    assert "Coördinator" in shown and "van ‘bezig’ naar ‘gepauzeerd’" in shown
+    assert record(sqlite_url, "Deventer", "verkennen").note == "stil"
+    at.button(key="estafette.status.reload").click().run()
+    assert at.text_area(key="estafette.status.f_note").value == "stil"
+
+
+@pytest.mark.parametrize(
+    ("role", "can_edit"), [("coordinator", True), ("city_lead", True), ("trainer", False)]
+)
+def test_status_page_by_role(monkeypatch, sqlite_url, role: str, can_edit: bool) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors[role], "pages/status.py")
+    assert not at.exception
+    has_form = bool([b for b in at.button if b.key == FORM_SUBMIT])
+    assert has_form == can_edit
+    if not can_edit:
+        assert "Log in als stadstrekker of coördinator" in texts(at)
+
+
+def test_login_form_signs_in_and_out(monkeypatch, sqlite_url) -> None:
+    prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, None, "pages/login.py")
+    at.text_input(key="estafette.auth.email").set_value("lead@deventer.nl")
+    at.text_input(key="estafette.auth.password").set_value("fout wachtwoord")
+    at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
+    assert "E-mailadres of wachtwoord klopt niet." in texts(at)
+    at.text_input(key="estafette.auth.password").set_value(PASSWORD)
+    at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
+    assert at.session_state["estafette.actor"].email == "lead@deventer.nl"
+    assert "Ingelogd als Stadstrekker Deventer (stadstrekker)" in texts(at)
+    at.button(key="estafette.auth.logout").click().run()
+    assert "estafette.actor" not in at.session_state
+    assert "Je bent uitgelogd." in texts(at)
+
+
+def test_lockout_message_in_login_form(monkeypatch, sqlite_url) -> None:
+    prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, None, "pages/login.py")
+    for _ in range(5):
+        at.text_input(key="estafette.auth.email").set_value("lead@deventer.nl")
+        at.text_input(key="estafette.auth.password").set_value("raden raden")
+        at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
+    assert "tijdelijk geblokkeerd" in texts(at)
+
+
+def test_idle_session_expires(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], ESTAFETTE_SESSION_IDLE_MINUTES="1")
+    assert "estafette.actor" in at.session_state
+    at.session_state["estafette.auth.last_seen"] = 0.0  # long ago
+    at.run()
+    assert "estafette.actor" not in at.session_state
+    at.switch_page("pages/login.py").run()
+    assert "Je sessie is verlopen na 1 minuten zonder activiteit" in texts(at)
+
+
+def test_anonymous_sees_only_login_when_reading_is_off(monkeypatch, sqlite_url) -> None:
+    prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, None, ESTAFETTE_ANONYMOUS_READ="false")
+    assert not at.exception
+    assert at.title[0].value == "Inloggen"
+    # Asking for any other page leads back to the login form.
+    for page in ("pages/overview.py", "pages/map.py", "pages/status.py", "pages/method.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert [t.value for t in at.title] == ["Inloggen"], page
+        assert not at.table
+
+
+def test_anonymous_reads_overview_but_cannot_edit(monkeypatch, sqlite_url) -> None:
+    prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, None)
+    assert at.title[0].value == "Overzicht van de estafette"
+    at.switch_page("pages/status.py").run()
+    assert "Log in als stadstrekker of coördinator" in texts(at)
+    assert not [b for b in at.button if b.key == FORM_SUBMIT]
+
+
+def test_first_run_form_creates_coordinator_once(monkeypatch, sqlite_url) -> None:
+    at = app_as(monkeypatch, sqlite_url, None, "pages/login.py")
+    assert at.text_input(key="estafette.auth.first_email")
+    at.text_input(key="estafette.auth.first_name").set_value("Eerste")
+    at.text_input(key="estafette.auth.first_email").set_value("eerste@example.nl")
+    at.text_input(key="estafette.auth.first_password").set_value(PASSWORD)
+    at.text_input(key="estafette.auth.first_password2").set_value(PASSWORD)
+    at.button(key="FormSubmitter:estafette.auth.first_run_form-Coördinator aanmaken").click().run()
+    assert at.session_state["estafette.actor"].email == "eerste@example.nl"
+    # Signed out again, the form is gone for good.
+    at.button(key="estafette.auth.logout").click().run()
+    at.switch_page("pages/login.py").run()
+    assert not [w for w in at.text_input if w.key == "estafette.auth.first_email"]
+
+
+def test_overview_shows_a_save_at_once(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"])
+    assert "gepauzeerd" not in at.table[0].value.loc["Deventer"].to_string()  # cached now
+    at.switch_page("pages/status.py").run()
+    at.selectbox(key="estafette.status.f_status").set_value("gepauzeerd")
+    at.button(key=FORM_SUBMIT).click().run()
+    at.switch_page("pages/overview.py").run()
+    assert "⏸ gepauzeerd" in at.table[0].value.loc["Deventer", "Verkennen"]

@@ -1,0 +1,72 @@
+"""Helpers for AppTest-based tests: a migrated, seeded database with real accounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from estafette import accounts, db, seed
+from estafette.accounts import Actor
+from estafette.models import City, Role
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "een lang wachtwoord"
+
+
+def prepare(url: str) -> dict[str, Actor]:
+    """Migrate and seed ``url`` and create a coordinator, a Deventer city lead and a trainer."""
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    seed.seed(engine)
+    with Session(engine) as session:
+        coord = accounts.bootstrap_coordinator(
+            session, email="coord@example.nl", password=PASSWORD, name="Coördinator"
+        )
+        deventer = session.scalar(select(City.id).where(City.name == "Deventer"))
+        accounts.add_user(
+            session,
+            coord,
+            email="lead@deventer.nl",
+            role=Role.CITY_LEAD,
+            password=PASSWORD,
+            name="Stadstrekker Deventer",
+            city_ids=[deventer],
+        )
+        accounts.add_user(
+            session, coord, email="trainer@example.nl", role=Role.TRAINER, password=PASSWORD
+        )
+        session.commit()
+        actors = {
+            name: accounts.sso_actor(session, email)
+            for name, email in (
+                ("coordinator", "coord@example.nl"),
+                ("city_lead", "lead@deventer.nl"),
+                ("trainer", "trainer@example.nl"),
+            )
+        }
+    engine.dispose()
+    return actors
+
+
+def app_as(
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    actor: Actor | None,
+    page: str | None = None,
+    **env: str,
+) -> AppTest:
+    """Run app.py signed in as ``actor`` (None: anonymous), then switch to ``page``."""
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if actor is not None:
+        at.session_state["estafette.actor"] = actor
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at

@@ -1,0 +1,127 @@
+"""Streamlit glue of the coordinator pages: run a domain action, report its outcome in Dutch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from estafette import accounts, cities, db, relay, transfer
+from estafette.accounts import Actor, PermissionDenied
+from ui.core import database_url, engine, t
+
+T = TypeVar("T")
+FLASH_KEY = "estafette.admin.flash"
+
+
+def attempt(action: Callable[[Session], T]) -> T | None:
+    """Run ``action`` in one transaction; show why it was refused (nothing written) or clear caches.
+
+    ``action`` must return plain data: the session is closed afterwards.
+    """
+    from ui import loaders
+
+    try:
+        with db.storage_errors(), Session(engine(database_url())) as session:
+            result = action(session)
+            session.commit()
+    except PermissionDenied:
+        st.error(t("auth.permission.denied"), icon=":material/block:")
+        return None
+    except accounts.AccountError as exc:
+        st.error(t(f"user.error.{exc.code}", **exc.values))
+        return None
+    except relay.RelayError as exc:
+        st.error(t(f"relay.error.{exc.code}", **exc.values))
+        return None
+    except db.StorageError as exc:
+        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
+        return None
+    loaders.clear()
+    return result
+
+
+def read(action: Callable[[Session], T]) -> T:
+    """Run a read-only domain query."""
+    with Session(engine(database_url())) as session:
+        return action(session)
+
+
+def flash(message: str) -> None:
+    """Show ``message`` after the next rerun."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Show (once) the message of the last successful action."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+def users_table(actor: Actor) -> pd.DataFrame:
+    """All accounts with translated headers."""
+    users = read(lambda s: accounts.list_users(s, actor))
+    return pd.DataFrame(
+        {
+            t("admin.col_email"): [u.email for u in users],
+            t("admin.col_name"): [u.name for u in users],
+            t("admin.col_role"): [t(f"user.role.{u.role}") for u in users],
+            t("admin.col_cities"): [", ".join(u.city_names) for u in users],
+            t("admin.col_active"): [u.active for u in users],
+            t("admin.col_locked"): [
+                u.locked_until.strftime("%d-%m-%Y %H:%M") if u.locked_until else "" for u in users
+            ],
+        }
+    )
+
+
+def city_list() -> list[cities.CityInfo]:
+    """All cities in relay order."""
+    return read(cities.list_cities)
+
+
+def city_summary(city: object) -> tuple[str, int]:
+    """Name and leg of a just-added city, read while its session is open."""
+    return (city.name, city.leg)  # type: ignore[attr-defined]
+
+
+def cities_table(city_infos: list[cities.CityInfo]) -> pd.DataFrame:
+    """The cities with translated headers, in relay order."""
+    return pd.DataFrame(
+        {
+            t("relay.leg"): [c.leg for c in city_infos],
+            t("relay.city"): [c.name for c in city_infos],
+            t("relay.province"): [c.province for c in city_infos],
+            t("relay.latitude"): [c.latitude for c in city_infos],
+            t("relay.longitude"): [c.longitude for c in city_infos],
+        }
+    )
+
+
+def next_leg() -> int:
+    """The leg number the next city gets."""
+    return read(relay.next_leg)
+
+
+def handover_candidates() -> list[tuple[int, str]]:
+    """Dialogues in Vervolgen."""
+    return read(relay.handover_candidates)
+
+
+def handovers() -> list[relay.HandoverInfo]:
+    """All hand-overs."""
+    return read(relay.handovers)
+
+
+def export(actor: Actor, fmt: str) -> bytes:
+    """The status table in ``fmt``."""
+    return read(lambda s: transfer.export_status(s, actor, fmt))
+
+
+def backup(actor: Actor) -> bytes:
+    """The full JSON backup."""
+    return read(lambda s: transfer.export_backup(s, actor))
