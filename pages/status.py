@@ -9,6 +9,7 @@ from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import updates as form
 from ui.core import current_actor, t
+from ui.lessons import render_briefing
 
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
@@ -141,6 +142,9 @@ if pending is not None:
             st.rerun()
 
     ask_previous()
+
+# The relay passes its knowledge on at the moment of need: lessons of earlier legs, this phase.
+render_briefing(dialogue_id, record.phase_code)
 
 st.subheader(t("status_page.history"))
 history = form.history_table(dialogue_id)

@@ -213,3 +213,19 @@ def test_overview_shows_a_save_at_once(monkeypatch, sqlite_url) -> None:
     at.button(key=FORM_SUBMIT).click().run()
     at.switch_page("pages/overview.py").run()
     assert "⏸ gepauzeerd" in at.table[0].value.loc["Deventer", "Verkennen"]
+
+
+def test_status_page_briefs_with_earlier_legs_lessons(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["coordinator"], "pages/status.py")
+    dialogue = at.selectbox(key="estafette.status.dialogue")
+    amsterdam = next(o for o in dialogue.options if o.startswith("Amsterdam"))
+    dialogue.select_index(dialogue.options.index(amsterdam)).run()
+    at.selectbox(key="estafette.status.phase").set_value(3).run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    # The workshop's 8 first steps are accepted Vormgeven lessons of Utrecht, an earlier leg;
+    # the briefing shows the five most relevant.
+    assert len([label for label in labels if "Utrecht (etappe 2)" in label]) == 5
+    at.selectbox(key="estafette.status.phase").set_value(1).run()
+    assert not [e for e in at.expander if "Utrecht" in e.label]

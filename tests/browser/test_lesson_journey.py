@@ -75,7 +75,14 @@ def login(page, base: str, email: str) -> None:
     page.locator(key("estafette.auth.password")).wait_for(state="detached", timeout=TIMEOUT)
 
 
+def settle(page) -> None:
+    """Wait until Streamlit's rerun is over, so no stale copy of a widget is left on the page."""
+    page.wait_for_timeout(200)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=TIMEOUT)
+
+
 def choose(page, widget: str, option: str) -> None:
+    settle(page)
     page.locator(f"{key(widget)} [role='combobox']").click()
     page.get_by_role("option").filter(has_text=option).first.click()
 
