@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ from estafette import i18n
 from estafette.cities import status_key
 from estafette.maps import phase_colour
 from estafette.models import Status
+from estafette.relay import HandoverInfo
 
 ROW_HEIGHT = 30
 DAY_MS = 86_400_000
@@ -91,6 +93,7 @@ def timeline(
     lang: str,
     today: dt.date,
     past: bool = False,
+    handovers: Sequence[HandoverInfo] = (),
 ) -> go.Figure:
     """The timeline of ``records`` (history.records_frame rows), ordered by leg, with a today line.
 
@@ -180,6 +183,34 @@ def timeline(
                 hovertemplate=html.escape(tr("timeline.undated_hover"))
                 + ": %{customdata[0]}<br>%{y}<extra></extra>",
                 meta={"kind": "undated"},
+            )
+        )
+
+    # Passing the baton: a diamond on the handing-over dialogue's row, at the hand-over date.
+    row_of = dict(zip(records["dialogue_id"], labels, strict=True))
+    passed = [h for h in handovers if h.handed_over_on <= today and h.from_dialogue_id in row_of]
+    if passed:
+        texts = [
+            html.escape(
+                tr(
+                    "map.handover",
+                    date=h.handed_over_on.strftime("%d-%m-%Y"),
+                    source=h.from_city,
+                    target=h.to_city,
+                )
+            )
+            for h in passed
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[h.handed_over_on.isoformat() for h in passed],
+                y=[row_of[h.from_dialogue_id] for h in passed],
+                mode="markers",
+                marker={"symbol": "diamond", "color": "#000000", "size": 12},
+                name=tr("timeline.handover_name"),
+                customdata=[[text] for text in texts],
+                hovertemplate="%{customdata[0]}<extra></extra>",
+                meta={"kind": "handover"},
             )
         )
 

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 import math
+from collections.abc import Sequence
 
 import folium
 import pandas as pd
@@ -16,6 +17,7 @@ from jinja2 import Template
 
 from estafette import i18n
 from estafette.cities import status_key
+from estafette.relay import HandoverInfo
 from estafette.settings import PDOK_TILES
 
 # Okabe–Ito: distinguishable with every common form of colour blindness.
@@ -31,6 +33,8 @@ KADASTER_ATTRIBUTION = "Kaartgegevens © Kadaster"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap-bijdragers"
 CLUSTER_THRESHOLD = 50
+# Black stands apart from the five Okabe–Ito phase colours.
+HANDOVER_COLOUR = "#000000"
 MARKER_COLUMNS = ("dialogue_id", "lat", "lon", "phase", "colour", "tooltip", "extra")
 DEFAULT_ASSET_BASE = "/app/static/vendor"
 NETHERLANDS = (52.2, 5.3)
@@ -306,6 +310,7 @@ def relay_map(
     markers: pd.DataFrame | None = None,
     payload: str | None = None,
     cluster_threshold: int = CLUSTER_THRESHOLD,
+    handovers: Sequence[HandoverInfo] = (),
 ) -> folium.Map:
     """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps.
 
@@ -350,6 +355,34 @@ def relay_map(
             tooltip=html.escape(i18n.translate("map.relay_line", lang)),
         ).add_to(m)
 
+    # Passing the baton: a solid line from the handing-over dialogue to the next city.
+    passed = [h for h in handovers if h.handed_over_on <= as_of]
+    for handover in passed:
+        text = i18n.translate(
+            "map.handover",
+            lang,
+            date=handover.handed_over_on.strftime("%d-%m-%Y"),
+            source=handover.from_city,
+            target=handover.to_city,
+        )
+        end = [handover.to_latitude, handover.to_longitude]
+        folium.PolyLine(
+            [[handover.from_latitude, handover.from_longitude], end],
+            color=HANDOVER_COLOUR,
+            weight=4,
+            opacity=0.9,
+            tooltip=html.escape(text),
+            class_name="estafette-handover",
+        ).add_to(m)
+        folium.CircleMarker(
+            end,
+            radius=5,
+            color=HANDOVER_COLOUR,
+            fill=True,
+            fill_opacity=1,
+            tooltip=html.escape(text),
+        ).add_to(m)
+
     markers = marker_table(summary, lang, as_of) if markers is None else markers
     if not markers.empty:
         DialogueMarkers(
@@ -366,9 +399,9 @@ def relay_map(
             max_zoom=11,
         )
 
-    Legend(
-        i18n.translate("map.legend", lang),
-        [(name, phase_colour(position)) for position, name in phases],
-    ).add_to(m)
+    entries = [(name, phase_colour(position)) for position, name in phases]
+    if passed:
+        entries.append((i18n.translate("map.handover_legend", lang), HANDOVER_COLOUR))
+    Legend(i18n.translate("map.legend", lang), entries).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

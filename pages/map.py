@@ -37,6 +37,7 @@ def map_panel() -> None:
             asset_base=asset_base,
             markers=markers,
             payload=coordinator.marker_payload(url, view, language()),
+            handovers=coordinator.handovers(url),
         )
         clicked = st_folium(
             fmap,

@@ -65,3 +65,15 @@ def test_bench_refuses_bad_input_in_one_line(
     assert cli.main(["bench", *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_lesson_search_bench_runs_on_a_small_corpus(backend: str, pg_available: bool) -> None:
+    from estafette.bench_lessons import format_table, lesson_search_bench
+    from tests.conftest import PG_URL
+
+    rows = lesson_search_bench(None if backend == "sqlite" else PG_URL, 300)
+    measures = [row["measure"] for row in rows]
+    assert "search + filters" in measures and "DOCX export, 500 lessons" in measures
+    assert all(row["backend"] == backend and row["lessons"] == 300 for row in rows)
+    assert "search 'bewoners'" in format_table(rows)

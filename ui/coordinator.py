@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import alerts, charts, cities, history, i18n, maps
+from estafette import alerts, charts, cities, history, i18n, maps, relay
 from ui.core import engine
 from ui.filters import View
 
@@ -179,11 +179,23 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         (i, name) for i, name in enumerate(phase_names, start=1) if name in set(chosen["phase"])
     ]
     figure = charts.timeline(
-        chosen, phases, lang=lang, today=view.date, past=view.as_of is not None
+        chosen,
+        phases,
+        lang=lang,
+        today=view.date,
+        past=view.as_of is not None,
+        handovers=handovers(url),
     )
     dates = ["planned_start", "planned_end", "actual_start", "actual_end"]
     undated = int(in_view[dates].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
+
+
+@st.cache_data(show_spinner=False)
+def handovers(url: str) -> list[relay.HandoverInfo]:
+    """Every hand-over of the relay (map and timeline show those up to the as-of date)."""
+    with Session(engine(url)) as session:
+        return relay.handovers(session)
 
 
 @st.cache_data(show_spinner=False)
