@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,14 @@ from tests.browser.test_city_lead_journey import TIMEOUT, nav, status_of
 from tests.uihelpers import PASSWORD, prepare
 
 pytestmark = pytest.mark.browser
+
+
+def upload(page, path: Path) -> None:
+    """Choose a file and wait until Streamlit has taken it, so Importeren sees this file."""
+    page.locator("input[type='file']").set_input_files(str(path))
+    page.get_by_text(path.name, exact=True).wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(200)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=TIMEOUT)
 
 
 def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:
@@ -39,13 +49,13 @@ def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:
     page.get_by_text("Ingelogd als Coördinator").first.wait_for(timeout=TIMEOUT)
     nav(page, "Import/export").click()
 
-    page.locator("input[type='file']").set_input_files(str(bad))
+    upload(page, bad)
     page.get_by_role("button", name="Importeren", exact=True).click()
     page.get_by_text("Niets geïmporteerd. Het bestand heeft 1 fout(en):").wait_for(timeout=TIMEOUT)
     assert page.get_by_text("Rij 8, kolom stad: onbekende stad ‘Atlantis’").count() == 1
     assert status_of(url, "Deventer", "verbeelden") == ("niet gestart", "")
 
-    page.locator("input[type='file']").set_input_files(str(good))
+    upload(page, good)
     page.get_by_role("button", name="Importeren", exact=True).click()
     page.get_by_text("15 rijen ingelezen: 1 fasen gewijzigd, 0 wijkdialogen toegevoegd.").wait_for(
         timeout=TIMEOUT
