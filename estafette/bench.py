@@ -24,7 +24,15 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent
+from estafette.models import (
+    TRACKED_FIELDS,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    Status,
+    StatusEvent,
+)
 from estafette.settings import PROJECT_ROOT
 
 MUNICIPALITIES = 342
@@ -220,19 +228,7 @@ def _bulk_update(session: Session, updates: list[dict[str, object]]) -> None:
         update(table)
         .where(table.c.id == bindparam("b_id"))
         .values(
-            {
-                name: bindparam(f"b_{name}")
-                for name in (
-                    "status",
-                    "planned_start",
-                    "planned_end",
-                    "actual_start",
-                    "actual_end",
-                    "note",
-                    "updated_at",
-                    "updated_by",
-                )
-            }
+            {name: bindparam(f"b_{name}") for name in (*TRACKED_FIELDS, "updated_at", "updated_by")}
         )
     )
     session.connection().execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in updates])

@@ -178,6 +178,11 @@ class StatusEvent(Base):
     record: Mapped[PhaseRecord] = relationship()
 
 
+# The PhaseRecord columns a StatusEvent can name in ``field``.
+DATE_FIELDS: tuple[str, ...] = ("planned_start", "planned_end", "actual_start", "actual_end")
+TRACKED_FIELDS: tuple[str, ...] = ("status", *DATE_FIELDS, "note")
+
+
 class LeergangModule(Base):
     """A module of the Leergang Wijkdialoog."""
 

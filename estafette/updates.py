@@ -15,17 +15,18 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from estafette.accounts import Action, Actor, can, require
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent, utcnow
+from estafette.models import (
+    TRACKED_FIELDS,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    Status,
+    StatusEvent,
+    utcnow,
+)
 from estafette.phases import STATUSES
 
-TRACKED_FIELDS: tuple[str, ...] = (
-    "status",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "note",
-)
 MAX_NOTE_LENGTH = 4000
 OPEN_STATUSES = frozenset({Status.BEZIG.value, Status.GEPAUZEERD.value})
 STARTED_STATUSES = frozenset({Status.BEZIG.value, Status.AFGEROND.value})
