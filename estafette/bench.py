@@ -32,6 +32,7 @@ from estafette.models import (
     PhaseRecord,
     Status,
     StatusEvent,
+    event_text,
 )
 from estafette.settings import PROJECT_ROOT
 
@@ -111,8 +112,8 @@ def _records_events(
                 "at": at,
                 "actor": f"trekker{record_id % 50}@voorbeeld.nl",
                 "field": field,
-                "old_value": _text(old),
-                "new_value": _text(value),
+                "old_value": event_text(old),
+                "new_value": event_text(value),
             }
         )
     final_at = events[-1]["at"] if events else moment
@@ -122,12 +123,6 @@ def _records_events(
         "updated_by": events[-1]["actor"] if events else "",
     }
     return values, events
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def generate(
