@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from estafette import db, seed
+from tests.uihelpers import app_as
 
-ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
     "ESTAFETTE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -110,14 +110,7 @@ def app_test(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Build an AppTest of app.py against ``url`` (set through ESTAFETTE_DATABASE_URL)."""
 
     def build(url: str, page: str | None = None, lang: str | None = None) -> AppTest:
-        monkeypatch.setenv("ESTAFETTE_DATABASE_URL", url)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        if lang:
-            at.query_params["lang"] = lang
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
+        return app_as(monkeypatch, url, None, page, lang)
 
     return build
 

@@ -1,4 +1,9 @@
-"""Small factories for test data, written through the real domain functions."""
+"""Small factories and look-ups for test data.
+
+Cities and dialogues are written through the real domain functions; ``change`` edits a phase
+record the way the app must, appending one StatusEvent per changed field (the time-travel
+contract of models.py), but at any moment the test chooses.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from estafette.cities import create_dialogue
-from estafette.models import City, Dialogue
+from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
 
 _counter = itertools.count(1)
 
@@ -35,3 +40,50 @@ def make_dialogue(session: Session, city: City | None = None, **fields: object) 
     """A dialogue (with its five phase records) in ``city`` or in a new city."""
     city = city or make_city(session)
     return create_dialogue(session, city, **fields)  # type: ignore[arg-type]
+
+
+def change(
+    session: Session, record: PhaseRecord, at: dt.datetime, actor: str, **fields: object
+) -> PhaseRecord:
+    """Set fields on ``record`` at moment ``at`` and log one StatusEvent per changed field."""
+    for field, new in fields.items():
+        old = getattr(record, field)
+        if old == new:
+            continue
+        setattr(record, field, new)
+        session.add(
+            StatusEvent(
+                record=record,
+                at=at,
+                actor=actor,
+                field=field,
+                old_value=event_text(old),
+                new_value=event_text(new),
+            )
+        )
+    record.updated_at = at
+    record.updated_by = actor
+    session.flush()
+    return record
+
+
+def phase(dialogue: Dialogue, position: int) -> PhaseRecord:
+    """The record of phase ``position`` (1–5) of ``dialogue``."""
+    return next(r for r in dialogue.records if r.phase.position == position)
+
+
+def city_id(session: Session, name: str) -> int:
+    """The id of the city called ``name``."""
+    return session.scalar(select(City.id).where(City.name == name))
+
+
+def record_id(session: Session, city: str, phase_code: str) -> int:
+    """The id of the phase record of ``city``'s (only) dialogue in phase ``phase_code``."""
+    stmt = (
+        select(PhaseRecord.id)
+        .join(PhaseRecord.dialogue)
+        .join(Dialogue.city)
+        .join(PhaseRecord.phase)
+        .where(City.name == city, Phase.code == phase_code)
+    )
+    return session.scalar(stmt)

@@ -18,7 +18,8 @@ from estafette.accounts import (
     PermissionDenied,
     can,
 )
-from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, Role, User
+from estafette.models import Base, City, Dialogue, PhaseRecord, Role, User
+from tests.factories import city_id, record_id
 
 PASSWORD = "correct horse battery"
 
@@ -30,21 +31,6 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
             table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
             for table in Base.metadata.sorted_tables
         }
-
-
-def city_id(session: Session, name: str) -> int:
-    return session.scalar(select(City.id).where(City.name == name))
-
-
-def record_id(session: Session, city: str, phase: str) -> int:
-    stmt = (
-        select(PhaseRecord.id)
-        .join(PhaseRecord.dialogue)
-        .join(Dialogue.city)
-        .join(PhaseRecord.phase)
-        .where(City.name == city, Phase.code == phase)
-    )
-    return session.scalar(stmt)
 
 
 def make_actors(session: Session) -> dict[str, Actor]:

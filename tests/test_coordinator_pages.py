@@ -13,8 +13,7 @@ from streamlit.testing.v1 import AppTest
 from estafette import db, maps, seed
 from estafette.accounts import ANONYMOUS
 from estafette.models import City, Dialogue
-from tests.factories import make_dialogue
-from tests.relay_factories import change, phase
+from tests.factories import change, make_dialogue, phase
 from tests.test_maps import markers_of
 
 MAP = "pages/map.py"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import leergang, lessons
 from estafette.accounts import Actor, PermissionDenied
-from estafette.models import City, Role
+from estafette.models import Role
+from tests.factories import city_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke Trainer")
@@ -25,10 +25,6 @@ XSS = [
     '<iframe src="https://evil.example"></iframe>',
     '<img src=x onerror="alert(1)">',
 ]
-
-
-def city_id(session: Session, name: str) -> int:
-    return session.scalar(select(City.id).where(City.name == name))
 
 
 def add(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from estafette import db, lessons, seed
 from estafette.accounts import ANONYMOUS, Actor, PermissionDenied
 from estafette.lesson_models import CourseItem, Lesson, LessonEvent
-from estafette.models import City, LeergangModule, LeergangTopic, Role
+from estafette.models import LeergangModule, LeergangTopic, Role
+from tests.factories import city_id
 
 
 @pytest.fixture
@@ -28,10 +29,6 @@ def engine(db_url: str) -> Iterator[Engine]:
 TRAINER = Actor(email="trainer@example.nl", role=Role.TRAINER, user_id=None, name="Tineke Trainer")
 COORDINATOR = Actor(email="coord@example.nl", role=Role.COORDINATOR, name="Cor Coördinator")
 LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
-
-
-def city_id(session: Session, name: str) -> int:
-    return session.scalar(select(City.id).where(City.name == name))
 
 
 def topic_id(session: Session, module_code: str, position: int = 1) -> int:

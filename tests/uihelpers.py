@@ -57,6 +57,7 @@ def app_as(
     url: str,
     actor: Actor | None,
     page: str | None = None,
+    lang: str | None = None,
     **env: str,
 ) -> AppTest:
     """Run app.py signed in as ``actor`` (None: anonymous), then switch to ``page``."""
@@ -66,6 +67,8 @@ def app_as(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if actor is not None:
         at.session_state["estafette.actor"] = actor
+    if lang:
+        at.query_params["lang"] = lang
     at.run()
     if page:
         at.switch_page(page).run()
