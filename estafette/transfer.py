@@ -313,13 +313,18 @@ def _cut_off(exc: json.JSONDecodeError, content: str) -> bool:
     return exc.msg.startswith("Unterminated string") or "\n" not in content[exc.pos :].rstrip()
 
 
-def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _load_json(data: bytes) -> Any:
+    """The decoded JSON document; a broken or cut-off file is refused as a whole."""
     content = _decode(data)
     try:
-        document = json.loads(content)
+        return json.loads(content)
     except json.JSONDecodeError as exc:
         code = "truncated" if _cut_off(exc, content) else "json_invalid"
         raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
+
+
+def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    document = _load_json(data)
     if not isinstance(document, dict) or document.get("format") != STATUS_FORMAT:
         raise ImportFailed([TransferIssue(0, "format", "format_unknown")])
     if not isinstance(document.get("rows"), list):
@@ -711,12 +716,7 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
     Returns the number of rows written. The database must already have the schema.
     """
     require(actor, Action.IMPORT_DATA)
-    content = _decode(data)
-    try:
-        document = json.loads(content)
-    except json.JSONDecodeError as exc:
-        code = "truncated" if _cut_off(exc, content) else "json_invalid"
-        raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
+    document = _load_json(data)
     tables = _check_backup(document)
     try:
         if not _is_empty(session):
