@@ -248,13 +248,6 @@ def phase_history(events: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     return joined.sort_values(["at", "event_id"], ascending=False).loc[:, columns]
 
 
-def first_event_date(events: pd.DataFrame) -> dt.date | None:
-    """The day the recorded history starts."""
-    if events.empty:
-        return None
-    return events["at"].min().date()
-
-
 def select_records(
     records: pd.DataFrame,
     cities: tuple[str, ...] = (),

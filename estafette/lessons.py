@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import snowballstemmer
@@ -531,15 +531,6 @@ def history(session: Session, lesson_id: int) -> list[EventView]:
     return [EventView(e.at, e.actor, e.from_status, e.to_status, e.reason) for e in rows]
 
 
-def is_author(lesson: LessonView, actor: Actor) -> bool:
-    """Whether ``actor`` wrote ``lesson``."""
-    if actor.is_anonymous:
-        return False
-    if actor.user_id is not None and lesson.author_user_id == actor.user_id:
-        return True
-    return bool(actor.email) and lesson.author_email.lower() == actor.email.lower()
-
-
 def my_lessons(session: Session, actor: Actor) -> list[LessonView]:
     """The actor's own lessons with their status and where they are used, newest first."""
     if actor.is_anonymous:
@@ -893,15 +884,3 @@ def _seed_lesson(city: City, dialogue: Dialogue | None, phase: Phase, at: dt.dat
         ),
     ]
     return lesson
-
-
-def reindex_all(session: Session, ids: Iterable[int] | None = None) -> int:
-    """Rebuild SQLite full-text entries (all lessons, or ``ids``); returns how many."""
-    stmt = select(Lesson)
-    if ids is not None:
-        stmt = stmt.where(Lesson.id.in_(list(ids)))
-    count = 0
-    for lesson in session.scalars(stmt):
-        index_lesson(session, lesson)
-        count += 1
-    return count
