@@ -561,7 +561,9 @@ class DialogueChoice:
 
 def dialogue_choices(session: Session) -> list[DialogueChoice]:
     """Every dialogue in relay order, with the phase it is in now."""
-    ordered = [p.code for p in session.scalars(select(Phase).order_by(Phase.position))]
+    phases = list(session.scalars(select(Phase).order_by(Phase.position)))
+    ordered = [p.code for p in phases]
+    codes = {p.id: p.code for p in phases}
     stmt = (
         select(Dialogue)
         .join(City)
@@ -569,7 +571,6 @@ def dialogue_choices(session: Session) -> list[DialogueChoice]:
         .order_by(City.leg, Dialogue.id)
     )
     out = []
-    codes = {p.id: p.code for p in session.scalars(select(Phase))}
     for d in session.scalars(stmt):
         by_code = {codes[r.phase_id]: r.status for r in d.records}
         statuses = [by_code.get(code, "niet gestart") for code in ordered]

@@ -445,3 +445,11 @@ def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
     command.upgrade(cfg, "head")
     command.check(cfg)
     engine.dispose()
+
+
+def test_dialogue_choices_in_relay_order_with_current_phase(engine: Engine) -> None:
+    with Session(engine) as session:
+        choices = lessons.dialogue_choices(session)
+    assert [c.city_name for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
+    assert [c.leg for c in choices] == [1, 2, 3]
+    assert {c.current_phase_code for c in choices} == {"verkennen"}
