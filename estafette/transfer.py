@@ -38,7 +38,16 @@ from sqlalchemy.orm import Session, selectinload
 from estafette import i18n
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
-from estafette.models import AppMeta, Base, City, Dialogue, Phase, PhaseRecord, utcnow
+from estafette.models import (
+    DATE_FIELDS,
+    AppMeta,
+    Base,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    utcnow,
+)
 from estafette.phases import STATUSES
 from estafette.updates import PhaseUpdate, apply_update, validate
 
@@ -76,7 +85,6 @@ HEADERS: dict[str, str] = {
 }
 FILE_COLUMNS: tuple[str, ...] = tuple(HEADERS[c] for c in STATUS_COLUMNS)
 FROM_HEADER = {header: key for key, header in HEADERS.items()}
-DATE_COLUMNS = ("planned_start", "planned_end", "actual_start", "actual_end")
 STATUS_FORMAT = "estafette-status"
 BACKUP_FORMAT = "estafette-backup"
 FORMAT_VERSION = 1
@@ -457,7 +465,7 @@ def _check_rows(
             for c in ("city", "neighbourhood", "theme", "central_question", "phase", "status")
         }
         note = _text_value(item.get("note"), "note", number, found)
-        dates = {c: _date_value(item.get(c), c, number, found) for c in DATE_COLUMNS}
+        dates = {c: _date_value(item.get(c), c, number, found) for c in DATE_FIELDS}
         is_demo = _bool_value(item.get("is_demo"), "is_demo", number, found)
         city = cities.get(values["city"].casefold())
         if city is None and not any(i.column == "city" for i in found):

@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from estafette import alerts, charts, cities, history, i18n, maps, relay
+from estafette.models import DATE_FIELDS
 from ui.core import engine
 from ui.filters import View
 
@@ -181,7 +182,7 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         past=view.as_of is not None,
         handovers=handovers(url),
     )
-    undated = int(in_view[list(history.DATE_FIELDS)].isna().all(axis=1).sum())
+    undated = int(in_view[list(DATE_FIELDS)].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
 
 
