@@ -149,13 +149,9 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
             except transfer.ImportFailed as exc:
                 raise CliError(f"{target.name}: use .csv, .xlsx or .json") from exc
             data = transfer.export_status(session, accounts.SYSTEM, fmt)
-    # Write next to the target first, so a failed write never leaves half a file.
-    partial = target.with_name(target.name + ".part")
     try:
-        partial.write_bytes(data)
-        partial.replace(target)
+        transfer.save_file(target, data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise CliError(f"cannot write {target}: {exc.strerror}") from None
     print(f"wrote {target} ({len(data)} bytes)")
     return 0

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -131,6 +132,20 @@ class ImportResult:
     rows: int
     dialogues_created: int
     records_changed: int
+
+
+def save_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a file beside it, so a failure never leaves half a file.
+
+    Raises OSError (with nothing left behind) when the file cannot be written.
+    """
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def detect_format(filename: str) -> str:

@@ -347,3 +347,15 @@ def test_every_cut_is_refused(sqlite_url: str, fmt: str) -> None:
             "status_unknown",
         }, (cut, info.value.issues)
     assert snapshot(engine) == before
+
+
+def test_save_file_leaves_nothing_behind(tmp_path) -> None:
+    target = tmp_path / "out.json"
+    transfer.save_file(target, b"{}")
+    assert target.read_bytes() == b"{}"
+    transfer.save_file(target, b"[]")
+    assert target.read_bytes() == b"[]"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    with pytest.raises(OSError):
+        transfer.save_file(tmp_path / "missing" / "out.json", b"{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
