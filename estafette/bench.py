@@ -271,7 +271,7 @@ class BenchError(Exception):
 
 
 @contextmanager
-def _postgres_schema(base_url: str) -> Iterator[str]:
+def postgres_schema(base_url: str) -> Iterator[str]:
     """A temporary schema on the given server, dropped afterwards whatever happens."""
     url = db.parse_url(base_url)
     schema = f"bench_{uuid.uuid4().hex[:10]}"
@@ -353,7 +353,7 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
         if backend != "postgresql":
             raise ValueError(f"--postgres-url must be a postgresql:// URL, got {postgres_url}")
         # Fail before minutes of SQLite work, not after.
-        with _postgres_schema(postgres_url):
+        with postgres_schema(postgres_url):
             pass
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
@@ -366,7 +366,7 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
             ("national (sqlite)", _sqlite_database(folder, "national"), True),
         ]
         if postgres_url:
-            plans.append(("national (postgresql)", _postgres_schema(postgres_url), True))
+            plans.append(("national (postgresql)", postgres_schema(postgres_url), True))
         for dataset, database, national in plans:
             with database as url:  # type: ignore[attr-defined]
                 sizes, seconds = prepare(url, national)

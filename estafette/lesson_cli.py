@@ -34,11 +34,16 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
+    from estafette.bench import BenchError
     from estafette.bench_lessons import format_table, lesson_search_bench
 
-    rows = lesson_search_bench(None, args.lessons)
-    if args.postgres_url:
-        rows += lesson_search_bench(args.postgres_url, args.lessons)
+    try:
+        rows = lesson_search_bench(None, args.lessons)
+        if args.postgres_url:
+            rows += lesson_search_bench(args.postgres_url, args.lessons)
+    except BenchError as exc:
+        print(f"estafette: {exc}", file=sys.stderr)
+        return 2
     print(format_table(rows))
     return 0
 
