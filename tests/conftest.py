@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import db, seed
+from tests.factories import seeded_engine
 from tests.uihelpers import app_as
 
 PG_URL = os.environ.get(
@@ -85,9 +85,7 @@ def db_url(request: pytest.FixtureRequest, make_db_url: Callable[[str], str]) ->
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """A migrated and seeded engine on a fresh database (both backends)."""
-    eng = db.make_engine(db_url)
-    db.upgrade(eng)
-    seed.seed(eng)
+    eng = seeded_engine(db_url)
     yield eng
     eng.dispose()
 

@@ -10,13 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from estafette import db, seed
 from estafette.cities import create_dialogue
 from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
 
 _counter = itertools.count(1)
+
+
+def seeded_engine(url: str, **seed_options: bool) -> Engine:
+    """An engine on ``url``, migrated to head and seeded (``seed.seed`` options pass through)."""
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    seed.seed(engine, **seed_options)
+    return engine
 
 
 def make_city(session: Session, name: str | None = None, **fields: object) -> City:

@@ -9,19 +9,17 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import db, lessons, seed
+from estafette import db, lessons
 from estafette.accounts import ANONYMOUS, Actor, PermissionDenied
 from estafette.lesson_models import CourseItem, Lesson, LessonEvent
 from estafette.models import LeergangModule, LeergangTopic, Role
-from tests.factories import city_id
+from tests.factories import city_id, seeded_engine
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
-    eng = db.make_engine(db_url)
-    db.upgrade(eng)
-    seed.seed(eng, workshop_lessons=False)
+    eng = seeded_engine(db_url, workshop_lessons=False)
     yield eng
     eng.dispose()
 
@@ -432,8 +430,6 @@ def test_common_words_are_ranked_within_the_newest_matches(
 
 def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
     from alembic import command
-
-    from estafette import db
 
     engine = db.make_engine(db_url)
     cfg = db.alembic_config(engine)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from estafette import db, seed
+from estafette import db
+from tests.factories import seeded_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
@@ -33,9 +34,7 @@ def _corrupt_file(tmp_path: Path) -> Path:
 
 def _readonly_url(tmp_path: Path) -> str:
     path = tmp_path / "ro.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(f"sqlite:///{path}")
     engine.dispose()
     return f"sqlite:///file:{path}?mode=ro&uri=true"
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import db, seed, updates
+from estafette import updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import City, Role, StatusEvent
 from estafette.updates import PhaseUpdate, validate
-from tests.factories import record_id
+from tests.factories import record_id, seeded_engine
 
 TODAY = dt.date(2026, 11, 25)
 LEAD = Actor(email="lead@deventer.nl", role=Role.CITY_LEAD, user_id=1, name="Lead Deventer")
@@ -195,9 +195,7 @@ def test_stale_form_is_refused_and_shows_what_changed(engine: Engine) -> None:
 @pytest.mark.parametrize("threads", [2, 5, 8])
 def test_concurrent_saves(make_db_url: Callable[[str], str], threads: int, backend: str) -> None:
     """N threads save the same record at once: one wins, the rest get a Conflict."""
-    engine = db.make_engine(make_db_url(backend))
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(make_db_url(backend))
     with Session(engine) as session:
         record = record_id(session, "Deventer", "verkennen")
         view = updates.load_record(session, record)
@@ -300,8 +298,6 @@ _ENGINES: dict[str, Engine] = {}
 def _seeded(url: str) -> Engine:
     """One migrated, seeded database per test run of the property test (examples share it)."""
     if url not in _ENGINES:
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        seed.seed(engine)
+        engine = seeded_engine(url)
         _ENGINES[url] = engine
     return _ENGINES[url]

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts, db, seed
+from estafette import accounts
 from estafette.accounts import Actor
 from estafette.models import City, Role
+from tests.factories import seeded_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "een lang wachtwoord"
@@ -19,9 +20,7 @@ PASSWORD = "een lang wachtwoord"
 
 def prepare(url: str) -> dict[str, Actor]:
     """Migrate and seed ``url`` and create a coordinator, a Deventer city lead and a trainer."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(url)
     with Session(engine) as session:
         coord = accounts.bootstrap_coordinator(
             session, email="coord@example.nl", password=PASSWORD, name="Coördinator"
