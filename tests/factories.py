@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
 from estafette.cities import create_dialogue
 from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
+from estafette.relay import next_leg
 
 _counter = itertools.count(1)
 
@@ -31,7 +32,7 @@ def seeded_engine(url: str, **seed_options: bool) -> Engine:
 def make_city(session: Session, name: str | None = None, **fields: object) -> City:
     """A city with a free leg number and plausible Dutch coordinates."""
     n = next(_counter)
-    leg = fields.pop("leg", None) or (session.scalar(select(func.max(City.leg))) or 0) + 1
+    leg = fields.pop("leg", None) or next_leg(session)
     city = City(
         name=name or f"Teststad {n}",
         province=str(fields.pop("province", "Utrecht")),
