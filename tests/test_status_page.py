@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from estafette import db, updates
 from tests.factories import record_id
-from tests.uihelpers import PASSWORD, app_as, prepare
+from tests.uihelpers import PASSWORD, app_as, prepare, texts
 
 FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
 
@@ -20,11 +20,6 @@ def record(url: str, city: str, phase: str) -> updates.RecordView:
         view = updates.load_record(session, record_id(session, city, phase))
     engine.dispose()
     return view
-
-
-def texts(at) -> str:
-    parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
-    return "\n".join(str(p) for p in parts)
 
 
 def test_city_lead_saves_a_note_and_sees_it_in_history(monkeypatch, sqlite_url) -> None:

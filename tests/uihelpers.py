@@ -72,3 +72,9 @@ def app_as(
     if page:
         at.switch_page(page).run()
     return at
+
+
+def texts(at: AppTest) -> str:
+    """Every success, error, warning, info and caption text of the run, one per line."""
+    parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
+    return "\n".join(str(p) for p in parts)
