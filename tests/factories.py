@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from estafette import db, seed
 from estafette.cities import create_dialogue
-from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
+from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
 from estafette.relay import next_leg
 
 _counter = itertools.count(1)
@@ -97,3 +97,12 @@ def record_id(session: Session, city: str, phase_code: str) -> int:
         .where(City.name == city, Phase.code == phase_code)
     )
     return session.scalar(stmt)
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove that a refused action wrote nothing."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
+            for table in Base.metadata.sorted_tables
+        }

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from estafette import cli, db, relay, seed, transfer, updates
 from estafette.accounts import SYSTEM, Actor, PermissionDenied
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Role, StatusEvent
-from tests.factories import seeded_engine
-from tests.test_accounts import snapshot
+from tests.factories import seeded_engine, snapshot
 
 
 def populate(engine: Engine) -> None:
