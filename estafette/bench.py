@@ -24,7 +24,16 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent
+from estafette.models import (
+    TRACKED_FIELDS,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    Status,
+    StatusEvent,
+    event_text,
+)
 from estafette.settings import PROJECT_ROOT
 
 MUNICIPALITIES = 342
@@ -103,8 +112,8 @@ def _records_events(
                 "at": at,
                 "actor": f"trekker{record_id % 50}@voorbeeld.nl",
                 "field": field,
-                "old_value": _text(old),
-                "new_value": _text(value),
+                "old_value": event_text(old),
+                "new_value": event_text(value),
             }
         )
     final_at = events[-1]["at"] if events else moment
@@ -114,12 +123,6 @@ def _records_events(
         "updated_by": events[-1]["actor"] if events else "",
     }
     return values, events
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def generate(
@@ -220,19 +223,7 @@ def _bulk_update(session: Session, updates: list[dict[str, object]]) -> None:
         update(table)
         .where(table.c.id == bindparam("b_id"))
         .values(
-            {
-                name: bindparam(f"b_{name}")
-                for name in (
-                    "status",
-                    "planned_start",
-                    "planned_end",
-                    "actual_start",
-                    "actual_end",
-                    "note",
-                    "updated_at",
-                    "updated_by",
-                )
-            }
+            {name: bindparam(f"b_{name}") for name in (*TRACKED_FIELDS, "updated_at", "updated_by")}
         )
     )
     session.connection().execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in updates])
@@ -280,7 +271,7 @@ class BenchError(Exception):
 
 
 @contextmanager
-def _postgres_schema(base_url: str) -> Iterator[str]:
+def postgres_schema(base_url: str) -> Iterator[str]:
     """A temporary schema on the given server, dropped afterwards whatever happens."""
     url = db.parse_url(base_url)
     schema = f"bench_{uuid.uuid4().hex[:10]}"
@@ -362,7 +353,7 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
         if backend != "postgresql":
             raise ValueError(f"--postgres-url must be a postgresql:// URL, got {postgres_url}")
         # Fail before minutes of SQLite work, not after.
-        with _postgres_schema(postgres_url):
+        with postgres_schema(postgres_url):
             pass
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
@@ -375,7 +366,7 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
             ("national (sqlite)", _sqlite_database(folder, "national"), True),
         ]
         if postgres_url:
-            plans.append(("national (postgresql)", _postgres_schema(postgres_url), True))
+            plans.append(("national (postgresql)", postgres_schema(postgres_url), True))
         for dataset, database, national in plans:
             with database as url:  # type: ignore[attr-defined]
                 sizes, seconds = prepare(url, national)

@@ -7,17 +7,16 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import Engine, insert, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from estafette import db, leergang, lessons, seed
 from estafette.accounts import Actor
+from estafette.bench import postgres_schema
 from estafette.lesson_models import CourseItem, Lesson, LessonStatus
 from estafette.models import City, LeergangModule, Phase, Role
 
@@ -178,31 +177,25 @@ def bench_export(engine: Engine, lessons_in_course: int = 500, repeat: int = 3) 
     return _time(run, repeat)
 
 
+@contextmanager
+def _database(url: str | None) -> Iterator[str]:
+    """A temporary SQLite file (``url`` None) or a temporary schema on the PostgreSQL ``url``."""
+    if url is None:
+        with tempfile.TemporaryDirectory(prefix="estafette-bench-") as tmp:
+            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
+    else:
+        with postgres_schema(url) as scoped:
+            yield scoped
+
+
 def lesson_search_bench(url: str | None, n: int = 100_000) -> list[dict]:
     """Search timings over ``n`` synthetic lessons (temporary SQLite file or PG schema)."""
-    cleanup = None
-    if url is None:
-        tmp = tempfile.TemporaryDirectory(prefix="estafette-bench-")
-        url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
-        cleanup = tmp.cleanup
-        backend = "sqlite"
-    else:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        conninfo = (
-            make_url(db.parse_url(url))
-            .set(drivername="postgresql")
-            .render_as_string(hide_password=False)
-        )
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in url else "?"
-        url = f"{url}{sep}options=-csearch_path%3D{schema}"
-        backend = "postgresql"
+    backend = "sqlite" if url is None else "postgresql"
+    with _database(url) as bench_url:
+        return _search_timings(bench_url, backend, n)
 
-        def cleanup() -> None:
-            with psycopg.connect(conninfo, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
+def _search_timings(url: str, backend: str, n: int) -> list[dict]:
     engine = db.make_engine(url)
     try:
         db.upgrade(engine)
@@ -236,8 +229,6 @@ def lesson_search_bench(url: str | None, n: int = 100_000) -> list[dict]:
         return rows
     finally:
         engine.dispose()
-        if cleanup is not None:
-            cleanup()
 
 
 def format_table(rows: list[dict]) -> str:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from estafette import i18n
 from estafette.cities import status_key
 from estafette.maps import phase_colour
-from estafette.models import Status
+from estafette.models import DATE_FIELDS, Status
 from estafette.relay import HandoverInfo
 
 ROW_HEIGHT = 30
@@ -77,7 +77,7 @@ def _bars(
 
 
 def _x_range(records: pd.DataFrame, today: pd.Timestamp) -> list[str]:
-    dates = records[["planned_start", "planned_end", "actual_start", "actual_end"]]
+    dates = records[list(DATE_FIELDS)]
     first = dates.min().min()
     last = dates.max().max()
     first = today if pd.isna(first) else min(first, today)
@@ -167,9 +167,7 @@ def timeline(
                 )
             )
 
-    undated = records[
-        records[["planned_start", "planned_end", "actual_start", "actual_end"]].isna().all(axis=1)
-    ]
+    undated = records[records[list(DATE_FIELDS)].isna().all(axis=1)]
     if not undated.empty:
         names = _esc(undated["phase"]).groupby(labels[undated.index]).agg(", ".join)
         fig.add_trace(

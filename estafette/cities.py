@@ -64,18 +64,9 @@ def list_cities(session: Session) -> list[CityInfo]:
     ]
 
 
-def overview(
-    session: Session, as_of: dt.date | None = None, events: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """One row per dialogue: city, neighbourhood, each phase's status, current phase, progress.
-
-    With ``as_of`` the state is reconstructed from the status history as it stood on that date.
-    """
-    records = history.records_frame(session)
-    if as_of is not None:
-        events = history.events_frame(session) if events is None else events
-        records = history.state_as_of(records, events, as_of)
-    return summarise(records)
+def overview(session: Session) -> pd.DataFrame:
+    """One row per dialogue: city, neighbourhood, each phase's status, current phase, progress."""
+    return summarise(history.records_frame(session))
 
 
 SUMMARY_EXTRA = (

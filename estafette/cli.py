@@ -6,7 +6,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -90,38 +91,39 @@ def _account_error(exc: accounts.AccountError) -> CliError:
     )
 
 
+@contextmanager
+def _account_change(engine: Engine) -> Iterator[Session]:
+    """A session for one account change: committed at the end, an AccountError as one line."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except accounts.AccountError as exc:
+            raise _account_error(exc) from None
+
+
 def _user_add(args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
     seed.seed(engine)
     password = None if args.sso_only else _password(args)
-    with Session(engine) as session:
-        try:
-            cities = _city_ids(session, args.city or [])
-            actor = accounts.SYSTEM
-            accounts.add_user(
-                session,
-                actor,
-                email=args.email,
-                role=args.role,
-                password=password,
-                name=args.name or "",
-                city_ids=cities,
-            )
-            session.commit()
-        except accounts.AccountError as exc:
-            raise _account_error(exc) from None
+    with _account_change(engine) as session:
+        accounts.add_user(
+            session,
+            accounts.SYSTEM,
+            email=args.email,
+            role=args.role,
+            password=password,
+            name=args.name or "",
+            city_ids=_city_ids(session, args.city or []),
+        )
     print(f"added {args.role} {accounts.normalise_email(args.email)}")
     return 0
 
 
 def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
-    with Session(engine) as session:
-        try:
-            accounts.deactivate_user(session, accounts.SYSTEM, args.email)
-            session.commit()
-        except accounts.AccountError as exc:
-            raise _account_error(exc) from None
+    with _account_change(engine) as session:
+        accounts.deactivate_user(session, accounts.SYSTEM, args.email)
     print(f"deactivated {accounts.normalise_email(args.email)}")
     return 0
 
@@ -129,12 +131,8 @@ def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
 def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
     password = _password(args)
     _prepare(engine)
-    with Session(engine) as session:
-        try:
-            accounts.reset_password(session, accounts.SYSTEM, args.email, password)
-            session.commit()
-        except accounts.AccountError as exc:
-            raise _account_error(exc) from None
+    with _account_change(engine) as session:
+        accounts.reset_password(session, accounts.SYSTEM, args.email, password)
     print(f"new password set for {accounts.normalise_email(args.email)}; lockout lifted")
     return 0
 
@@ -151,13 +149,9 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
             except transfer.ImportFailed as exc:
                 raise CliError(f"{target.name}: use .csv, .xlsx or .json") from exc
             data = transfer.export_status(session, accounts.SYSTEM, fmt)
-    # Write next to the target first, so a failed write never leaves half a file.
-    partial = target.with_name(target.name + ".part")
     try:
-        partial.write_bytes(data)
-        partial.replace(target)
+        transfer.save_file(target, data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise CliError(f"cannot write {target}: {exc.strerror}") from None
     print(f"wrote {target} ({len(data)} bytes)")
     return 0

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from estafette.models import AppMeta, utcnow
 
@@ -127,17 +127,6 @@ def check_writable(engine: Engine) -> None:
             meta.value = utcnow().isoformat()
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory that keeps loaded values usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-def has_schema(engine: Engine) -> bool:
-    """Whether the Estafette tables exist in this database."""
-    with storage_errors():
-        return inspect(engine).has_table("city")
-
-
 def ping(engine: Engine) -> None:
     """Open one connection and run a trivial query, raising StorageError when that fails."""
     with storage_errors(), engine.connect() as conn:
@@ -145,11 +134,6 @@ def ping(engine: Engine) -> None:
         if engine.dialect.name == "sqlite":
             # A corrupt file only fails once a page is read, not on connect.
             conn.execute(text("PRAGMA schema_version"))
-
-
-def get_meta(session: Session, key: str) -> str | None:
-    """Read one AppMeta value."""
-    return session.scalar(select(AppMeta.value).where(AppMeta.key == key))
 
 
 def display_url(raw: str) -> str:

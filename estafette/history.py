@@ -16,10 +16,16 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, String, cast, select
 from sqlalchemy.orm import Session
 
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent
-
-DATE_FIELDS: tuple[str, ...] = ("planned_start", "planned_end", "actual_start", "actual_end")
-TRACKED_FIELDS: tuple[str, ...] = ("status", *DATE_FIELDS, "note")
+from estafette.models import (
+    DATE_FIELDS,
+    TRACKED_FIELDS,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    Status,
+    StatusEvent,
+)
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -242,13 +248,6 @@ def phase_history(events: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     return joined.sort_values(["at", "event_id"], ascending=False).loc[:, columns]
 
 
-def first_event_date(events: pd.DataFrame) -> dt.date | None:
-    """The day the recorded history starts."""
-    if events.empty:
-        return None
-    return events["at"].min().date()
-
-
 def select_records(
     records: pd.DataFrame,
     cities: tuple[str, ...] = (),
@@ -256,14 +255,7 @@ def select_records(
     statuses: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Phase records in the chosen cities, phases and statuses; an empty choice means all."""
-    mask = pd.Series(True, index=records.index)
-    if cities:
-        mask &= records["city"].isin(cities)
-    if phases:
-        mask &= records["phase"].isin(phases)
-    if statuses:
-        mask &= records["status"].isin(statuses)
-    return records[mask]
+    return _select(records, {"city": cities, "phase": phases, "status": statuses})
 
 
 def select_dialogues(
@@ -273,14 +265,16 @@ def select_dialogues(
     statuses: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Dialogues (summarise rows) in the chosen cities whose current phase and status match."""
-    mask = pd.Series(True, index=summary.index)
-    if cities:
-        mask &= summary["city"].isin(cities)
-    if phases:
-        mask &= summary["current_phase"].isin(phases)
-    if statuses:
-        mask &= summary["current_status"].isin(statuses)
-    return summary[mask]
+    return _select(summary, {"city": cities, "current_phase": phases, "current_status": statuses})
+
+
+def _select(frame: pd.DataFrame, choices: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Rows whose value in each column is one of its choices; an empty choice means all."""
+    mask = pd.Series(True, index=frame.index)
+    for column, chosen in choices.items():
+        if chosen:
+            mask &= frame[column].isin(chosen)
+    return frame[mask]
 
 
 def date_range(records: pd.DataFrame, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import db, i18n, leergang, lessons
+from estafette import db, i18n, leergang, lessons, transfer
 from estafette.settings import Settings
 
 
@@ -27,11 +25,7 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
         print(f"estafette: {message} ({args.module})", file=sys.stderr)
         return 1
     try:
-        # Write next to the target and rename, so a failure never leaves half a file.
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, out)
+        transfer.save_file(out, data)
     except OSError as exc:
         print(f"estafette: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -40,11 +34,16 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
+    from estafette.bench import BenchError
     from estafette.bench_lessons import format_table, lesson_search_bench
 
-    rows = lesson_search_bench(None, args.lessons)
-    if args.postgres_url:
-        rows += lesson_search_bench(args.postgres_url, args.lessons)
+    try:
+        rows = lesson_search_bench(None, args.lessons)
+        if args.postgres_url:
+            rows += lesson_search_bench(args.postgres_url, args.lessons)
+    except BenchError as exc:
+        print(f"estafette: {exc}", file=sys.stderr)
+        return 2
     print(format_table(rows))
     return 0
 

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import snowballstemmer
@@ -531,15 +531,6 @@ def history(session: Session, lesson_id: int) -> list[EventView]:
     return [EventView(e.at, e.actor, e.from_status, e.to_status, e.reason) for e in rows]
 
 
-def is_author(lesson: LessonView, actor: Actor) -> bool:
-    """Whether ``actor`` wrote ``lesson``."""
-    if actor.is_anonymous:
-        return False
-    if actor.user_id is not None and lesson.author_user_id == actor.user_id:
-        return True
-    return bool(actor.email) and lesson.author_email.lower() == actor.email.lower()
-
-
 def my_lessons(session: Session, actor: Actor) -> list[LessonView]:
     """The actor's own lessons with their status and where they are used, newest first."""
     if actor.is_anonymous:
@@ -570,7 +561,9 @@ class DialogueChoice:
 
 def dialogue_choices(session: Session) -> list[DialogueChoice]:
     """Every dialogue in relay order, with the phase it is in now."""
-    ordered = [p.code for p in session.scalars(select(Phase).order_by(Phase.position))]
+    phases = list(session.scalars(select(Phase).order_by(Phase.position)))
+    ordered = [p.code for p in phases]
+    codes = {p.id: p.code for p in phases}
     stmt = (
         select(Dialogue)
         .join(City)
@@ -578,7 +571,6 @@ def dialogue_choices(session: Session) -> list[DialogueChoice]:
         .order_by(City.leg, Dialogue.id)
     )
     out = []
-    codes = {p.id: p.code for p in session.scalars(select(Phase))}
     for d in session.scalars(stmt):
         by_code = {codes[r.phase_id]: r.status for r in d.records}
         statuses = [by_code.get(code, "niet gestart") for code in ordered]
@@ -893,15 +885,3 @@ def _seed_lesson(city: City, dialogue: Dialogue | None, phase: Phase, at: dt.dat
         ),
     ]
     return lesson
-
-
-def reindex_all(session: Session, ids: Iterable[int] | None = None) -> int:
-    """Rebuild SQLite full-text entries (all lessons, or ``ids``); returns how many."""
-    stmt = select(Lesson)
-    if ids is not None:
-        stmt = stmt.where(Lesson.id.in_(list(ids)))
-    count = 0
-    for lesson in session.scalars(stmt):
-        index_lesson(session, lesson)
-        count += 1
-    return count

@@ -178,6 +178,18 @@ class StatusEvent(Base):
     record: Mapped[PhaseRecord] = relationship()
 
 
+# The PhaseRecord columns a StatusEvent can name in ``field``.
+DATE_FIELDS: tuple[str, ...] = ("planned_start", "planned_end", "actual_start", "actual_end")
+TRACKED_FIELDS: tuple[str, ...] = ("status", *DATE_FIELDS, "note")
+
+
+def event_text(value: object) -> str | None:
+    """A field value as StatusEvent stores it: ISO date, text, or None for empty."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 class LeergangModule(Base):
     """A module of the Leergang Wijkdialoog."""
 

@@ -41,8 +41,3 @@ def current_position(statuses: Sequence[str]) -> int:
         if status != Status.NIET_GESTART:
             current = index
     return current
-
-
-def completed_count(statuses: Sequence[str]) -> int:
-    """How many phases are afgerond."""
-    return sum(1 for status in statuses if status == Status.AFGEROND)

@@ -180,28 +180,19 @@ def _demo_transition(
     record.actual_end = end
     record.updated_by = DEMO_ACTOR
     session.flush()
-    started = dt.datetime.combine(start, dt.time(10, 0))
-    session.add(
-        StatusEvent(
-            record=record,
-            at=started,
-            actor=DEMO_ACTOR,
-            field="status",
-            old_value=Status.NIET_GESTART.value,
-            new_value=Status.BEZIG.value,
-        )
-    )
-    record.updated_at = started
+    steps = [(start, Status.NIET_GESTART, Status.BEZIG)]
     if status is Status.AFGEROND and end is not None:
-        finished = dt.datetime.combine(end, dt.time(10, 0))
+        steps.append((end, Status.BEZIG, Status.AFGEROND))
+    for day, old, new in steps:
+        at = dt.datetime.combine(day, dt.time(10, 0))
         session.add(
             StatusEvent(
                 record=record,
-                at=finished,
+                at=at,
                 actor=DEMO_ACTOR,
                 field="status",
-                old_value=Status.BEZIG.value,
-                new_value=Status.AFGEROND.value,
+                old_value=old.value,
+                new_value=new.value,
             )
         )
-        record.updated_at = finished
+        record.updated_at = at

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -38,7 +39,16 @@ from sqlalchemy.orm import Session, selectinload
 from estafette import i18n
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
-from estafette.models import AppMeta, Base, City, Dialogue, Phase, PhaseRecord, utcnow
+from estafette.models import (
+    DATE_FIELDS,
+    AppMeta,
+    Base,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    utcnow,
+)
 from estafette.phases import STATUSES
 from estafette.updates import PhaseUpdate, apply_update, validate
 
@@ -76,7 +86,6 @@ HEADERS: dict[str, str] = {
 }
 FILE_COLUMNS: tuple[str, ...] = tuple(HEADERS[c] for c in STATUS_COLUMNS)
 FROM_HEADER = {header: key for key, header in HEADERS.items()}
-DATE_COLUMNS = ("planned_start", "planned_end", "actual_start", "actual_end")
 STATUS_FORMAT = "estafette-status"
 BACKUP_FORMAT = "estafette-backup"
 FORMAT_VERSION = 1
@@ -123,6 +132,20 @@ class ImportResult:
     rows: int
     dialogues_created: int
     records_changed: int
+
+
+def save_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a file beside it, so a failure never leaves half a file.
+
+    Raises OSError (with nothing left behind) when the file cannot be written.
+    """
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def detect_format(filename: str) -> str:
@@ -313,13 +336,18 @@ def _cut_off(exc: json.JSONDecodeError, content: str) -> bool:
     return exc.msg.startswith("Unterminated string") or "\n" not in content[exc.pos :].rstrip()
 
 
-def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _load_json(data: bytes) -> Any:
+    """The decoded JSON document; a broken or cut-off file is refused as a whole."""
     content = _decode(data)
     try:
-        document = json.loads(content)
+        return json.loads(content)
     except json.JSONDecodeError as exc:
         code = "truncated" if _cut_off(exc, content) else "json_invalid"
         raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
+
+
+def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    document = _load_json(data)
     if not isinstance(document, dict) or document.get("format") != STATUS_FORMAT:
         raise ImportFailed([TransferIssue(0, "format", "format_unknown")])
     if not isinstance(document.get("rows"), list):
@@ -452,7 +480,7 @@ def _check_rows(
             for c in ("city", "neighbourhood", "theme", "central_question", "phase", "status")
         }
         note = _text_value(item.get("note"), "note", number, found)
-        dates = {c: _date_value(item.get(c), c, number, found) for c in DATE_COLUMNS}
+        dates = {c: _date_value(item.get(c), c, number, found) for c in DATE_FIELDS}
         is_demo = _bool_value(item.get("is_demo"), "is_demo", number, found)
         city = cities.get(values["city"].casefold())
         if city is None and not any(i.column == "city" for i in found):
@@ -711,12 +739,7 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
     Returns the number of rows written. The database must already have the schema.
     """
     require(actor, Action.IMPORT_DATA)
-    content = _decode(data)
-    try:
-        document = json.loads(content)
-    except json.JSONDecodeError as exc:
-        code = "truncated" if _cut_off(exc, content) else "json_invalid"
-        raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
+    document = _load_json(data)
     tables = _check_backup(document)
     try:
         if not _is_empty(session):

@@ -15,17 +15,19 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from estafette.accounts import Action, Actor, can, require
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Status, StatusEvent, utcnow
+from estafette.models import (
+    TRACKED_FIELDS,
+    City,
+    Dialogue,
+    Phase,
+    PhaseRecord,
+    Status,
+    StatusEvent,
+    event_text,
+    utcnow,
+)
 from estafette.phases import STATUSES
 
-TRACKED_FIELDS: tuple[str, ...] = (
-    "status",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "note",
-)
 MAX_NOTE_LENGTH = 4000
 OPEN_STATUSES = frozenset({Status.BEZIG.value, Status.GEPAUZEERD.value})
 STARTED_STATUSES = frozenset({Status.BEZIG.value, Status.AFGEROND.value})
@@ -294,14 +296,6 @@ def changes_since(session: Session, record_id: int, since: dt.datetime) -> list[
 # --- writing ------------------------------------------------------------------------------
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def apply_update(
     session: Session,
     record: PhaseRecord,
@@ -326,8 +320,8 @@ def apply_update(
                 at=now,
                 actor=actor_label,
                 field=name,
-                old_value=_text(old) if name != "note" else old,
-                new_value=_text(new) if name != "note" else new,
+                old_value=event_text(old) if name != "note" else old,
+                new_value=event_text(new) if name != "note" else new,
             )
         )
     if changed:
@@ -360,8 +354,8 @@ def _conflict(session: Session, expected: RecordView) -> Conflict:
                 current.updated_by,
                 current.phase.name,
                 f.name,
-                _text(getattr(expected, f.name)),
-                _text(getattr(current, f.name)),
+                event_text(getattr(expected, f.name)),
+                event_text(getattr(current, f.name)),
             )
             for f in fields(PhaseUpdate)
             if getattr(expected, f.name) != getattr(current, f.name)

@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import db, seed
+from tests.factories import seeded_engine
+from tests.uihelpers import app_as
 
-ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
     "ESTAFETTE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -85,9 +85,7 @@ def db_url(request: pytest.FixtureRequest, make_db_url: Callable[[str], str]) ->
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """A migrated and seeded engine on a fresh database (both backends)."""
-    eng = db.make_engine(db_url)
-    db.upgrade(eng)
-    seed.seed(eng)
+    eng = seeded_engine(db_url)
     yield eng
     eng.dispose()
 
@@ -110,14 +108,7 @@ def app_test(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Build an AppTest of app.py against ``url`` (set through ESTAFETTE_DATABASE_URL)."""
 
     def build(url: str, page: str | None = None, lang: str | None = None) -> AppTest:
-        monkeypatch.setenv("ESTAFETTE_DATABASE_URL", url)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        if lang:
-            at.query_params["lang"] = lang
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
+        return app_as(monkeypatch, url, None, page, lang)
 
     return build
 

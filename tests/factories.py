@@ -1,23 +1,38 @@
-"""Small factories for test data, written through the real domain functions."""
+"""Small factories and look-ups for test data.
+
+Cities and dialogues are written through the real domain functions; ``change`` edits a phase
+record the way the app must, appending one StatusEvent per changed field (the time-travel
+contract of models.py), but at any moment the test chooses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from estafette import db, seed
 from estafette.cities import create_dialogue
-from estafette.models import City, Dialogue
+from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
+from estafette.relay import next_leg
 
 _counter = itertools.count(1)
+
+
+def seeded_engine(url: str, **seed_options: bool) -> Engine:
+    """An engine on ``url``, migrated to head and seeded (``seed.seed`` options pass through)."""
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    seed.seed(engine, **seed_options)
+    return engine
 
 
 def make_city(session: Session, name: str | None = None, **fields: object) -> City:
     """A city with a free leg number and plausible Dutch coordinates."""
     n = next(_counter)
-    leg = fields.pop("leg", None) or (session.scalar(select(func.max(City.leg))) or 0) + 1
+    leg = fields.pop("leg", None) or next_leg(session)
     city = City(
         name=name or f"Teststad {n}",
         province=str(fields.pop("province", "Utrecht")),
@@ -35,3 +50,59 @@ def make_dialogue(session: Session, city: City | None = None, **fields: object) 
     """A dialogue (with its five phase records) in ``city`` or in a new city."""
     city = city or make_city(session)
     return create_dialogue(session, city, **fields)  # type: ignore[arg-type]
+
+
+def change(
+    session: Session, record: PhaseRecord, at: dt.datetime, actor: str, **fields: object
+) -> PhaseRecord:
+    """Set fields on ``record`` at moment ``at`` and log one StatusEvent per changed field."""
+    for field, new in fields.items():
+        old = getattr(record, field)
+        if old == new:
+            continue
+        setattr(record, field, new)
+        session.add(
+            StatusEvent(
+                record=record,
+                at=at,
+                actor=actor,
+                field=field,
+                old_value=event_text(old),
+                new_value=event_text(new),
+            )
+        )
+    record.updated_at = at
+    record.updated_by = actor
+    session.flush()
+    return record
+
+
+def phase(dialogue: Dialogue, position: int) -> PhaseRecord:
+    """The record of phase ``position`` (1–5) of ``dialogue``."""
+    return next(r for r in dialogue.records if r.phase.position == position)
+
+
+def city_id(session: Session, name: str) -> int:
+    """The id of the city called ``name``."""
+    return session.scalar(select(City.id).where(City.name == name))
+
+
+def record_id(session: Session, city: str, phase_code: str) -> int:
+    """The id of the phase record of ``city``'s (only) dialogue in phase ``phase_code``."""
+    stmt = (
+        select(PhaseRecord.id)
+        .join(PhaseRecord.dialogue)
+        .join(Dialogue.city)
+        .join(PhaseRecord.phase)
+        .where(City.name == city, Phase.code == phase_code)
+    )
+    return session.scalar(stmt)
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove that a refused action wrote nothing."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
+            for table in Base.metadata.sorted_tables
+        }

@@ -18,33 +18,10 @@ from estafette.accounts import (
     PermissionDenied,
     can,
 )
-from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, Role, User
+from estafette.models import City, Dialogue, PhaseRecord, Role, User
+from tests.factories import city_id, record_id, snapshot
 
 PASSWORD = "correct horse battery"
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove that a refused action wrote nothing."""
-    with engine.connect() as conn:
-        return {
-            table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
-            for table in Base.metadata.sorted_tables
-        }
-
-
-def city_id(session: Session, name: str) -> int:
-    return session.scalar(select(City.id).where(City.name == name))
-
-
-def record_id(session: Session, city: str, phase: str) -> int:
-    stmt = (
-        select(PhaseRecord.id)
-        .join(PhaseRecord.dialogue)
-        .join(Dialogue.city)
-        .join(PhaseRecord.phase)
-        .where(City.name == city, Phase.code == phase)
-    )
-    return session.scalar(stmt)
 
 
 def make_actors(session: Session) -> dict[str, Actor]:

@@ -8,12 +8,7 @@ from sqlalchemy.orm import Session
 
 from estafette import accounts, db, transfer
 from estafette.models import City, Dialogue, Handover, PhaseRecord, User
-from tests.uihelpers import PASSWORD, app_as, prepare
-
-
-def texts(at) -> str:
-    parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
-    return "\n".join(str(p) for p in parts)
+from tests.uihelpers import PASSWORD, app_as, prepare, texts
 
 
 def query(url: str, fn):

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from estafette import alerts, cities, history, i18n
-from tests.factories import make_city, make_dialogue
-from tests.relay_factories import change, phase
+from tests.factories import change, make_city, make_dialogue, phase
 
 TODAY = dt.date(2025, 6, 1)
 

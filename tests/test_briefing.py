@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import db, lessons, seed
+from estafette import lessons
 from estafette.accounts import Actor
 from estafette.models import City, Dialogue, LeergangModule, LeergangTopic, Role
+from tests.factories import seeded_engine
 
 TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Trainer")
 LEAD = Actor(email="l@example.nl", role=Role.CITY_LEAD, name="Stadstrekker")
@@ -19,9 +20,7 @@ LEAD = Actor(email="l@example.nl", role=Role.CITY_LEAD, name="Stadstrekker")
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
-    eng = db.make_engine(db_url)
-    db.upgrade(eng)
-    seed.seed(eng, workshop_lessons=False)
+    eng = seeded_engine(db_url, workshop_lessons=False)
     yield eng
     eng.dispose()
 

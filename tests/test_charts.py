@@ -7,8 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from estafette import charts, history, seed
-from tests.factories import make_city, make_dialogue
-from tests.relay_factories import change, phase
+from tests.factories import change, make_city, make_dialogue, phase
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
 TODAY = dt.date(2026, 1, 1)

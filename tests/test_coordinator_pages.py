@@ -13,8 +13,7 @@ from streamlit.testing.v1 import AppTest
 from estafette import db, maps, seed
 from estafette.accounts import ANONYMOUS
 from estafette.models import City, Dialogue
-from tests.factories import make_dialogue
-from tests.relay_factories import change, phase
+from tests.factories import change, make_dialogue, phase, seeded_engine
 from tests.test_maps import markers_of
 
 MAP = "pages/map.py"
@@ -25,9 +24,7 @@ OVERVIEW = "pages/overview.py"
 @pytest.fixture
 def demo_url(sqlite_url: str) -> str:
     """The seeded relay plus the three fictional demo dialogues."""
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(sqlite_url)
     seed.add_demo(engine)
     engine.dispose()
     return sqlite_url
@@ -109,9 +106,7 @@ def test_timeline_has_planned_and_actual_bars_per_dialogue(
 
 
 def _crafted(url: str) -> dict[str, int]:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(url)
     today = dt.date.today()
     with Session(engine) as session:
         deventer = session.query(City).filter_by(name="Deventer").one()
@@ -164,9 +159,7 @@ def test_overview_alerts_on_crafted_data(app_test: Callable[..., AppTest], sqlit
 def test_time_travel_shows_the_past_phase(
     app_test: Callable[..., AppTest], sqlite_url: str
 ) -> None:
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(sqlite_url)
     with Session(engine) as session:
         deventer = session.query(City).filter_by(name="Deventer").one()
         first = phase(deventer.dialogues[0], 1)
@@ -234,9 +227,7 @@ def test_shared_filters_come_from_the_link(
 def test_pages_cope_with_an_empty_relay(
     page: str, app_test: Callable[..., AppTest], sqlite_url: str
 ) -> None:
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(sqlite_url)
     with Session(engine) as session, session.begin():
         for city in session.query(City).all():
             session.delete(city)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import leergang, lessons
 from estafette.accounts import Actor, PermissionDenied
-from estafette.models import City, Role
+from estafette.models import Role
+from tests.factories import city_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke Trainer")
@@ -25,10 +25,6 @@ XSS = [
     '<iframe src="https://evil.example"></iframe>',
     '<img src=x onerror="alert(1)">',
 ]
-
-
-def city_id(session: Session, name: str) -> int:
-    return session.scalar(select(City.id).where(City.name == name))
 
 
 def add(
@@ -238,3 +234,11 @@ def test_english_export(session: Session, material: dict[str, int]) -> None:
     md = leergang.export(session, "training-2", "md", lang="en").decode()
     assert "## Phase 1 · Verkennen" in md and "## Sources" in md
     assert "Deventer (leg 1)" in md
+
+
+def test_cli_unwritable_target_is_one_readable_line(db_url: str, engine, tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "training-2.md"
+    result = run_cli(db_url, "--module", "training-2", "--format", "md", str(out))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "cannot write" in result.stderr
+    assert not out.parent.exists()

@@ -8,8 +8,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from estafette import cities, history
-from tests.factories import make_city, make_dialogue
-from tests.relay_factories import change, phase
+from tests.factories import change, make_city, make_dialogue, phase
 
 JAN = dt.datetime(2024, 1, 10, 9, 0)
 MAR = dt.datetime(2024, 3, 1, 9, 0)

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import db, leergang, lessons, seed
+from estafette import db, leergang, lessons
 from estafette.accounts import Actor
 from estafette.lesson_models import Lesson
 from estafette.models import City, Role
+from tests.factories import seeded_engine
 
 TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke Trainer")
 LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
@@ -21,9 +22,7 @@ XSS = "<script>alert('xss')</script><iframe src=x></iframe><img src=x onerror=al
 
 @pytest.fixture
 def url(sqlite_url: str) -> str:
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(sqlite_url)
     with Session(engine) as session, session.begin():
         lessons.seed_lessons(session)
         deventer = session.scalar(select(City.id).where(City.name == "Deventer"))

@@ -9,18 +9,17 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import db, lessons, seed
+from estafette import db, lessons
 from estafette.accounts import ANONYMOUS, Actor, PermissionDenied
 from estafette.lesson_models import CourseItem, Lesson, LessonEvent
-from estafette.models import City, LeergangModule, LeergangTopic, Role
+from estafette.models import LeergangModule, LeergangTopic, Role
+from tests.factories import city_id, seeded_engine
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
-    eng = db.make_engine(db_url)
-    db.upgrade(eng)
-    seed.seed(eng, workshop_lessons=False)
+    eng = seeded_engine(db_url, workshop_lessons=False)
     yield eng
     eng.dispose()
 
@@ -28,10 +27,6 @@ def engine(db_url: str) -> Iterator[Engine]:
 TRAINER = Actor(email="trainer@example.nl", role=Role.TRAINER, user_id=None, name="Tineke Trainer")
 COORDINATOR = Actor(email="coord@example.nl", role=Role.COORDINATOR, name="Cor Coördinator")
 LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
-
-
-def city_id(session: Session, name: str) -> int:
-    return session.scalar(select(City.id).where(City.name == name))
 
 
 def topic_id(session: Session, module_code: str, position: int = 1) -> int:
@@ -436,8 +431,6 @@ def test_common_words_are_ranked_within_the_newest_matches(
 def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
     from alembic import command
 
-    from estafette import db
-
     engine = db.make_engine(db_url)
     cfg = db.alembic_config(engine)
     command.upgrade(cfg, "head")
@@ -448,3 +441,11 @@ def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
     command.upgrade(cfg, "head")
     command.check(cfg)
     engine.dispose()
+
+
+def test_dialogue_choices_in_relay_order_with_current_phase(engine: Engine) -> None:
+    with Session(engine) as session:
+        choices = lessons.dialogue_choices(session)
+    assert [c.city_name for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
+    assert [c.leg for c in choices] == [1, 2, 3]
+    assert {c.current_phase_code for c in choices} == {"verkennen"}

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import db, updates
-from estafette.models import City, Dialogue, Phase, PhaseRecord
-from tests.uihelpers import PASSWORD, app_as, prepare
+from tests.factories import record_id
+from tests.uihelpers import PASSWORD, app_as, prepare, texts
 
 FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
 
@@ -18,21 +17,9 @@ FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
 def record(url: str, city: str, phase: str) -> updates.RecordView:
     engine = db.make_engine(url)
     with Session(engine) as session:
-        rid = session.scalar(
-            select(PhaseRecord.id)
-            .join(PhaseRecord.dialogue)
-            .join(Dialogue.city)
-            .join(PhaseRecord.phase)
-            .where(City.name == city, Phase.code == phase)
-        )
-        view = updates.load_record(session, rid)
+        view = updates.load_record(session, record_id(session, city, phase))
     engine.dispose()
     return view
-
-
-def texts(at) -> str:
-    parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
-    return "\n".join(str(p) for p in parts)
 
 
 def test_city_lead_saves_a_note_and_sees_it_in_history(monkeypatch, sqlite_url) -> None:

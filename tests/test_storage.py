@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from estafette import db, seed
+from estafette import db
+from tests.factories import seeded_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
@@ -33,9 +34,7 @@ def _corrupt_file(tmp_path: Path) -> Path:
 
 def _readonly_url(tmp_path: Path) -> str:
     path = tmp_path / "ro.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(f"sqlite:///{path}")
     engine.dispose()
     return f"sqlite:///file:{path}?mode=ro&uri=true"
 
@@ -70,6 +69,29 @@ def test_readonly_sqlite_is_reported(tmp_path: Path) -> None:
     assert info.value.code == "readonly"
 
 
+# Each kind of broken database, with the words its Dutch message must contain.
+BROKEN_DATABASES = pytest.mark.parametrize(
+    ("kind", "needle"),
+    [
+        ("malformed", "ongeldig"),
+        ("unreachable", "niet bereikbaar"),
+        ("corrupt", "beschadigd"),
+        ("readonly", "alleen-lezen"),
+    ],
+)
+
+
+def _broken_url(kind: str, tmp_path: Path) -> str:
+    if kind == "malformed":
+        return "not a url"
+    if kind == "unreachable":
+        return UNREACHABLE_PG
+    if kind == "corrupt":
+        return f"sqlite:///{_corrupt_file(tmp_path)}"
+    assert kind == "readonly", kind
+    return _readonly_url(tmp_path)
+
+
 def test_failed_migration_leaves_nothing_half_written(tmp_path: Path) -> None:
     # A table that collides with the first migration makes it fail part-way through.
     path = tmp_path / "clash.db"
@@ -81,22 +103,9 @@ def test_failed_migration_leaves_nothing_half_written(tmp_path: Path) -> None:
     assert sorted(inspect(engine).get_table_names()) == ["status_event"]
 
 
-@pytest.mark.parametrize(
-    ("kind", "needle"),
-    [
-        ("malformed", "ongeldig"),
-        ("unreachable", "niet bereikbaar"),
-        ("corrupt", "beschadigd"),
-        ("readonly", "alleen-lezen"),
-    ],
-)
+@BROKEN_DATABASES
 def test_cli_exits_non_zero_with_one_line(kind: str, needle: str, tmp_path: Path) -> None:
-    url = {
-        "malformed": "not a url",
-        "unreachable": UNREACHABLE_PG,
-        "corrupt": f"sqlite:///{_corrupt_file(tmp_path)}",
-        "readonly": _readonly_url(tmp_path) if kind == "readonly" else "",
-    }[kind]
+    url = _broken_url(kind, tmp_path)
     result = _cli("seed", url=url)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -104,24 +113,11 @@ def test_cli_exits_non_zero_with_one_line(kind: str, needle: str, tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("kind", "needle"),
-    [
-        ("malformed", "ongeldig"),
-        ("unreachable", "niet bereikbaar"),
-        ("corrupt", "beschadigd"),
-        ("readonly", "alleen-lezen"),
-    ],
-)
+@BROKEN_DATABASES
 def test_app_shows_dutch_message_without_traceback(
     kind: str, needle: str, tmp_path: Path, app_test
 ) -> None:
-    url = {
-        "malformed": "not a url",
-        "unreachable": UNREACHABLE_PG,
-        "corrupt": f"sqlite:///{_corrupt_file(tmp_path)}",
-        "readonly": _readonly_url(tmp_path) if kind == "readonly" else "",
-    }[kind]
+    url = _broken_url(kind, tmp_path)
     at = app_test(url)
     assert not at.exception
     assert len(at.error) == 1 and needle in at.error[0].value

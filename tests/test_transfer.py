@@ -16,14 +16,7 @@ from sqlalchemy.orm import Session
 from estafette import cli, db, relay, seed, transfer, updates
 from estafette.accounts import SYSTEM, Actor, PermissionDenied
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Role, StatusEvent
-from tests.test_accounts import snapshot
-
-
-def fresh(url: str) -> Engine:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed.seed(engine)
-    return engine
+from tests.factories import seeded_engine, snapshot
 
 
 def populate(engine: Engine) -> None:
@@ -83,12 +76,12 @@ def populate(engine: Engine) -> None:
 def test_round_trip_is_byte_identical(
     fmt: str, db_url: str, make_db_url: Callable[[str], str]
 ) -> None:
-    source = fresh(db_url)
+    source = seeded_engine(db_url)
     populate(source)
     with Session(source) as session:
         first = transfer.export_status(session, SYSTEM, fmt)
     backend = "postgresql" if db_url.startswith("postgresql") else "sqlite"
-    target = fresh(make_db_url(backend))
+    target = seeded_engine(make_db_url(backend))
     with Session(target) as session:
         result = transfer.import_status(session, SYSTEM, first, fmt)
         assert result.dialogues_created == 4  # 3 demo dialogues and Overvecht
@@ -106,7 +99,7 @@ def test_round_trip_is_byte_identical(
 
 
 def test_xlsx_keeps_formula_like_text_as_text(sqlite_url: str) -> None:
-    engine = fresh(sqlite_url)
+    engine = seeded_engine(sqlite_url)
     populate(engine)
     with Session(engine) as session:
         data = transfer.export_status(session, SYSTEM, "xlsx")
@@ -120,7 +113,7 @@ def test_xlsx_keeps_formula_like_text_as_text(sqlite_url: str) -> None:
 def test_full_backup_moves_sqlite_to_postgresql(make_db_url: Callable[[str], str]) -> None:
     source_url = make_db_url("sqlite")
     target_url = make_db_url("postgresql")
-    source = fresh(source_url)
+    source = seeded_engine(source_url)
     populate(source)
     with Session(source) as session:
         from estafette import accounts
@@ -152,7 +145,7 @@ def test_full_backup_moves_sqlite_to_postgresql(make_db_url: Callable[[str], str
 
 def test_cli_backup_and_restore(make_db_url, tmp_path, capsys) -> None:
     source_url, target_url = make_db_url("sqlite"), make_db_url("postgresql")
-    populate(fresh(source_url))
+    populate(seeded_engine(source_url))
     backup, again = tmp_path / "backup.json", tmp_path / "again.json"
     assert cli.main(["--database-url", source_url, "export", "--all", str(backup)]) == 0
     assert cli.main(["--database-url", target_url, "import", str(backup)]) == 0
@@ -308,7 +301,7 @@ def test_import_needs_a_coordinator_and_export_a_signed_in_user(engine: Engine) 
 
 
 def test_backup_with_unknown_city_reference_is_refused(make_db_url) -> None:
-    source = fresh(make_db_url("sqlite"))
+    source = seeded_engine(make_db_url("sqlite"))
     with Session(source) as session:
         document = json.loads(transfer.export_backup(session, SYSTEM))
     document["tables"]["dialogue"][1]["city_id"] = 999
@@ -327,7 +320,7 @@ def test_backup_with_unknown_city_reference_is_refused(make_db_url) -> None:
 @pytest.mark.parametrize("fmt", transfer.FORMATS)
 def test_every_cut_is_refused(sqlite_url: str, fmt: str) -> None:
     """Cutting a file off anywhere (as an interrupted download does) never imports anything."""
-    engine = fresh(sqlite_url)
+    engine = seeded_engine(sqlite_url)
     populate(engine)
     data = _exported(engine, fmt)
     before = snapshot(engine)
@@ -347,3 +340,15 @@ def test_every_cut_is_refused(sqlite_url: str, fmt: str) -> None:
             "status_unknown",
         }, (cut, info.value.issues)
     assert snapshot(engine) == before
+
+
+def test_save_file_leaves_nothing_behind(tmp_path) -> None:
+    target = tmp_path / "out.json"
+    transfer.save_file(target, b"{}")
+    assert target.read_bytes() == b"{}"
+    transfer.save_file(target, b"[]")
+    assert target.read_bytes() == b"[]"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    with pytest.raises(OSError):
+        transfer.save_file(tmp_path / "missing" / "out.json", b"{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]

@@ -12,25 +12,15 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import db, seed, updates
+from estafette import updates
 from estafette.accounts import Actor, PermissionDenied
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Role, StatusEvent
+from estafette.models import City, Role, StatusEvent
 from estafette.updates import PhaseUpdate, validate
+from tests.factories import record_id, seeded_engine
 
 TODAY = dt.date(2026, 11, 25)
 LEAD = Actor(email="lead@deventer.nl", role=Role.CITY_LEAD, user_id=1, name="Lead Deventer")
 COORD = Actor(email="coord@example.nl", role=Role.COORDINATOR, user_id=2, name="Coördinator")
-
-
-def rid(session: Session, city: str, phase: str) -> int:
-    stmt = (
-        select(PhaseRecord.id)
-        .join(PhaseRecord.dialogue)
-        .join(Dialogue.city)
-        .join(PhaseRecord.phase)
-        .where(City.name == city, Phase.code == phase)
-    )
-    return session.scalar(stmt)
 
 
 def lead_for(session: Session, *cities: str) -> Actor:
@@ -89,7 +79,7 @@ def test_unknown_status_and_long_note() -> None:
 
 def test_save_appends_one_event_per_changed_field(session: Session) -> None:
     lead = lead_for(session, "Deventer")
-    view = updates.load_record(session, rid(session, "Deventer", "verkennen"))
+    view = updates.load_record(session, record_id(session, "Deventer", "verkennen"))
     change = PhaseUpdate(
         "bezig",
         planned_start=dt.date(2018, 7, 1),
@@ -116,7 +106,7 @@ def test_save_appends_one_event_per_changed_field(session: Session) -> None:
 
 def test_invalid_update_writes_nothing(engine: Engine) -> None:
     with Session(engine) as session:
-        view = updates.load_record(session, rid(session, "Deventer", "verkennen"))
+        view = updates.load_record(session, record_id(session, "Deventer", "verkennen"))
         before = event_count(engine)
         bad = PhaseUpdate("afgerond", actual_start=dt.date(2018, 7, 3))
         with pytest.raises(updates.ValidationFailed) as info:
@@ -130,7 +120,7 @@ def test_invalid_update_writes_nothing(engine: Engine) -> None:
 def test_city_lead_cannot_edit_another_city(engine: Engine) -> None:
     with Session(engine) as session:
         lead = lead_for(session, "Deventer")
-        view = updates.load_record(session, rid(session, "Utrecht", "verkennen"))
+        view = updates.load_record(session, record_id(session, "Utrecht", "verkennen"))
         with pytest.raises(PermissionDenied):
             updates.save_update(
                 session, lead, view, PhaseUpdate("gepauzeerd", actual_start=view.actual_start)
@@ -145,7 +135,7 @@ def test_city_lead_cannot_edit_another_city(engine: Engine) -> None:
 def test_starting_next_phase_asks_about_the_open_previous_one(engine: Engine) -> None:
     with Session(engine) as session:
         lead = lead_for(session, "Deventer")
-        view = updates.load_record(session, rid(session, "Deventer", "verbeelden"))
+        view = updates.load_record(session, record_id(session, "Deventer", "verbeelden"))
         start = PhaseUpdate("bezig", actual_start=dt.date(2019, 2, 1))
         events = event_count(engine)
         with pytest.raises(updates.PreviousPhaseOpen) as info:
@@ -163,18 +153,18 @@ def test_starting_next_phase_asks_about_the_open_previous_one(engine: Engine) ->
 
 def test_keeping_the_previous_phase_open(session: Session) -> None:
     lead = lead_for(session, "Deventer")
-    view = updates.load_record(session, rid(session, "Deventer", "verbeelden"))
+    view = updates.load_record(session, record_id(session, "Deventer", "verbeelden"))
     result = updates.save_update(
         session, lead, view, PhaseUpdate("bezig"), close_previous=False, today=TODAY
     )
     assert result.closed_previous is None
-    previous = updates.load_record(session, rid(session, "Deventer", "verkennen"))
+    previous = updates.load_record(session, record_id(session, "Deventer", "verkennen"))
     assert previous.status == "bezig"
 
 
 def test_stale_form_is_refused_and_shows_what_changed(engine: Engine) -> None:
     with Session(engine) as first, Session(engine) as second:
-        record = rid(first, "Deventer", "verkennen")
+        record = record_id(first, "Deventer", "verkennen")
         mine = updates.load_record(first, record)
         theirs = updates.load_record(second, record)
         updates.save_update(
@@ -205,11 +195,9 @@ def test_stale_form_is_refused_and_shows_what_changed(engine: Engine) -> None:
 @pytest.mark.parametrize("threads", [2, 5, 8])
 def test_concurrent_saves(make_db_url: Callable[[str], str], threads: int, backend: str) -> None:
     """N threads save the same record at once: one wins, the rest get a Conflict."""
-    engine = db.make_engine(make_db_url(backend))
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(make_db_url(backend))
     with Session(engine) as session:
-        record = rid(session, "Deventer", "verkennen")
+        record = record_id(session, "Deventer", "verkennen")
         view = updates.load_record(session, record)
         lead = lead_for(session, "Deventer")
     before = event_count(engine)
@@ -284,7 +272,7 @@ def test_save_accepts_exactly_the_valid_updates(sqlite_url, status, ps, pe, as_,
     """Against a real database: a save succeeds iff validation passes; a refusal writes nothing."""
     engine = _seeded(sqlite_url)
     with Session(engine) as session:
-        view = updates.load_record(session, rid(session, "Utrecht", "vormgeven"))
+        view = updates.load_record(session, record_id(session, "Utrecht", "vormgeven"))
         before = event_count(engine)
         change = PhaseUpdate(status, ps, pe, as_, ae, "")
         expected = validate(change, TODAY)
@@ -310,8 +298,6 @@ _ENGINES: dict[str, Engine] = {}
 def _seeded(url: str) -> Engine:
     """One migrated, seeded database per test run of the property test (examples share it)."""
     if url not in _ENGINES:
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        seed.seed(engine)
+        engine = seeded_engine(url)
         _ENGINES[url] = engine
     return _ENGINES[url]

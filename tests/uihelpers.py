@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts, db, seed
+from estafette import accounts
 from estafette.accounts import Actor
 from estafette.models import City, Role
+from tests.factories import seeded_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "een lang wachtwoord"
@@ -19,9 +20,7 @@ PASSWORD = "een lang wachtwoord"
 
 def prepare(url: str) -> dict[str, Actor]:
     """Migrate and seed ``url`` and create a coordinator, a Deventer city lead and a trainer."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    seed.seed(engine)
+    engine = seeded_engine(url)
     with Session(engine) as session:
         coord = accounts.bootstrap_coordinator(
             session, email="coord@example.nl", password=PASSWORD, name="Coördinator"
@@ -57,6 +56,7 @@ def app_as(
     url: str,
     actor: Actor | None,
     page: str | None = None,
+    lang: str | None = None,
     **env: str,
 ) -> AppTest:
     """Run app.py signed in as ``actor`` (None: anonymous), then switch to ``page``."""
@@ -66,7 +66,15 @@ def app_as(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if actor is not None:
         at.session_state["estafette.actor"] = actor
+    if lang:
+        at.query_params["lang"] = lang
     at.run()
     if page:
         at.switch_page(page).run()
     return at
+
+
+def texts(at: AppTest) -> str:
+    """Every success, error, warning, info and caption text of the run, one per line."""
+    parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
+    return "\n".join(str(p) for p in parts)

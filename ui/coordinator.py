@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from estafette import alerts, charts, cities, history, i18n, maps, relay
+from estafette.models import DATE_FIELDS
 from ui.core import engine
 from ui.filters import View
 
@@ -94,11 +95,7 @@ def dialogue_history(url: str, dialogue_id: int, as_of: dt.date | None) -> pd.Da
 
 
 def _label(lang: str) -> Callable[..., str]:
-    return functools.partial(_translate, lang=lang)
-
-
-def _translate(key: str, lang: str, **values: object) -> str:
-    return i18n.translate(key, lang, **values)
+    return functools.partial(i18n.translate, lang=lang)
 
 
 def _shown(url: str, view: View) -> pd.DataFrame:
@@ -175,9 +172,8 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
     """One page of the timeline of the phase records in view."""
     in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
     chosen, pages = charts.page_of(in_view, page, TIMELINE_PAGE)
-    phases = [
-        (i, name) for i, name in enumerate(phase_names, start=1) if name in set(chosen["phase"])
-    ]
+    on_page = set(chosen["phase"])
+    phases = [(i, name) for i, name in enumerate(phase_names, start=1) if name in on_page]
     figure = charts.timeline(
         chosen,
         phases,
@@ -186,8 +182,7 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         past=view.as_of is not None,
         handovers=handovers(url),
     )
-    dates = ["planned_start", "planned_end", "actual_start", "actual_end"]
-    undated = int(in_view[dates].isna().all(axis=1).sum())
+    undated = int(in_view[list(DATE_FIELDS)].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
 
 

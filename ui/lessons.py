@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import db, leergang, lessons, workshop
+from estafette import db, leergang, lessons
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Wish
 from ui import loaders
@@ -108,13 +108,6 @@ def export(url: str, module_code: str, fmt: str, label: str | None, lang: str) -
     """The course material as DOCX or Markdown bytes."""
     with Session(engine(url)) as session:
         return leergang.export(session, module_code, fmt, label, lang)
-
-
-@st.cache_data(show_spinner=False)
-def workshop_wishes(url: str) -> list[workshop.Theme]:
-    """The five wishes with their descriptions."""
-    with Session(engine(url)) as session:
-        return workshop.wishes(session)
 
 
 # ---------------------------------------------------------------------------- writes

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import cities, leergang, phases, workshop
+from estafette import leergang, phases, workshop
 from ui.core import engine
-
-
-@st.cache_data(show_spinner=False)
-def overview(url: str) -> pd.DataFrame:
-    """The dialogue × phase overview."""
-    with Session(engine(url)) as session:
-        return cities.overview(session)
 
 
 @st.cache_data(show_spinner=False)

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,9 +44,19 @@ class StreamlitServer:
         self.process = process
 
 
-def start_server(tmp_path: Path, database_url: str | None = None, **env: str) -> StreamlitServer:
-    """Start the app on a free port with a fresh database; waits until it is healthy."""
-    port = _free_port()
+def start_server(
+    tmp_path: Path,
+    database_url: str | None = None,
+    *,
+    port: int | None = None,
+    secrets: Path | None = None,
+    **env: str,
+) -> StreamlitServer:
+    """Start the app (on a free port unless given) with a fresh database; waits until healthy.
+
+    ``secrets`` is a secrets.toml of its own, e.g. with an [auth] section for SSO.
+    """
+    port = port or _free_port()
     database_url = database_url or f"sqlite:///{tmp_path / 'browser.db'}"
     environ = {**os.environ, "ESTAFETTE_DATABASE_URL": database_url, **env}
     log = (tmp_path / "streamlit.log").open("wb")
@@ -64,6 +75,7 @@ def start_server(tmp_path: Path, database_url: str | None = None, **env: str) ->
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *(["--secrets.files", str(secrets)] if secrets else []),
         ],
         cwd=ROOT,
         env=environ,
@@ -90,8 +102,8 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
     """Start one or more app servers; all are stopped after the test."""
     servers: list[StreamlitServer] = []
 
-    def start(database_url: str | None = None, **env: str) -> StreamlitServer:
-        server = start_server(tmp_path, database_url, **env)
+    def start(database_url: str | None = None, **options: Any) -> StreamlitServer:
+        server = start_server(tmp_path, database_url, **options)
         servers.append(server)
         return server
 

@@ -8,20 +8,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from estafette import accounts, db, seed
-from estafette.models import City, Role
+from tests.uihelpers import PASSWORD, prepare
 
-ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (ROOT / "pages" / "login.py").exists(), reason="needs login page from issue 4"
-    ),
-]
-PASSWORD = "Estafette-wijkdialoog-2018!"
+pytestmark = pytest.mark.browser
 TITLE = "Buurtwandeling met de wijkagent"
 TIMEOUT = 30_000
 
@@ -29,35 +19,6 @@ TIMEOUT = 30_000
 def key(name: str) -> str:
     """The CSS class Streamlit gives an element with ``key=name``."""
     return ".st-key-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in name)
-
-
-def make_users(database_url: str) -> None:
-    engine = db.make_engine(database_url)
-    db.upgrade(engine)
-    seed.seed(engine)
-    with Session(engine) as session, session.begin():
-        coordinator = accounts.bootstrap_coordinator(  # type: ignore[attr-defined]
-            session, email="coord@example.nl", password=PASSWORD, name="Cor"
-        )
-        deventer = session.scalar(select(City.id).where(City.name == "Deventer"))
-        accounts.add_user(  # type: ignore[attr-defined]
-            session,
-            coordinator,
-            email="lead@example.nl",
-            role=Role.CITY_LEAD,
-            password=PASSWORD,
-            name="Lies Stadstrekker",
-            city_ids=[deventer],
-        )
-        accounts.add_user(  # type: ignore[attr-defined]
-            session,
-            coordinator,
-            email="trainer@example.nl",
-            role=Role.TRAINER,
-            password=PASSWORD,
-            name="Tineke Trainer",
-        )
-    engine.dispose()
 
 
 def nav(page, title: str) -> None:
@@ -91,13 +52,13 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     server_factory, browser, tmp_path: Path
 ) -> None:
     database_url = f"sqlite:///{tmp_path / 'journey.db'}"
-    make_users(database_url)
+    prepare(database_url)
     server = server_factory(database_url)
 
     # A city lead proposes a lesson on "Les toevoegen".
     lead = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = lead.new_page()
-    login(page, server.url, "lead@example.nl")
+    login(page, server.url, "lead@deventer.nl")
     nav(page, "Les toevoegen")
     page.locator(f"{key('estafette.lesson_add.title')} input").fill(TITLE, timeout=TIMEOUT)
     page.locator(f"{key('estafette.lesson_add.what_worked')} textarea").fill(

@@ -12,8 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
-from tests.factories import make_city, make_dialogue
-from tests.relay_factories import change, phase
+from tests.factories import change, make_city, make_dialogue, phase
 
 pytestmark = pytest.mark.browser
 
