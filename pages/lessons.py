@@ -120,7 +120,7 @@ if dialogues:
     chosen = left.selectbox(
         t("briefing.dialogue"),
         list(dialogues),
-        format_func=lambda i: f"{dialogues[i].city_name} — {dialogues[i].label}",
+        format_func=lambda i: ui.dialogue_label(dialogues[i]),
         key="estafette.lessons.briefing_dialogue",
     )
     codes = [p[0] for p in opts.phases]

@@ -164,6 +164,13 @@ def status_label(status: str) -> str:
     return t(f"workflow.status.{status}")
 
 
+def dialogue_label(choice: lessons.DialogueChoice) -> str:
+    """City — neighbourhood, or "nog te bepalen" while the dialogue has no neighbourhood yet."""
+    # The domain falls back to the city name, which would read "Deventer — Deventer".
+    name = choice.label if choice.label != choice.city_name else t("overview.undecided")
+    return t("lesson_add.place_dialogue", city=choice.city_name, dialogue=name)
+
+
 def origin(view: lessons.LessonView) -> str:
     """City with leg (and dialogue), or the Leergang."""
     if view.city_name is None:
