@@ -64,7 +64,9 @@ for entry in material.entries:
 st.subheader(t("leergang.topics"))
 for topic in topic_list:
     entries = by_topic.get(topic.name, [])
-    with st.expander(f"{topic.position}. {topic.name} ({len(entries)})", expanded=bool(entries)):
+    heading = "course.topic_heading_one" if len(entries) == 1 else "course.topic_heading"
+    label = t(heading, position=topic.position, name=topic.name, count=len(entries))
+    with st.expander(label, expanded=bool(entries)):
         if not entries:
             st.caption(t("course.topic_empty"))
         for entry in entries:

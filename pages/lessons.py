@@ -79,11 +79,13 @@ filters = lessons.LessonFilter(
 if query.strip():
     views = [hit.lesson for hit in ui.search(url, query, filters)]
     stems = lessons.query_stems(query)
-    st.caption(t("search.results", count=len(views)))
+    st.caption(
+        t("search.results_one") if len(views) == 1 else t("search.results", count=len(views))
+    )
 else:
     views = ui.browse(url, filters)
     stems = set()
-    st.caption(t("lessons.count", count=len(views)))
+    st.caption(t("lessons.count_one") if len(views) == 1 else t("lessons.count", count=len(views)))
 if not views:
     st.info(t("search.none") if query.strip() else t("lessons.none"))
 

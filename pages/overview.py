@@ -84,6 +84,8 @@ else:
     )
 
 st.subheader(t("overview.themes"))
+if language() == "en":
+    st.caption(t("method.quoted_in_dutch"))
 for column, theme in zip(st.columns(3), loaders.workshop_content(url)["themes"], strict=False):
     with column, st.container(border=True, height="stretch"):
         st.markdown(f"**{theme.title}**")

@@ -28,7 +28,7 @@ if not options:
 
 def dialogue_label(dialogue_id: int) -> str:
     choice = options[dialogue_id]
-    label = choice.city + (f" · {choice.neighbourhood}" if choice.neighbourhood else "")
+    label = f"{choice.city} · {choice.neighbourhood or t('overview.undecided')}"
     return label if choice.editable else f"{label} ({t('status_page.read_only')})"
 
 
