@@ -135,7 +135,7 @@ if versions:
         [
             {
                 t("course.version"): v.label,
-                t("course.col_created"): v.created_at.strftime("%Y-%m-%d %H:%M"),
+                t("course.col_created"): v.created_at.strftime("%d-%m-%Y %H:%M"),
                 t("course.col_by"): v.created_by,
                 t("course.col_items"): v.item_count,
             }

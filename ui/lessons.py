@@ -226,7 +226,7 @@ def render_history(view: lessons.LessonView) -> None:
     """The lesson's transitions as a small table."""
     rows = [
         {
-            t("workflow.col_when"): e.at.strftime("%Y-%m-%d %H:%M"),
+            t("workflow.col_when"): e.at.strftime("%d-%m-%Y %H:%M"),
             t("workflow.col_who"): e.actor,
             t("workflow.col_from"): status_label(e.from_status) if e.from_status else "—",
             t("workflow.col_to"): status_label(e.to_status),
