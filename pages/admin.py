@@ -14,6 +14,8 @@ actor = current_actor()
 st.title(t("admin.title"))
 if not can(actor, Action.MANAGE_USERS):
     st.info(t("admin.only_coordinators"))
+    if actor.is_anonymous:
+        st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
     st.stop()
 admin.show_flash()
 

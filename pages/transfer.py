@@ -11,7 +11,8 @@ actor = current_actor()
 st.title(t("transfer.title"))
 st.caption(t("transfer.intro"))
 if not can(actor, Action.EXPORT_DATA):
-    st.info(t("auth.permission.sign_in_needed"))
+    st.info(t("transfer.sign_in"))
+    st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
     st.stop()
 admin.show_flash()
 
