@@ -33,9 +33,11 @@ else:
             columns = st.columns(CARDS_PER_ROW)
             for column, row in zip(columns, rows[start : start + CARDS_PER_ROW], strict=False):
                 with column, st.container(border=True, height="stretch"):
+                    # Neighbourhood names vary in length: keep them on the caption line so
+                    # the phase names line up across a row.
                     place = row.neighbourhood or t("overview.undecided")
-                    st.markdown(f"**{row.city}** · {place}")
-                    st.caption(t("overview.leg", leg=row.leg))
+                    st.markdown(f"**{row.city}**")
+                    st.caption(f"{place} · {t('overview.leg', leg=row.leg)}")
                     st.markdown(f"### {row.current_phase}")
                     st.markdown(t(status_key(row.current_status)))
                     st.progress(
