@@ -92,7 +92,16 @@ with users_tab:
                 st.rerun()
 
 with cities_tab:
-    st.dataframe(admin.cities_table(all_cities), hide_index=True, width="stretch")
+    st.dataframe(
+        admin.cities_table(all_cities),
+        hide_index=True,
+        width="stretch",
+        # Same precision for every city, so the coordinates line up.
+        column_config={
+            t("relay.latitude"): st.column_config.NumberColumn(format="%.4f"),
+            t("relay.longitude"): st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
     st.markdown(f"**{t('relay.add_city')}**")
     query = st.text_input(t("relay.place"), help=t("relay.place_help"), key="estafette.admin.place")
     matches = relay.lookup_place(query) if query.strip() else []
