@@ -95,12 +95,13 @@ for view in views:
         with st.expander(t("workflow.history")):
             ui.render_history(view)
         if reviewer and view.status == "voorgesteld":
-            left, right = st.columns(2)
-            if left.button(
+            # Side by side at the left edge: both are answers to the same proposal.
+            actions = st.container(horizontal=True)
+            if actions.button(
                 t("workflow.accept"), key=f"estafette.lessons.accept.{view.id}", type="primary"
             ) and ui.run_write(lessons.accept, actor, view.id, success=t("workflow.accepted")):
                 st.rerun()
-            with right.popover(t("workflow.reject")):
+            with actions.popover(t("workflow.reject")):
                 reason = st.text_input(
                     t("workflow.reason"), key=f"estafette.lessons.reason.{view.id}"
                 )
