@@ -70,13 +70,13 @@ with users_tab:
     if emails:
         st.markdown(f"**{t('admin.manage_user')}**")
         target = st.selectbox(t("admin.pick_user"), emails, key="estafette.admin.target")
-        off, on = st.columns(2)
-        if off.button(t("admin.deactivate"), key="estafette.admin.deactivate") and admin.attempt(
+        row = st.container(horizontal=True)
+        if row.button(t("admin.deactivate"), key="estafette.admin.deactivate") and admin.attempt(
             lambda s: accounts.deactivate_user(s, actor, target) or True
         ):
             admin.flash(t("admin.deactivated", email=target))
             st.rerun()
-        if on.button(t("admin.reactivate"), key="estafette.admin.reactivate") and admin.attempt(
+        if row.button(t("admin.reactivate"), key="estafette.admin.reactivate") and admin.attempt(
             lambda s: accounts.reactivate_user(s, actor, target) or True
         ):
             admin.flash(t("admin.reactivated", email=target))
