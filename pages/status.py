@@ -27,6 +27,7 @@ if not options:
 
 
 def dialogue_label(dialogue_id: int) -> str:
+    """City · neighbourhood ("nog te bepalen" while unknown), marked when read-only."""
     choice = options[dialogue_id]
     label = f"{choice.city} · {choice.neighbourhood or t('overview.undecided')}"
     return label if choice.editable else f"{label} ({t('status_page.read_only')})"
