@@ -16,6 +16,8 @@ from estafette.models import DATE_FIELDS, Status
 from estafette.relay import HandoverInfo
 
 ROW_HEIGHT = 30
+# Tall enough for the ten-entry phase legend, which otherwise gets a scrollbar.
+MIN_HEIGHT = 420
 DAY_MS = 86_400_000
 
 
@@ -233,7 +235,7 @@ def timeline(
     )
     fig.update_layout(
         barmode="overlay",
-        height=max(260, 120 + ROW_HEIGHT * len(order)),
+        height=max(MIN_HEIGHT, 120 + ROW_HEIGHT * len(order)),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         # Explicit range: plotly's autorange ignores the "base" of horizontal date bars.
         xaxis={"type": "date", "title": None, "range": _x_range(records, today_ts)},

@@ -14,6 +14,8 @@ actor = current_actor()
 st.title(t("admin.title"))
 if not can(actor, Action.MANAGE_USERS):
     st.info(t("admin.only_coordinators"))
+    if actor.is_anonymous:
+        st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
     st.stop()
 admin.show_flash()
 
@@ -68,13 +70,13 @@ with users_tab:
     if emails:
         st.markdown(f"**{t('admin.manage_user')}**")
         target = st.selectbox(t("admin.pick_user"), emails, key="estafette.admin.target")
-        off, on = st.columns(2)
-        if off.button(t("admin.deactivate"), key="estafette.admin.deactivate") and admin.attempt(
+        row = st.container(horizontal=True)
+        if row.button(t("admin.deactivate"), key="estafette.admin.deactivate") and admin.attempt(
             lambda s: accounts.deactivate_user(s, actor, target) or True
         ):
             admin.flash(t("admin.deactivated", email=target))
             st.rerun()
-        if on.button(t("admin.reactivate"), key="estafette.admin.reactivate") and admin.attempt(
+        if row.button(t("admin.reactivate"), key="estafette.admin.reactivate") and admin.attempt(
             lambda s: accounts.reactivate_user(s, actor, target) or True
         ):
             admin.flash(t("admin.reactivated", email=target))
@@ -90,7 +92,16 @@ with users_tab:
                 st.rerun()
 
 with cities_tab:
-    st.dataframe(admin.cities_table(all_cities), hide_index=True, width="stretch")
+    st.dataframe(
+        admin.cities_table(all_cities),
+        hide_index=True,
+        width="stretch",
+        # Same precision for every city, so the coordinates line up.
+        column_config={
+            t("relay.latitude"): st.column_config.NumberColumn(format="%.4f"),
+            t("relay.longitude"): st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
     st.markdown(f"**{t('relay.add_city')}**")
     query = st.text_input(t("relay.place"), help=t("relay.place_help"), key="estafette.admin.place")
     matches = relay.lookup_place(query) if query.strip() else []

@@ -64,7 +64,9 @@ for entry in material.entries:
 st.subheader(t("leergang.topics"))
 for topic in topic_list:
     entries = by_topic.get(topic.name, [])
-    with st.expander(f"{topic.position}. {topic.name} ({len(entries)})", expanded=bool(entries)):
+    heading = "course.topic_heading_one" if len(entries) == 1 else "course.topic_heading"
+    label = t(heading, position=topic.position, name=topic.name, count=len(entries))
+    with st.expander(label, expanded=bool(entries)):
         if not entries:
             st.caption(t("course.topic_empty"))
         for entry in entries:
@@ -133,7 +135,7 @@ if versions:
         [
             {
                 t("course.version"): v.label,
-                t("course.col_created"): v.created_at.strftime("%Y-%m-%d %H:%M"),
+                t("course.col_created"): v.created_at.strftime("%d-%m-%Y %H:%M"),
                 t("course.col_by"): v.created_by,
                 t("course.col_items"): v.item_count,
             }

@@ -21,7 +21,7 @@ if actor.is_anonymous:
 # One choice for where the lesson comes from: a dialogue, a whole city, or the Leergang.
 places: dict[str, str] = {}
 for d in opts.dialogues:
-    places[f"d:{d.id}"] = t("lesson_add.place_dialogue", city=d.city_name, dialogue=d.label)
+    places[f"d:{d.id}"] = ui.dialogue_label(d)
 for city_id, name in opts.cities:
     places[f"c:{city_id}"] = t("lesson_add.place_city", city=name)
 places["leergang"] = t("lessons.scope_leergang")
@@ -56,13 +56,17 @@ with st.form("estafette.lesson_add.form", clear_on_submit=False):
         t("lessons.themes"),
         [w[0] for w in opts.wishes],
         format_func=dict(opts.wishes).get,
+        placeholder=t("lesson_add.themes_placeholder"),
         key="estafette.lesson_add.wishes",
     )
     tags = st.text_input(
         t("lesson_add.tags"), help=t("lesson_add.tags_help"), key="estafette.lesson_add.tags"
     )
     lesson_date = st.date_input(
-        t("lesson_add.date"), value=dt.date.today(), key="estafette.lesson_add.date"
+        t("lesson_add.date"),
+        value=dt.date.today(),
+        format="DD-MM-YYYY",
+        key="estafette.lesson_add.date",
     )
     st.markdown(f"**{t('lesson_add.quotes')}**")
     st.caption(t("lesson_add.quotes_help"))

@@ -79,11 +79,13 @@ filters = lessons.LessonFilter(
 if query.strip():
     views = [hit.lesson for hit in ui.search(url, query, filters)]
     stems = lessons.query_stems(query)
-    st.caption(t("search.results", count=len(views)))
+    st.caption(
+        t("search.results_one") if len(views) == 1 else t("search.results", count=len(views))
+    )
 else:
     views = ui.browse(url, filters)
     stems = set()
-    st.caption(t("lessons.count", count=len(views)))
+    st.caption(t("lessons.count_one") if len(views) == 1 else t("lessons.count", count=len(views)))
 if not views:
     st.info(t("search.none") if query.strip() else t("lessons.none"))
 
@@ -93,12 +95,13 @@ for view in views:
         with st.expander(t("workflow.history")):
             ui.render_history(view)
         if reviewer and view.status == "voorgesteld":
-            left, right = st.columns(2)
-            if left.button(
+            # Side by side at the left edge: both are answers to the same proposal.
+            actions = st.container(horizontal=True)
+            if actions.button(
                 t("workflow.accept"), key=f"estafette.lessons.accept.{view.id}", type="primary"
             ) and ui.run_write(lessons.accept, actor, view.id, success=t("workflow.accepted")):
                 st.rerun()
-            with right.popover(t("workflow.reject")):
+            with actions.popover(t("workflow.reject")):
                 reason = st.text_input(
                     t("workflow.reason"), key=f"estafette.lessons.reason.{view.id}"
                 )
@@ -120,7 +123,7 @@ if dialogues:
     chosen = left.selectbox(
         t("briefing.dialogue"),
         list(dialogues),
-        format_func=lambda i: f"{dialogues[i].city_name} — {dialogues[i].label}",
+        format_func=lambda i: ui.dialogue_label(dialogues[i]),
         key="estafette.lessons.briefing_dialogue",
     )
     codes = [p[0] for p in opts.phases]

@@ -26,7 +26,8 @@ markers = coordinator.markers(url, view, language())
 @st.fragment
 def map_panel() -> None:
     """Map and the chosen dialogue's history; panning and clicking rerun only this part."""
-    left, right = st.columns([3, 2])
+    # Half and half: the history table needs the width for its six columns.
+    left, right = st.columns(2)
     with left:
         fmap = maps.relay_map(
             shown,

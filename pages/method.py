@@ -15,6 +15,8 @@ for phase in loaders.phase_list(url):
         st.write(phase.description_en if language() == "en" else phase.description)
 
 content = loaders.workshop_content(url)
+if language() == "en":
+    st.caption(t("method.quoted_in_dutch"))
 left, right = st.columns(2)
 with left:
     st.subheader(t("method.wishes"))

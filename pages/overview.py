@@ -8,6 +8,7 @@ from ui.core import database_url, language, settings, t
 
 # Beyond this many dialogues, cards and a static table stop being readable.
 CARD_LIMIT = 12
+CARDS_PER_ROW = 4
 TABLE_LIMIT = 25
 
 url = database_url()
@@ -25,20 +26,24 @@ if shown.empty:
 else:
     if len(shown) <= CARD_LIMIT:
         st.subheader(t("overview.current_phases"))
-        columns = st.columns(min(len(shown), 4))
-        for index, row in enumerate(shown.itertuples()):
-            with columns[index % len(columns)], st.container(border=True):
-                title = f"**{row.city}**"
-                if row.neighbourhood:
-                    title += f" · {row.neighbourhood}"
-                st.markdown(title)
-                st.caption(t("overview.leg", leg=row.leg))
-                st.markdown(f"### {row.current_phase}")
-                st.markdown(t(status_key(row.current_status)))
-                st.progress(
-                    row.completed / row.total if row.total else 0.0,
-                    text=t("overview.progress_value", done=row.completed, total=row.total),
-                )
+        rows = list(shown.itertuples())
+        # One st.columns row per four cards: cards read left to right, and each row's cards
+        # stretch to the tallest one so the row lines up.
+        for start in range(0, len(rows), CARDS_PER_ROW):
+            columns = st.columns(CARDS_PER_ROW)
+            for column, row in zip(columns, rows[start : start + CARDS_PER_ROW], strict=False):
+                with column, st.container(border=True, height="stretch"):
+                    # Neighbourhood names vary in length: keep them on the caption line so
+                    # the phase names line up across a row.
+                    place = row.neighbourhood or t("overview.undecided")
+                    st.markdown(f"**{row.city}**")
+                    st.caption(f"{place} · {t('overview.leg', leg=row.leg)}")
+                    st.markdown(f"### {row.current_phase}")
+                    st.markdown(t(status_key(row.current_status)))
+                    st.progress(
+                        row.completed / row.total if row.total else 0.0,
+                        text=t("overview.progress_value", done=row.completed, total=row.total),
+                    )
 
     st.subheader(t("alerts.title"))
     stale_days = st.columns([1, 3])[0].number_input(
@@ -81,7 +86,9 @@ else:
     )
 
 st.subheader(t("overview.themes"))
+if language() == "en":
+    st.caption(t("method.quoted_in_dutch"))
 for column, theme in zip(st.columns(3), loaders.workshop_content(url)["themes"], strict=False):
-    with column, st.container(border=True):
+    with column, st.container(border=True, height="stretch"):
         st.markdown(f"**{theme.title}**")
         st.write(theme.description)

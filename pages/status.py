@@ -27,8 +27,9 @@ if not options:
 
 
 def dialogue_label(dialogue_id: int) -> str:
+    """City · neighbourhood ("nog te bepalen" while unknown), marked when read-only."""
     choice = options[dialogue_id]
-    label = choice.city + (f" · {choice.neighbourhood}" if choice.neighbourhood else "")
+    label = f"{choice.city} · {choice.neighbourhood or t('overview.undecided')}"
     return label if choice.editable else f"{label} ({t('status_page.read_only')})"
 
 

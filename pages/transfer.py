@@ -11,27 +11,29 @@ actor = current_actor()
 st.title(t("transfer.title"))
 st.caption(t("transfer.intro"))
 if not can(actor, Action.EXPORT_DATA):
-    st.info(t("auth.permission.sign_in_needed"))
+    st.info(t("transfer.sign_in"))
+    st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
     st.stop()
 admin.show_flash()
 
 st.subheader(t("transfer.export"))
-csv_col, xlsx_col, json_col = st.columns(3)
-csv_col.download_button(
+st.caption(t("transfer.export_caption"))
+buttons = st.container(horizontal=True)
+buttons.download_button(
     t("transfer.download_csv"),
     admin.export(actor, "csv"),
     file_name="estafette-status.csv",
     mime="text/csv",
     key="estafette.transfer.csv",
 )
-xlsx_col.download_button(
+buttons.download_button(
     t("transfer.download_xlsx"),
     admin.export(actor, "xlsx"),
     file_name="estafette-status.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="estafette.transfer.xlsx",
 )
-json_col.download_button(
+buttons.download_button(
     t("transfer.download_json"),
     admin.export(actor, "json"),
     file_name="estafette-status.json",
@@ -39,7 +41,7 @@ json_col.download_button(
     key="estafette.transfer.json",
 )
 if can(actor, Action.EXPORT_BACKUP):
-    st.download_button(
+    buttons.download_button(
         t("transfer.backup"),
         admin.backup(actor),
         file_name="estafette-backup.json",

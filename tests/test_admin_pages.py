@@ -139,9 +139,9 @@ def test_transfer_page_exports_and_imports(monkeypatch, sqlite_url) -> None:
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
-        "Download CSV",
-        "Download Excel (XLSX)",
-        "Download JSON",
+        "CSV downloaden",
+        "Excel (XLSX) downloaden",
+        "JSON downloaden",
         "Volledige back-up (JSON)",
     ]
     # A city lead may download but not import or take a full backup.

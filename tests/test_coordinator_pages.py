@@ -82,7 +82,7 @@ def test_map_filters_and_dialogue_history(app_test: Callable[..., AppTest], demo
         lombok = session.query(Dialogue).filter_by(neighbourhood="Lombok (demo)").one().id
     engine.dispose()
     box.set_value(lombok).run()
-    history = frame_with(at, "Werd")
+    history = frame_with(at, "Naar")
     assert len(history) > 0
     assert set(history["Fase"]) >= {"Verkennen", "Vormgeven"}
 

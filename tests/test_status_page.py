@@ -26,7 +26,7 @@ def test_city_lead_saves_a_note_and_sees_it_in_history(monkeypatch, sqlite_url) 
     actors = prepare(sqlite_url)
     at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/status.py")
     assert not at.exception
-    assert at.selectbox(key="estafette.status.dialogue").options[0] == "Deventer"
+    assert at.selectbox(key="estafette.status.dialogue").options[0] == "Deventer · nog te bepalen"
     at.text_area(key="estafette.status.f_note").set_value("Eerste gesprekken gevoerd")
     at.button(key=FORM_SUBMIT).click().run()
     assert not at.exception

@@ -157,6 +157,13 @@ def status_label(status: str) -> str:
     return t(f"workflow.status.{status}")
 
 
+def dialogue_label(choice: lessons.DialogueChoice) -> str:
+    """City — neighbourhood, or "nog te bepalen" while the dialogue has no neighbourhood yet."""
+    # The domain falls back to the city name, which would read "Deventer — Deventer".
+    name = choice.label if choice.label != choice.city_name else t("overview.undecided")
+    return t("lesson_add.place_dialogue", city=choice.city_name, dialogue=name)
+
+
 def origin(view: lessons.LessonView) -> str:
     """City with leg (and dialogue), or the Leergang."""
     if view.city_name is None:
@@ -212,7 +219,7 @@ def render_history(view: lessons.LessonView) -> None:
     """The lesson's transitions as a small table."""
     rows = [
         {
-            t("workflow.col_when"): e.at.strftime("%Y-%m-%d %H:%M"),
+            t("workflow.col_when"): e.at.strftime("%d-%m-%Y %H:%M"),
             t("workflow.col_who"): e.actor,
             t("workflow.col_from"): status_label(e.from_status) if e.from_status else "—",
             t("workflow.col_to"): status_label(e.to_status),

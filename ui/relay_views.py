@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +14,7 @@ from ui.core import t
 from ui.filters import View
 
 FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end", "note")
+DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
 def _value(field: str, value: object) -> str:
@@ -20,6 +23,12 @@ def _value(field: str, value: object) -> str:
     text = str(value)
     if field == "status" and text in STATUSES:
         return t(status_key(text))
+    if field in DATE_FIELDS:
+        # Stored as ISO dates; people read dd-mm-yyyy everywhere else in the app.
+        try:
+            return dt.date.fromisoformat(text).strftime("%d-%m-%Y")
+        except ValueError:
+            return text
     return text
 
 

@@ -105,7 +105,7 @@ def test_city_lead_journey(server_factory, page, tmp_path) -> None:
     # Utrecht is someone else's dialogue: visible, but refused for editing.
     nav(page, "Fase bijwerken").click()
     page.get_by_text("Geschiedenis van deze wijkdialoog").wait_for(timeout=TIMEOUT)
-    choose(page, "Wijkdialoog", "Utrecht (Alleen-lezen)")
+    choose(page, "Wijkdialoog", "Utrecht · nog te bepalen (Alleen-lezen)")
     page.get_by_text("Je bent geen stadstrekker van Utrecht").wait_for(timeout=TIMEOUT)
     assert page.get_by_role("button", name="Opslaan").count() == 0
     assert status_of(url, "Utrecht", "verkennen") == ("bezig", "Kennismakingsworkshop 3 juli 2018")

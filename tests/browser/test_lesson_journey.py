@@ -84,7 +84,7 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     page.locator(key("estafette.leergang.pick_lesson")).wait_for(timeout=TIMEOUT)
     choose(page, "estafette.leergang.pick_lesson", TITLE)
     page.get_by_role("button", name="Opnemen in de module").click()
-    page.get_by_text("1. Eerste ervaringen en de vragen die dit oproept (1)").wait_for(
+    page.get_by_text("1. Eerste ervaringen en de vragen die dit oproept (1 les)").wait_for(
         timeout=TIMEOUT
     )
     page.screenshot(path=str(tmp_path / "2-included.png"), full_page=True)

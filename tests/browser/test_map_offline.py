@@ -106,7 +106,7 @@ def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: 
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
     _open(page, server.url)
-    page.get_by_text(f"{XSS} · {XSS}").first.wait_for(timeout=30_000)
+    page.get_by_text(f"{XSS} · Etappe").first.wait_for(timeout=30_000)
     assert XSS in page.inner_text("body")
 
     _open(page, f"{server.url}/kaart")
