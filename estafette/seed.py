@@ -25,6 +25,7 @@ from estafette.models import (
     Wish,
     WorkshopOutcome,
     WorkshopTheme,
+    event_text,
 )
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
@@ -138,7 +139,11 @@ DEMO_DIALOGUES = [
 
 
 def add_demo(engine: Engine, today: dt.date | None = None) -> int:
-    """Add fictional, clearly labelled demo dialogues with progress; returns how many were added."""
+    """Add fictional, clearly labelled demo dialogues with progress; returns how many were added.
+
+    Like every real change, each demo change is logged as StatusEvents, so time travel
+    replays the demo too.
+    """
     today = today or dt.date.today()
     added = 0
     with Session(engine) as session, session.begin():
@@ -149,6 +154,7 @@ def add_demo(engine: Engine, today: dt.date | None = None) -> int:
             if city is None or hood in existing:
                 continue
             start = today - dt.timedelta(days=span * done + span // 2)
+            planned_at = dt.datetime.combine(start - dt.timedelta(days=14), dt.time(9, 0))
             dialogue = create_dialogue(
                 session,
                 city,
@@ -156,43 +162,54 @@ def add_demo(engine: Engine, today: dt.date | None = None) -> int:
                 theme=theme,
                 is_demo=True,
                 central_question="Fictieve demodialoog om de schermen te laten zien.",
+                created_at=planned_at,
             )
             for index, record in enumerate(dialogue.records):
                 begin = start + dt.timedelta(days=span * index)
-                record.planned_start = begin
-                record.planned_end = begin + dt.timedelta(days=span)
-                if index < done:
-                    _demo_transition(
-                        session, record, Status.AFGEROND, begin, begin + dt.timedelta(days=span)
+                _demo_change(
+                    session,
+                    record,
+                    planned_at,
+                    planned_start=begin,
+                    planned_end=begin + dt.timedelta(days=span),
+                    note="Demo: fictieve voortgang.",
+                )
+                if index <= done:
+                    _demo_change(
+                        session,
+                        record,
+                        dt.datetime.combine(begin, dt.time(10, 0)),
+                        status=Status.BEZIG.value,
+                        actual_start=begin,
                     )
-                elif index == done:
-                    _demo_transition(session, record, Status.BEZIG, begin, None)
-                record.note = "Demo: fictieve voortgang."
+                if index < done:
+                    end = begin + dt.timedelta(days=span)
+                    _demo_change(
+                        session,
+                        record,
+                        dt.datetime.combine(end, dt.time(10, 0)),
+                        status=Status.AFGEROND.value,
+                        actual_end=end,
+                    )
             added += 1
     return added
 
 
-def _demo_transition(
-    session: Session, record: PhaseRecord, status: Status, start: dt.date, end: dt.date | None
-) -> None:
-    record.status = status.value
-    record.actual_start = start
-    record.actual_end = end
-    record.updated_by = DEMO_ACTOR
-    session.flush()
-    steps = [(start, Status.NIET_GESTART, Status.BEZIG)]
-    if status is Status.AFGEROND and end is not None:
-        steps.append((end, Status.BEZIG, Status.AFGEROND))
-    for day, old, new in steps:
-        at = dt.datetime.combine(day, dt.time(10, 0))
+def _demo_change(session: Session, record: PhaseRecord, at: dt.datetime, **changes: object) -> None:
+    """Apply ``changes`` to a demo record and log one StatusEvent per changed field."""
+    for field, new in changes.items():
+        old = getattr(record, field)
+        setattr(record, field, new)
         session.add(
             StatusEvent(
                 record=record,
                 at=at,
                 actor=DEMO_ACTOR,
-                field="status",
-                old_value=old.value,
-                new_value=new.value,
+                field=field,
+                old_value=event_text(old),
+                new_value=event_text(new),
             )
         )
-        record.updated_at = at
+    record.updated_at = at
+    record.updated_by = DEMO_ACTOR
+    session.flush()

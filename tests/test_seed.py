@@ -10,15 +10,18 @@ from sqlalchemy.orm import Session
 from estafette import cities, db, seed
 from estafette.lesson_models import Lesson
 from estafette.models import (
+    TRACKED_FIELDS,
     City,
     Dialogue,
     LeergangModule,
     Phase,
     PhaseRecord,
+    Status,
     StatusEvent,
     Wish,
     WorkshopOutcome,
     WorkshopTheme,
+    event_text,
 )
 
 
@@ -124,3 +127,27 @@ def test_demo_is_labelled_and_idempotent(engine: Engine) -> None:
     assert sorted(demo["completed"]) == [1, 2, 3]
     # The real seeded dialogues are untouched by the demo.
     assert set(frame[~frame["is_demo"]]["current_phase"]) == {"Verkennen"}
+
+
+def test_demo_changes_are_all_in_the_history(engine: Engine) -> None:
+    seed.add_demo(engine, today=dt.date(2026, 11, 1))
+    with Session(engine) as session:
+        records = session.scalars(
+            select(PhaseRecord).join(PhaseRecord.dialogue).where(Dialogue.is_demo)
+        ).all()
+        assert len(records) == 15
+        for record in records:
+            events = session.scalars(
+                select(StatusEvent)
+                .where(StatusEvent.phase_record_id == record.id)
+                .order_by(StatusEvent.at, StatusEvent.id)
+            ).all()
+            latest = {event.field: event.new_value for event in events}
+            # Replaying the events gives the record as it is now, field by field.
+            for field in TRACKED_FIELDS:
+                now = event_text(getattr(record, field))
+                if field in latest:
+                    assert latest[field] == now, (record.id, field)
+                else:
+                    # Never changed: still the value every new record starts with.
+                    assert now in (None, "", Status.NIET_GESTART.value), (record.id, field)
