@@ -37,6 +37,9 @@ def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
     from estafette.bench import BenchError
     from estafette.bench_lessons import format_table, lesson_search_bench
 
+    if args.lessons < 1:
+        print("estafette: --lessons must be at least 1", file=sys.stderr)
+        return 2
     try:
         rows = lesson_search_bench(None, args.lessons)
         if args.postgres_url:

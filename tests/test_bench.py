@@ -77,3 +77,12 @@ def test_lesson_search_bench_runs_on_a_small_corpus(backend: str, pg_available: 
     assert "search + filters" in measures and "DOCX export, 500 lessons" in measures
     assert all(row["backend"] == backend and row["lessons"] == 300 for row in rows)
     assert "search 'bewoners'" in format_table(rows)
+
+
+def test_bench_lessons_refuses_an_empty_corpus_in_one_line(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
+    assert cli.main(["bench-lessons", "--lessons", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["estafette: --lessons must be at least 1"]
