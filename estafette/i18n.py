@@ -46,6 +46,13 @@ def normalise_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def translate_count(key: str, lang: str, count: int, **values: object) -> str:
+    """Like translate, with Dutch/English number agreement: ``key_one`` when count is 1."""
+    singular = f"{key}_one"
+    chosen = singular if count == 1 and singular in catalog() else key
+    return translate(chosen, lang, count=count, **values)
+
+
 def translate(key: str, lang: str, **values: object) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     entry = catalog().get(key)

@@ -359,7 +359,7 @@ def to_docx(material: CourseMaterial, lang: str = "nl") -> bytes:
         )
     ).italic = True
     count = len(material.entries)
-    doc.add_paragraph(_t("intro", lang, count=count))
+    doc.add_paragraph(i18n.translate_count("course.export.intro", lang, count))
     doc.add_paragraph(_t("organisers", lang)).runs[0].font.size = Pt(9)
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
@@ -439,7 +439,7 @@ def to_markdown(material: CourseMaterial, lang: str = "nl") -> str:
         )
         + "_",
         "",
-        _t("intro", lang, count=len(material.entries)),
+        i18n.translate_count("course.export.intro", lang, len(material.entries)),
         "",
         _t("organisers", lang),
         "",

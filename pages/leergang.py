@@ -5,7 +5,7 @@ import streamlit as st
 from estafette import leergang, lessons
 from ui import lessons as ui
 from ui import loaders
-from ui.core import current_actor, database_url, language, t
+from ui.core import current_actor, database_url, language, t, tn
 
 url = database_url()
 actor = current_actor()
@@ -64,8 +64,7 @@ for entry in material.entries:
 st.subheader(t("leergang.topics"))
 for topic in topic_list:
     entries = by_topic.get(topic.name, [])
-    heading = "course.topic_heading_one" if len(entries) == 1 else "course.topic_heading"
-    label = t(heading, position=topic.position, name=topic.name, count=len(entries))
+    label = tn("course.topic_heading", len(entries), position=topic.position, name=topic.name)
     with st.expander(label, expanded=bool(entries)):
         if not entries:
             st.caption(t("course.topic_empty"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from estafette import lessons
 from ui import lessons as ui
-from ui.core import current_actor, database_url, t
+from ui.core import current_actor, database_url, t, tn
 
 url = database_url()
 actor = current_actor()
@@ -79,13 +79,11 @@ filters = lessons.LessonFilter(
 if query.strip():
     views = [hit.lesson for hit in ui.search(url, query, filters)]
     stems = lessons.query_stems(query)
-    st.caption(
-        t("search.results_one") if len(views) == 1 else t("search.results", count=len(views))
-    )
+    st.caption(tn("search.results", len(views)))
 else:
     views = ui.browse(url, filters)
     stems = set()
-    st.caption(t("lessons.count_one") if len(views) == 1 else t("lessons.count", count=len(views)))
+    st.caption(tn("lessons.count", len(views)))
 if not views:
     st.info(t("search.none") if query.strip() else t("lessons.none"))
 

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from estafette import maps
 from ui import coordinator, filters, map_assets, relay_views
-from ui.core import database_url, language, settings, t
+from ui.core import database_url, language, settings, t, tn
 
 SELECTED_KEY = "estafette.map.dialogue"
 CLICK_KEY = "estafette.map.last_click"
@@ -48,7 +48,7 @@ def map_panel() -> None:
             # The count makes every click a change, also a second click on the same dot.
             returned_objects=["last_object_clicked", "last_object_clicked_count"],
         )
-        st.caption(t("map.count", count=len(shown)))
+        st.caption(tn("map.count", len(shown)))
     clicked = clicked or {}
     point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
     if point and count != st.session_state.get(CLICK_KEY):

@@ -17,8 +17,10 @@ SOURCES = [
     *ROOT.glob("ui/*.py"),
     *ROOT.glob("estafette/*.py"),
 ]
-# t("key"), translate("key", ...), label("key") with a literal key.
-LITERAL_KEY = re.compile(r"""\b(?:t|translate|label)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+# t("key"), tn("key", n), translate("key", ...), label("key") with a literal key.
+LITERAL_KEY = re.compile(
+    r"""\b(?:t|tn|translate|translate_count|label)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']"""
+)
 # f-string key families such as t(f"error.db.{code}") or "status." + value.
 FAMILY = re.compile(r"""\b(?:t|translate|label)\(\s*f["']([a-z_.]+)\.\{""")
 
@@ -73,3 +75,15 @@ def test_unknown_key_and_language() -> None:
         i18n.translate("no.such.key", "nl")
     assert i18n.translate("nav.overview", "fr") == "Overzicht"
     assert i18n.translate("nav.overview", "en") == "Overview"
+
+
+def test_counts_agree_in_number() -> None:
+    assert i18n.translate_count("lessons.count", "nl", 1) == "1 les"
+    assert i18n.translate_count("lessons.count", "nl", 3) == "3 lessen"
+    assert i18n.translate_count("lessons.count", "en", 1) == "1 lesson"
+    assert i18n.translate_count("lessons.count", "en", 0) == "0 lessons"
+    assert i18n.translate_count("map.count", "nl", 1) == "1 dialoog op de kaart"
+    # A key without a singular form is used for every count.
+    assert i18n.translate_count("search.results", "nl", 2) == i18n.translate(
+        "search.results", "nl", count=2
+    )

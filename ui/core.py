@@ -59,6 +59,11 @@ def t(key: str, **values: object) -> str:
     return i18n.translate(key, language(), **values)
 
 
+def tn(key: str, count: int, **values: object) -> str:
+    """Translate ``key`` for ``count`` things (``key_one`` when there is one)."""
+    return i18n.translate_count(key, language(), count, **values)
+
+
 def language_picker() -> None:
     """Sidebar language choice that persists in the URL (?lang=en)."""
     if LANG_KEY not in st.session_state:

@@ -12,7 +12,7 @@ from estafette import db, leergang, lessons
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Wish
 from ui import loaders
-from ui.core import database_url, engine, language, t
+from ui.core import database_url, engine, language, t, tn
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -238,7 +238,7 @@ def render_briefing(dialogue_id: int, phase_code: str) -> None:
         if not found:
             st.caption(t("briefing.empty"))
             return
-        st.caption(t("briefing.intro", count=len(found)))
+        st.caption(tn("briefing.intro", len(found)))
         for view in found:
             with st.expander(f"{view.title} — {origin(view)}"):
                 for name in ("recommendation", "what_worked", "would_repeat", "would_change"):
