@@ -25,6 +25,7 @@ from estafette.models import (
     PhaseRecord,
     Status,
     StatusEvent,
+    event_text,
 )
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -283,3 +284,31 @@ def date_range(records: pd.DataFrame, today: dt.date) -> tuple[dt.date, dt.date]
     first = records[columns].min().min() if not records.empty else pd.NaT
     start = first.date() if pd.notna(first) else today
     return min(start, today), today
+
+
+def apply_change(
+    session: Session, record: PhaseRecord, at: dt.datetime, actor: str, **fields: object
+) -> PhaseRecord:
+    """Set fields on ``record`` at moment ``at`` and log one StatusEvent per changed field.
+
+    For seeding and test data; user saves go through estafette.updates (validation, locking).
+    """
+    for field, new in fields.items():
+        old = getattr(record, field)
+        if old == new:
+            continue
+        setattr(record, field, new)
+        session.add(
+            StatusEvent(
+                record=record,
+                at=at,
+                actor=actor,
+                field=field,
+                old_value=event_text(old),
+                new_value=event_text(new),
+            )
+        )
+    record.updated_at = at
+    record.updated_by = actor
+    session.flush()
+    return record

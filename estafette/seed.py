@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from estafette import lessons
 from estafette.cities import create_dialogue
+from estafette.history import apply_change
 from estafette.models import (
     AppMeta,
     City,
@@ -19,13 +20,11 @@ from estafette.models import (
     LeergangModule,
     LeergangTopic,
     Phase,
-    PhaseRecord,
     Status,
     StatusEvent,
     Wish,
     WorkshopOutcome,
     WorkshopTheme,
-    event_text,
 )
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
@@ -166,50 +165,33 @@ def add_demo(engine: Engine, today: dt.date | None = None) -> int:
             )
             for index, record in enumerate(dialogue.records):
                 begin = start + dt.timedelta(days=span * index)
-                _demo_change(
+                apply_change(
                     session,
                     record,
                     planned_at,
+                    DEMO_ACTOR,
                     planned_start=begin,
                     planned_end=begin + dt.timedelta(days=span),
                     note="Demo: fictieve voortgang.",
                 )
                 if index <= done:
-                    _demo_change(
+                    apply_change(
                         session,
                         record,
                         dt.datetime.combine(begin, dt.time(10, 0)),
+                        DEMO_ACTOR,
                         status=Status.BEZIG.value,
                         actual_start=begin,
                     )
                 if index < done:
                     end = begin + dt.timedelta(days=span)
-                    _demo_change(
+                    apply_change(
                         session,
                         record,
                         dt.datetime.combine(end, dt.time(10, 0)),
+                        DEMO_ACTOR,
                         status=Status.AFGEROND.value,
                         actual_end=end,
                     )
             added += 1
     return added
-
-
-def _demo_change(session: Session, record: PhaseRecord, at: dt.datetime, **changes: object) -> None:
-    """Apply ``changes`` to a demo record and log one StatusEvent per changed field."""
-    for field, new in changes.items():
-        old = getattr(record, field)
-        setattr(record, field, new)
-        session.add(
-            StatusEvent(
-                record=record,
-                at=at,
-                actor=DEMO_ACTOR,
-                field=field,
-                old_value=event_text(old),
-                new_value=event_text(new),
-            )
-        )
-    record.updated_at = at
-    record.updated_by = DEMO_ACTOR
-    session.flush()

@@ -53,6 +53,11 @@ from estafette.phases import STATUSES
 from estafette.updates import PhaseUpdate, apply_update, validate
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
+MIME_TYPES: dict[str, str] = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
 STATUS_COLUMNS: tuple[str, ...] = (
     "city",
     "neighbourhood",

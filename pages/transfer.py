@@ -19,27 +19,14 @@ admin.show_flash()
 st.subheader(t("transfer.export"))
 st.caption(t("transfer.export_caption"))
 buttons = st.container(horizontal=True)
-buttons.download_button(
-    t("transfer.download_csv"),
-    admin.export(actor, "csv"),
-    file_name="estafette-status.csv",
-    mime="text/csv",
-    key="estafette.transfer.csv",
-)
-buttons.download_button(
-    t("transfer.download_xlsx"),
-    admin.export(actor, "xlsx"),
-    file_name="estafette-status.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="estafette.transfer.xlsx",
-)
-buttons.download_button(
-    t("transfer.download_json"),
-    admin.export(actor, "json"),
-    file_name="estafette-status.json",
-    mime="application/json",
-    key="estafette.transfer.json",
-)
+for fmt in transfer.FORMATS:
+    buttons.download_button(
+        t(f"transfer.download_{fmt}"),
+        admin.export(actor, fmt),
+        file_name=f"estafette-status.{fmt}",
+        mime=transfer.MIME_TYPES[fmt],
+        key=f"estafette.transfer.{fmt}",
+    )
 if can(actor, Action.EXPORT_BACKUP):
     buttons.download_button(
         t("transfer.backup"),

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from estafette import db, seed
 from estafette.cities import create_dialogue
-from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, StatusEvent, event_text
+from estafette.history import apply_change
+from estafette.models import Base, City, Dialogue, Phase, PhaseRecord
 from estafette.relay import next_leg
 
 _counter = itertools.count(1)
@@ -52,29 +53,8 @@ def make_dialogue(session: Session, city: City | None = None, **fields: object) 
     return create_dialogue(session, city, **fields)  # type: ignore[arg-type]
 
 
-def change(
-    session: Session, record: PhaseRecord, at: dt.datetime, actor: str, **fields: object
-) -> PhaseRecord:
-    """Set fields on ``record`` at moment ``at`` and log one StatusEvent per changed field."""
-    for field, new in fields.items():
-        old = getattr(record, field)
-        if old == new:
-            continue
-        setattr(record, field, new)
-        session.add(
-            StatusEvent(
-                record=record,
-                at=at,
-                actor=actor,
-                field=field,
-                old_value=event_text(old),
-                new_value=event_text(new),
-            )
-        )
-    record.updated_at = at
-    record.updated_by = actor
-    session.flush()
-    return record
+# Test data changes are logged exactly like seeded ones.
+change = apply_change
 
 
 def phase(dialogue: Dialogue, position: int) -> PhaseRecord:
