@@ -37,35 +37,17 @@ query = st.text_input(
     t("search.label"), key="estafette.lessons.query", placeholder=t("search.placeholder")
 )
 cols = st.columns(5)
-city = cols[0].selectbox(
-    t("lessons.filter.city"),
-    [None, *[c[0] for c in opts.cities]],
-    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.cities)[v],
-    key="estafette.lessons.city",
+city = ui.filter_select(cols[0], "lessons.filter.city", opts.cities, "estafette.lessons.city")
+phase = ui.filter_select(cols[1], "lessons.filter.phase", opts.phases, "estafette.lessons.phase")
+wish = ui.filter_select(cols[2], "lessons.filter.theme", opts.wishes, "estafette.lessons.theme")
+status = ui.filter_select(
+    cols[3],
+    "lessons.filter.status",
+    [(v, ui.status_label(v)) for v in lessons.visible_statuses(actor)],
+    "estafette.lessons.status",
 )
-phase = cols[1].selectbox(
-    t("lessons.filter.phase"),
-    [None, *[p[0] for p in opts.phases]],
-    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.phases)[v],
-    key="estafette.lessons.phase",
-)
-wish = cols[2].selectbox(
-    t("lessons.filter.theme"),
-    [None, *[w[0] for w in opts.wishes]],
-    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.wishes)[v],
-    key="estafette.lessons.theme",
-)
-status = cols[3].selectbox(
-    t("lessons.filter.status"),
-    [None, *lessons.visible_statuses(actor)],
-    format_func=lambda v: t("lessons.filter.all") if v is None else ui.status_label(v),
-    key="estafette.lessons.status",
-)
-module = cols[4].selectbox(
-    t("lessons.filter.module"),
-    [None, *[m[0] for m in opts.modules]],
-    format_func=lambda v: t("lessons.filter.all") if v is None else dict(opts.modules)[v],
-    key="estafette.lessons.module",
+module = ui.filter_select(
+    cols[4], "lessons.filter.module", opts.modules, "estafette.lessons.module"
 )
 filters = lessons.LessonFilter(
     city_id=city,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.orm import Session
+from streamlit.delta_generator import DeltaGenerator
 
 from estafette import db, leergang, lessons
 from estafette.accounts import Actor, PermissionDenied
@@ -150,6 +152,19 @@ def show_flash() -> None:
 def safe(text: str) -> str:
     """Lesson text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
     return lessons.highlight(text, set(), markdown=True)
+
+
+def filter_select(
+    column: DeltaGenerator, label_key: str, choices: Sequence[tuple[Any, str]], key: str
+) -> Any:
+    """A filter selectbox whose first option, None, means "Alle"."""
+    labels = dict(choices)
+    return column.selectbox(
+        t(label_key),
+        [None, *labels],
+        format_func=lambda v: t("lessons.filter.all") if v is None else labels[v],
+        key=key,
+    )
 
 
 def status_label(status: str) -> str:
