@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from estafette import db, updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
+from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
 from ui.core import database_url, engine, t
 
@@ -19,7 +20,6 @@ LOADED_KEY = PREFIX + "loaded"
 PENDING_KEY = PREFIX + "pending"
 CONFLICT_KEY = PREFIX + "conflict"
 FLASH_KEY = PREFIX + "flash"
-DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
 def field_key(name: str) -> str:
