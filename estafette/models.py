@@ -281,6 +281,43 @@ class User(Base):
     cities: Mapped[list[City]] = relationship(secondary=user_city, order_by="City.leg")
 
 
+class UserSession(Base):
+    """A server-side sign-in: the browser holds the token, the database only its SHA-256 hash."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # How the person came in: "local" (password) or "sso" (OIDC through st.login).
+    method: Mapped[str] = mapped_column(String(16), default="local")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Set once the session is over; why it ended (logout, idle, expired, revoked, ...).
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins for an e-mail address that has no account.
+
+    Unknown addresses are locked out exactly like real ones, so that the answer never tells
+    whether an address exists. Only a SHA-256 hash of the address is kept.
+    """
+
+    __tablename__ = "login_throttle"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Handover(Base):
     """Passing the baton: a dialogue that reached Vervolgen hands over to the next city."""
 

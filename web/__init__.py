@@ -1,0 +1,20 @@
+"""The HTTP layer around the Streamlit app: extra Starlette routes and middleware.
+
+``server.py`` hands ``routes()`` and ``middleware()`` to ``st.App``. Each concern keeps its own
+module here (sign-in routes, health, security headers); this module only lists them.
+"""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+
+def routes() -> list[BaseRoute]:
+    """Every extra route, in matching order."""
+    return []
+
+
+def middleware() -> list[Middleware]:
+    """Every extra middleware, outermost first."""
+    return []
