@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from estafette.models import City, Role, User, utcnow
+from estafette.models import City, LoginThrottle, Role, User, UserSession, utcnow
 
 
 class PermissionDenied(Exception):
@@ -201,7 +202,7 @@ def authenticate(
     user = _user_by_email(session, email)
     if user is None:
         _verify(_DUMMY_HASH, password)
-        raise LoginFailed("invalid")
+        _fail_unknown(session, email, now)
     if user.locked_until is not None and user.locked_until > now:
         # No verification while locked: guessing on is pointless, even with the right password.
         raise LoginFailed("locked", user.locked_until)
@@ -223,6 +224,42 @@ def authenticate(
         user.password_hash = hash_password(password)
     session.commit()
     return actor_for_user(user)
+
+
+def _fail_unknown(session: Session, email: str, now: dt.datetime) -> None:
+    """Count a failure for an address without an account, exactly as for a real one.
+
+    The answers (invalid, then locked with the same lockout time) must not tell whether an
+    address has an account; only a hash of the address is stored.
+    """
+    email_hash = hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
+    row = session.get(LoginThrottle, email_hash)
+    if row is None:
+        row = LoginThrottle(email_hash=email_hash, failed_logins=0)
+        session.add(row)
+    row.updated_at = now
+    if row.locked_until is not None and row.locked_until > now:
+        session.commit()
+        raise LoginFailed("locked", row.locked_until)
+    row.failed_logins += 1
+    if row.failed_logins >= MAX_FAILED_LOGINS:
+        row.locked_until = now + LOCKOUT
+        row.failed_logins = 0
+        session.commit()
+        raise LoginFailed("locked", row.locked_until)
+    session.commit()
+    raise LoginFailed("invalid")
+
+
+def end_sessions(session: Session, user_id: int, reason: str) -> int:
+    """End every open sign-in session of an account at once; returns how many were open."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def sso_actor(session: Session, email: str) -> Actor:
@@ -348,6 +385,7 @@ def deactivate_user(session: Session, actor: Actor, email: str) -> None:
     if actor.user_id is not None and user.id == actor.user_id:
         raise AccountError("self_deactivate")
     user.active = False
+    end_sessions(session, user.id, "deactivated")
     session.flush()
 
 
@@ -369,6 +407,35 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    # Whoever knew the old password may be signed in somewhere: end all of it.
+    end_sessions(session, user.id, "password_reset")
+    session.flush()
+
+
+def set_role(
+    session: Session,
+    actor: Actor,
+    email: str,
+    role: Role | str,
+    city_ids: list[int] | tuple[int, ...] = (),
+) -> None:
+    """Give an account another role (coordinators only); ends all its sessions."""
+    require(actor, Action.MANAGE_USERS)
+    user = _target(session, email)
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise AccountError("role_invalid", role=role) from exc
+    if actor.user_id is not None and user.id == actor.user_id and role is not Role.COORDINATOR:
+        raise AccountError("self_demote")
+    if role is Role.CITY_LEAD and not city_ids:
+        raise AccountError("city_required")
+    if user.role == role.value:
+        return
+    user.role = role.value
+    user.cities = _cities(session, city_ids) if role is Role.CITY_LEAD else []
+    # Permissions follow the role; a session opened under the old role must not outlive it.
+    end_sessions(session, user.id, "role_change")
     session.flush()
 
 
@@ -393,6 +460,12 @@ def _info(user: User) -> UserInfo:
         city_names=tuple(c.name for c in user.cities),
         locked_until=user.locked_until,
     )
+
+
+def find_user(session: Session, actor: Actor, email: str) -> UserInfo:
+    """One account as plain data (coordinators only)."""
+    require(actor, Action.MANAGE_USERS)
+    return _info(_target(session, email))
 
 
 def list_users(session: Session, actor: Actor) -> list[UserInfo]:

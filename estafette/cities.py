@@ -222,3 +222,12 @@ OVERVIEW_FIXED = (
     "completed",
     "total",
 )
+
+
+def dialogue_city(session: Session, dialogue_id: int) -> str | None:
+    """The name of the city a dialogue belongs to (None for an unknown id)."""
+    return session.scalar(
+        select(City.name)
+        .join(Dialogue, Dialogue.city_id == City.id)
+        .where(Dialogue.id == dialogue_id)
+    )

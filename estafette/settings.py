@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from estafette import sessions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "estafette.db"
@@ -41,6 +45,14 @@ class Settings:
     tile_url: str = PDOK_TILES
     anonymous_read: bool = True
     session_idle_minutes: int = 60
+    session_max_hours: int = 12
+
+    @property
+    def session_policy(self) -> sessions.Policy:
+        """Idle timeout and absolute maximum of a sign-in session."""
+        from estafette import sessions  # settings stay importable without the models
+
+        return sessions.Policy.of(self.session_idle_minutes, self.session_max_hours)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,4 +65,5 @@ class Settings:
             tile_url=env.get("ESTAFETTE_TILE_URL", "").strip() or PDOK_TILES,
             anonymous_read=_bool(env, "ESTAFETTE_ANONYMOUS_READ", True),
             session_idle_minutes=_int(env, "ESTAFETTE_SESSION_IDLE_MINUTES", 60),
+            session_max_hours=_int(env, "ESTAFETTE_SESSION_MAX_HOURS", 12),
         )

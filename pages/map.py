@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from estafette import maps
-from ui import coordinator, filters, map_assets, relay_views
+from ui import coordinator, filters, links, map_assets, relay_views
 from ui.core import database_url, language, settings, t, tn
 
 SELECTED_KEY = "estafette.map.dialogue"
@@ -57,6 +57,7 @@ def map_panel() -> None:
     with right:
         st.subheader(t("map.history"))
         labels = coordinator.dialogue_labels(url, view, language())
+        links.preselect(SELECTED_KEY, labels)
         if st.session_state.get(SELECTED_KEY) not in labels:
             st.session_state.pop(SELECTED_KEY, None)
         chosen = st.selectbox(

@@ -7,6 +7,7 @@ import streamlit as st
 from estafette.accounts import Action, can
 from estafette.cities import status_key
 from estafette.phases import STATUSES
+from ui import links
 from ui import updates as form
 from ui.core import current_actor, t
 from ui.lessons import render_briefing
@@ -33,6 +34,7 @@ def dialogue_label(dialogue_id: int) -> str:
     return label if choice.editable else f"{label} ({t('status_page.read_only')})"
 
 
+links.preselect(form.PREFIX + "dialogue", options)
 dialogue_id = st.selectbox(
     t("status_page.dialogue"),
     list(options),

@@ -1,19 +1,34 @@
-"""Login (local accounts and optional OIDC via st.login), idle expiry and logout."""
+"""Who is signed in: the session cookie resolved on every run, the login and logout forms.
+
+Signing in and out are plain HTTP form posts (``web/auth.py``), because only an HTTP response
+can set or clear the HttpOnly cookie. Every script run resolves the cookie's token against the
+database, so a session ended in any process (logout in another tab, deactivation, password
+reset, role change, expiry) signs this page out on its next interaction.
+"""
 
 from __future__ import annotations
 
-import time
+import datetime as dt
+import html
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db
+from estafette import accounts, db, sessions
 from estafette.accounts import ANONYMOUS, Actor
-from ui.core import ACTOR_KEY, current_actor, database_url, engine, settings, t
+from ui.core import ACTOR_KEY, database_url, engine, language, settings, t
 
-SEEN_KEY = "estafette.auth.last_seen"
 NOTICE_KEY = "estafette.auth.notice"
-SSO_KEY = "estafette.auth.sso"
+SESSION_ID_KEY = "estafette.auth.session_id"
+ENDED_SEEN_KEY = "estafette.auth.ended_seen"
+LOGIN_ACTION = "/auth/local/login"
+LOGOUT_ACTION = "/auth/local/logout"
+
+
+def request_token() -> str | None:
+    """The session token the browser sent with this page (HttpOnly cookie)."""
+    return st.context.cookies.get(sessions.COOKIE_NAME)
 
 
 def sso_configured() -> bool:
@@ -24,75 +39,48 @@ def sso_configured() -> bool:
         return False
 
 
-def _sso_logged_in() -> bool:
-    try:
-        return bool(st.user.is_logged_in)
-    except Exception:  # st.user is unavailable without auth configuration
-        return False
-
-
-def _set_actor(actor: Actor, *, sso: bool = False) -> None:
-    st.session_state[ACTOR_KEY] = actor
-    st.session_state[SEEN_KEY] = time.time()
-    st.session_state[SSO_KEY] = sso
-
-
-def sign_out(notice: str = "auth.logged_out", **values: object) -> None:
-    """Forget the signed-in actor; leaves a notice for the login page."""
-    was_sso = st.session_state.get(SSO_KEY, False)
-    for key in (ACTOR_KEY, SEEN_KEY, SSO_KEY):
+def _forget() -> None:
+    for key in (ACTOR_KEY, SESSION_ID_KEY):
         st.session_state.pop(key, None)
-    st.session_state[NOTICE_KEY] = (notice, values)
-    if was_sso and _sso_logged_in():
-        st.logout()
+
+
+def _notice_for(resolved: sessions.Resolved) -> None:
+    # Say once per browser tab why the person is no longer signed in.
+    if resolved.session_id is None or st.session_state.get(ENDED_SEEN_KEY) == resolved.session_id:
+        return
+    st.session_state[ENDED_SEEN_KEY] = resolved.session_id
+    reason = resolved.ended_reason or sessions.Ended.REVOKED
+    st.session_state[NOTICE_KEY] = (
+        f"auth.ended.{reason}",
+        {"minutes": settings().session_idle_minutes, "hours": settings().session_max_hours},
+    )
 
 
 def gate() -> Actor:
-    """The actor for this run: expires idle sessions, re-reads the account, maps SSO logins."""
-    actor = current_actor()
-    now = time.time()
-    idle_minutes = settings().session_idle_minutes
-    if not actor.is_anonymous:
-        last = st.session_state.get(SEEN_KEY, now)
-        if now - last > idle_minutes * 60:
-            sign_out("auth.expired", minutes=idle_minutes)
-            return ANONYMOUS
-        # Re-read the account so a deactivation or new city assignment applies at once.
-        with Session(engine(database_url())) as session:
-            fresh = accounts.refresh_actor(session, actor)
-        if fresh.is_anonymous:
-            sign_out()
-            return ANONYMOUS
-        st.session_state[ACTOR_KEY] = fresh
-        st.session_state[SEEN_KEY] = now
-        return fresh
-    if sso_configured() and _sso_logged_in():
-        email = str(st.user.get("email") or "")
-        try:
-            with Session(engine(database_url())) as session:
-                fresh = accounts.sso_actor(session, email)
-        except accounts.LoginFailed as exc:
-            st.session_state[NOTICE_KEY] = (f"auth.error.{exc.code}", {"email": email})
-            return ANONYMOUS
-        _set_actor(fresh, sso=True)
-        return fresh
-    return ANONYMOUS
-
-
-def sign_in(email: str, password: str) -> Actor | None:
-    """Check a local login; shows the Dutch reason and returns None when refused."""
+    """The actor for this run, from the session cookie; anonymous when there is none."""
+    token = request_token()
+    if not token:
+        _forget()
+        return ANONYMOUS
     try:
         with db.storage_errors(), Session(engine(database_url())) as session:
-            actor = accounts.authenticate(session, email, password)
-    except accounts.LoginFailed as exc:
-        until = exc.until.strftime("%d-%m-%Y %H:%M") if exc.until else ""
-        st.error(t(f"auth.error.{exc.code}", until=until, email=email), icon=":material/lock:")
-        return None
+            resolved = sessions.resolve(session, token, settings().session_policy)
+            session.commit()
     except db.StorageError as exc:
         st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
-        return None
-    _set_actor(actor)
-    return actor
+        st.stop()
+    if resolved.actor is None:
+        _forget()
+        _notice_for(resolved)
+        return ANONYMOUS
+    st.session_state[ACTOR_KEY] = resolved.actor
+    st.session_state[SESSION_ID_KEY] = resolved.session_id
+    return resolved.actor
+
+
+def current_session_id() -> int | None:
+    """The id (never the token) of this browser's session, to mark it in the session list."""
+    return st.session_state.get(SESSION_ID_KEY)
 
 
 def has_coordinator() -> bool:
@@ -101,25 +89,22 @@ def has_coordinator() -> bool:
         return accounts.has_coordinator(session)
 
 
-def bootstrap(email: str, password: str, name: str) -> Actor | None:
-    """Create the first coordinator and sign them in; shows the reason when refused."""
+def bootstrap(email: str, password: str, name: str) -> bool:
+    """Create the first coordinator; shows the reason when refused. They then sign in."""
     try:
         with db.storage_errors(), Session(engine(database_url())) as session:
-            actor = accounts.bootstrap_coordinator(
-                session, email=email, password=password, name=name
-            )
+            accounts.bootstrap_coordinator(session, email=email, password=password, name=name)
             session.commit()
     except accounts.AccountError as exc:
         st.error(t(f"user.error.{exc.code}", **exc.values))
-        return None
+        return False
     except accounts.PermissionDenied:
         st.error(t("auth.first_run_closed"))
-        return None
+        return False
     except db.StorageError as exc:
         st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
-        return None
-    _set_actor(actor)
-    return actor
+        return False
+    return True
 
 
 def role_label(actor: Actor) -> str:
@@ -127,18 +112,100 @@ def role_label(actor: Actor) -> str:
     return t(f"user.role.{actor.role.value if actor.role else 'anonymous'}")
 
 
+def current_path(url_path: str) -> str:
+    """The view on page ``url_path`` as a same-site path with its query (filters, language)."""
+    query = urlencode(st.query_params.to_dict())
+    path = "/" + url_path
+    return f"{path}?{query}" if query else path
+
+
+def absolute_link(url_path: str) -> str:
+    """The full address of the current view, to copy and share."""
+    parts = urlsplit(st.context.url or "")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return base + current_path(url_path)
+
+
+# The forms are plain HTML so that the browser posts them (and receives the cookie); the styles
+# follow the app's theme so they read as part of the page. No script is involved.
+_FORM_CSS = """
+<style>
+.est-form{display:flex;flex-direction:column;gap:.75rem;max-width:28rem}
+.est-form label{display:flex;flex-direction:column;gap:.25rem;font-size:.875rem}
+.est-form input[type=email],.est-form input[type=password]{font:inherit;padding:.5rem .75rem;
+ border:1px solid #6b6f76;border-radius:.5rem;background:#fff;color:#1f2328}
+.est-form input:focus-visible,.est-form button:focus-visible{outline:3px solid #0072B2;
+ outline-offset:2px}
+.est-form button{font:inherit;align-self:flex-start;padding:.5rem 1rem;border-radius:.5rem;
+ border:1px solid #0072B2;cursor:pointer}
+.est-form button.primary{background:#0072B2;color:#fff}
+.est-form button.secondary{background:#fff;color:#1f2328;border-color:#6b6f76}
+</style>
+"""
+
+
+def login_form(next_path: str) -> None:
+    """The e-mail/password form that posts to the sign-in route."""
+    esc = html.escape
+    st.html(
+        _FORM_CSS
+        + f"""
+<form class="est-form" method="post" action="{LOGIN_ACTION}" data-testid="estafette-login-form">
+  <input type="hidden" name="next" value="{esc(next_path)}">
+  <input type="hidden" name="lang" value="{esc(language())}">
+  <label>{esc(t("auth.email"))}
+    <input type="email" name="email" autocomplete="username" required>
+  </label>
+  <label>{esc(t("auth.password"))}
+    <input type="password" name="password" autocomplete="current-password" required>
+  </label>
+  <button class="primary" type="submit">{esc(t("auth.submit"))}</button>
+</form>
+"""
+    )
+
+
+def logout_form(container: st.delta_generator.DeltaGenerator | None = None) -> None:
+    """The sign-out button (a form post that ends the session and clears the cookie)."""
+    target = container or st
+    esc = html.escape
+    target.html(
+        _FORM_CSS
+        + f"""
+<form class="est-form" method="post" action="{LOGOUT_ACTION}">
+  <input type="hidden" name="lang" value="{esc(language())}">
+  <button class="secondary" type="submit">{esc(t("auth.logout"))}</button>
+</form>
+"""
+    )
+
+
 def sidebar(actor: Actor) -> None:
     """Who is signed in, and the logout button."""
     if actor.is_anonymous:
         return
     st.sidebar.caption(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
-    st.sidebar.button(
-        t("auth.logout"), key="estafette.auth.logout", icon=":material/logout:", on_click=sign_out
-    )
+    logout_form(st.sidebar)
+
+
+def login_error(code: str, until: str) -> str:
+    """The translated reason a sign-in was refused (codes from the sign-in route)."""
+    if code.startswith("db_"):
+        return t(f"error.db.{code[3:]}", url=db.display_url(database_url()))
+    if code not in {"invalid", "locked", "inactive", "no_account"}:
+        code = "invalid"
+    when = ""
+    if until:
+        try:
+            when = dt.datetime.fromisoformat(until).strftime("%d-%m-%Y %H:%M")
+        except ValueError:
+            when = ""
+    key = "auth.error.sso_no_account" if code == "no_account" else f"auth.error.{code}"
+    return t(key, until=when)
 
 
 def show_notice() -> None:
-    """Show (once) why the user was signed out or refused."""
+    """Show (once) why the person was signed out or refused."""
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         key, values = notice

@@ -13,10 +13,13 @@ import streamlit as st
 
 from estafette.cities import status_key
 from estafette.phases import STATUSES
+from ui import links
 from ui.core import t
 
 PREFIX = "estafette.filters."
-PARAMS = {"cities": "city", "phases": "phase", "statuses": "status"}
+PARAMS = {"cities": "stad", "phases": "phase", "statuses": "status"}
+# Older links named the city filter "city"; they keep working.
+LEGACY_PARAMS = {"cities": "city"}
 ASOF_PARAM = "asof"
 TRAVEL_KEY = PREFIX + "travel"
 ASOF_KEY = PREFIX + "asof"
@@ -51,8 +54,20 @@ def _sync(store: str, widget: str) -> None:
 def _multiselect(name: str, options: list[str], label: str, **kwargs: object) -> tuple[str, ...]:
     store = PREFIX + name
     widget = store + "_input"
-    if store not in st.session_state:
-        st.session_state[store] = st.query_params.get_all(PARAMS[name])
+    param = PARAMS[name]
+    wanted = links.requested(param)
+    if wanted is None and name in LEGACY_PARAMS:
+        wanted = links.requested(LEGACY_PARAMS[name])
+        st.query_params.pop(LEGACY_PARAMS[name], None)
+    if wanted is None and name == "cities":
+        dialogue = links.requested_dialogue(PREFIX)
+        city = links.dialogue_city(dialogue) if dialogue is not None else None
+        wanted = [city] if city else None
+    if wanted is not None:
+        # A followed link (or a first visit) decides; later the widget does.
+        st.session_state[store] = wanted
+    elif store not in st.session_state:
+        st.session_state[store] = []
     # A link may name a city that no longer exists; keep only valid choices.
     valid = [v for v in st.session_state[store] if v in options]
     st.session_state[store] = valid
@@ -67,7 +82,8 @@ def _multiselect(name: str, options: list[str], label: str, **kwargs: object) ->
         placeholder=t("filters.all"),
         **kwargs,
     )
-    st.query_params[PARAMS[name]] = list(chosen)
+    st.query_params[param] = list(chosen)
+    links.written(param, list(chosen))
     return tuple(chosen)
 
 

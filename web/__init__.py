@@ -9,12 +9,14 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from web import auth, pages
+
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in matching order."""
-    return []
+    return [*auth.routes()]
 
 
 def middleware() -> list[Middleware]:
     """Every extra middleware, outermost first."""
-    return []
+    return [Middleware(pages.NotFoundPages), Middleware(auth.SsoFinishRedirect)]
