@@ -11,6 +11,7 @@ language_picker()
 require_database()
 actor = auth.gate()
 auth.sidebar(actor)
+auth.show_notice()
 
 readable = may_read(actor, settings().anonymous_read)
 signed_in = not actor.is_anonymous

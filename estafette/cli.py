@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, i18n, lesson_cli, seed, transfer
+from estafette import accounts, db, i18n, lesson_cli, seed, sessions, transfer
 from estafette.models import City, Role
 from estafette.settings import Settings
 
@@ -137,6 +137,25 @@ def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def _user_set_role(args: argparse.Namespace, engine: Engine) -> int:
+    _prepare(engine)
+    with _account_change(engine) as session:
+        accounts.set_role(
+            session, accounts.SYSTEM, args.email, args.role, _city_ids(session, args.city or [])
+        )
+    print(f"{accounts.normalise_email(args.email)} is now {args.role}; their sessions ended")
+    return 0
+
+
+def _user_sign_out(args: argparse.Namespace, engine: Engine) -> int:
+    _prepare(engine)
+    with _account_change(engine) as session:
+        user = accounts.find_user(session, accounts.SYSTEM, args.email)
+        count = sessions.end_all_for(session, accounts.SYSTEM, user.id)
+    print(f"ended {count} session(s) of {accounts.normalise_email(args.email)}")
+    return 0
+
+
 def _export(args: argparse.Namespace, engine: Engine) -> int:
     target = Path(args.file)
     db.upgrade(engine)
@@ -231,6 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--email", required=True)
     reset.add_argument("--password", help="else ESTAFETTE_PASSWORD or a prompt")
     reset.set_defaults(handler=_user_reset)
+    set_role = user.add_parser("set-role", help="give an account another role (ends sessions)")
+    set_role.add_argument("--email", required=True)
+    set_role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    set_role.add_argument("--city", action="append", help="city a city lead edits (repeatable)")
+    set_role.set_defaults(handler=_user_set_role)
+    sign_out = user.add_parser("sign-out", help="end every sign-in session of an account")
+    sign_out.add_argument("--email", required=True)
+    sign_out.set_defaults(handler=_user_sign_out)
 
     export = sub.add_parser("export", help="export the status table (.csv/.xlsx/.json)")
     export.add_argument("file")

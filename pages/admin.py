@@ -81,6 +81,30 @@ with users_tab:
         ):
             admin.flash(t("admin.reactivated", email=target))
             st.rerun()
+        if (
+            row.button(t("sessions.end_all"), key="estafette.admin.end_sessions")
+            and admin.attempt(lambda s: admin.end_sessions(s, actor, target)) is not None
+        ):
+            st.rerun()
+        with st.form("estafette.admin.role_form"):
+            new_role = st.selectbox(
+                t("admin.new_role"),
+                [r.value for r in Role],
+                format_func=lambda r: t(f"user.role.{r}"),
+                key="estafette.admin.new_role",
+            )
+            role_cities = st.multiselect(
+                t("admin.cities"),
+                list(city_names),
+                format_func=city_names.get,
+                placeholder=t("admin.choose"),
+                key="estafette.admin.role_cities",
+            )
+            if st.form_submit_button(t("admin.change_role")) and admin.attempt(
+                lambda s: accounts.set_role(s, actor, target, new_role, role_cities) or True
+            ):
+                admin.flash(t("admin.role_changed", email=target, role=t(f"user.role.{new_role}")))
+                st.rerun()
         with st.form("estafette.admin.reset_form", clear_on_submit=True):
             new_password = st.text_input(
                 t("admin.new_password"), type="password", key="estafette.admin.new_pw"

@@ -8,7 +8,6 @@ from ui.core import current_actor, t
 
 actor = current_actor()
 st.title(t("auth.title") if actor.is_anonymous else t("auth.nav_account"))
-auth.show_notice()
 if st.query_params.get("afgemeld"):
     st.info(t("auth.logged_out"))
 if st.query_params.get("fout"):

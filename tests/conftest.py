@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from estafette.accounts import Actor
 from tests.factories import seeded_engine
 from tests.uihelpers import app_as
 
@@ -107,8 +108,10 @@ def sqlite_url(make_db_url: Callable[[str], str]) -> str:
 def app_test(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Build an AppTest of app.py against ``url`` (set through ESTAFETTE_DATABASE_URL)."""
 
-    def build(url: str, page: str | None = None, lang: str | None = None) -> AppTest:
-        return app_as(monkeypatch, url, None, page, lang)
+    def build(
+        url: str, page: str | None = None, lang: str | None = None, actor: Actor | None = None
+    ) -> AppTest:
+        return app_as(monkeypatch, url, actor, page, lang)
 
     return build
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from estafette import db, maps, seed
-from estafette.accounts import ANONYMOUS
 from estafette.models import City, Dialogue
 from tests.factories import change, make_dialogue, phase, seeded_engine
 from tests.test_maps import markers_of
@@ -70,11 +69,10 @@ def test_map_markers_count_and_colour_per_phase(
 
 def test_map_filters_and_dialogue_history(app_test: Callable[..., AppTest], demo_url: str) -> None:
     at = app_test(demo_url, page=MAP)
-    at.session_state["estafette.actor"] = ANONYMOUS
     at.sidebar.multiselect(key="estafette.filters.cities_input").set_value(["Utrecht"]).run()
     assert not at.exception
     assert len(markers_of(folium_args(at)["script"] + "\n")) == 2
-    assert param(at, "city") == ["Utrecht"]
+    assert param(at, "stad") == ["Utrecht"]
     box = at.selectbox(key="estafette.map.dialogue")
     assert box.options == ["Utrecht · nog te bepalen", "Utrecht · Lombok (demo)"]
     engine = db.make_engine(demo_url)

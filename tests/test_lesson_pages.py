@@ -42,9 +42,7 @@ def url(sqlite_url: str) -> str:
 
 
 def run(app_test: Callable[..., AppTest], url: str, page: str, actor: Actor | None) -> AppTest:
-    at = app_test(url)
-    if actor is not None:
-        at.session_state["estafette.actor"] = actor
+    at = app_test(url, actor=actor)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
-from estafette import db, updates
+from estafette import accounts, db, updates
+from estafette.models import UserSession
 from tests.factories import record_id
-from tests.uihelpers import PASSWORD, app_as, prepare, texts
+from tests.uihelpers import PASSWORD, ROOT, app_as, prepare, texts
 
 FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
 
@@ -117,40 +120,77 @@ def test_status_page_by_role(monkeypatch, sqlite_url, role: str, can_edit: bool)
         assert "Log in als stadstrekker of coördinator" in texts(at)
 
 
-def test_login_form_signs_in_and_out(monkeypatch, sqlite_url) -> None:
+def _html(at) -> str:
+    return "\n".join(str(e.proto.body) for e in at.get("html"))
+
+
+def test_login_page_posts_to_the_sign_in_route_with_the_linked_view(
+    monkeypatch, sqlite_url
+) -> None:
     prepare(sqlite_url)
-    at = app_as(monkeypatch, sqlite_url, None, "pages/login.py")
-    at.text_input(key="estafette.auth.email").set_value("lead@deventer.nl")
-    at.text_input(key="estafette.auth.password").set_value("fout wachtwoord")
-    at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
-    assert "E-mailadres of wachtwoord klopt niet." in texts(at)
-    at.text_input(key="estafette.auth.password").set_value(PASSWORD)
-    at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
-    assert at.session_state["estafette.actor"].email == "lead@deventer.nl"
+    at = app_as(monkeypatch, sqlite_url, None, "pages/status.py")
+    # A visitor asking for Fase bijwerken is led to the sign-in page, which remembers the view.
+    assert [t.value for t in at.title] == ["Inloggen"]
+    form = _html(at)
+    assert 'action="/auth/local/login"' in form and 'method="post"' in form
+    assert 'name="next" value="/fase-bijwerken' in form
+    assert 'autocomplete="current-password"' in form
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("invalid", "E-mailadres of wachtwoord klopt niet."),
+        ("locked", "Inloggen kan weer vanaf 25-11-2026 14:05"),
+        ("inactive", "Dit account is uitgeschakeld."),
+        ("bogus", "E-mailadres of wachtwoord klopt niet."),
+    ],
+)
+def test_login_page_explains_a_refusal(monkeypatch, sqlite_url, code: str, expected: str) -> None:
+    prepare(sqlite_url)
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"fout": code, "tot": "2026-11-25T14:05"})
+    at.run()
+    at.switch_page("pages/login.py")
+    at.query_params.update({"fout": code, "tot": "2026-11-25T14:05"})
+    at.run()
+    assert expected in texts(at)
+
+
+def test_signed_in_through_the_session_cookie_and_out_when_it_ends(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], "pages/login.py")
     assert "Ingelogd als Stadstrekker Deventer (stadstrekker)" in texts(at)
-    at.button(key="estafette.auth.logout").click().run()
+    assert "dit apparaat" in " ".join(m.value for m in at.markdown)
+    # Deactivation from another process ends the session: the next run is signed out.
+    engine = db.make_engine(sqlite_url)
+    with Session(engine) as session:
+        accounts.deactivate_user(session, actors["coordinator"], "lead@deventer.nl")
+        session.commit()
+    engine.dispose()
+    at.run()
     assert "estafette.actor" not in at.session_state
-    assert "Je bent uitgelogd." in texts(at)
-
-
-def test_lockout_message_in_login_form(monkeypatch, sqlite_url) -> None:
-    prepare(sqlite_url)
-    at = app_as(monkeypatch, sqlite_url, None, "pages/login.py")
-    for _ in range(5):
-        at.text_input(key="estafette.auth.email").set_value("lead@deventer.nl")
-        at.text_input(key="estafette.auth.password").set_value("raden raden")
-        at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
-    assert "tijdelijk geblokkeerd" in texts(at)
+    assert "Je account is uitgeschakeld" in texts(at)
+    assert [t.value for t in at.title] == ["Inloggen"]
 
 
 def test_idle_session_expires(monkeypatch, sqlite_url) -> None:
     actors = prepare(sqlite_url)
-    at = app_as(monkeypatch, sqlite_url, actors["city_lead"], ESTAFETTE_SESSION_IDLE_MINUTES="1")
+    at = app_as(
+        monkeypatch,
+        sqlite_url,
+        actors["city_lead"],
+        "pages/login.py",
+        ESTAFETTE_SESSION_IDLE_MINUTES="1",
+    )
     assert "estafette.actor" in at.session_state
-    at.session_state["estafette.auth.last_seen"] = 0.0  # long ago
+    engine = db.make_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(update(UserSession).values(last_seen_at=dt.datetime(2020, 1, 1)))
+    engine.dispose()
     at.run()
     assert "estafette.actor" not in at.session_state
-    at.switch_page("pages/login.py").run()
     assert "Je sessie is verlopen na 1 minuten zonder activiteit" in texts(at)
 
 
@@ -172,7 +212,8 @@ def test_anonymous_reads_overview_but_cannot_edit(monkeypatch, sqlite_url) -> No
     at = app_as(monkeypatch, sqlite_url, None)
     assert at.title[0].value == "Overzicht van de estafette"
     at.switch_page("pages/status.py").run()
-    assert "Log in als stadstrekker of coördinator" in texts(at)
+    # Updating needs a sign-in: the visitor is led to the sign-in page instead.
+    assert [t.value for t in at.title] == ["Inloggen"]
     assert not [b for b in at.button if b.key == FORM_SUBMIT]
 
 
@@ -184,10 +225,14 @@ def test_first_run_form_creates_coordinator_once(monkeypatch, sqlite_url) -> Non
     at.text_input(key="estafette.auth.first_password").set_value(PASSWORD)
     at.text_input(key="estafette.auth.first_password2").set_value(PASSWORD)
     at.button(key="FormSubmitter:estafette.auth.first_run_form-Coördinator aanmaken").click().run()
-    assert at.session_state["estafette.actor"].email == "eerste@example.nl"
-    # Signed out again, the form is gone for good.
-    at.button(key="estafette.auth.logout").click().run()
-    at.switch_page("pages/login.py").run()
+    assert "Coördinator aangemaakt. Log hierboven in met het nieuwe account." in texts(at)
+    assert not [w for w in at.text_input if w.key == "estafette.auth.first_email"]
+    engine = db.make_engine(sqlite_url)
+    with Session(engine) as session:
+        assert accounts.has_coordinator(session)
+    engine.dispose()
+    # A fresh visit does not offer the form again.
+    at = app_as(monkeypatch, sqlite_url, None, "pages/login.py")
     assert not [w for w in at.text_input if w.key == "estafette.auth.first_email"]
 
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts
+from estafette import accounts, db, sessions
 from estafette.accounts import Actor
 from estafette.models import City, Role
 from tests.factories import seeded_engine
+from ui import auth
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "een lang wachtwoord"
@@ -51,6 +52,25 @@ def prepare(url: str) -> dict[str, Actor]:
     return actors
 
 
+def session_token(url: str, actor: Actor) -> str:
+    """Open a real server-side session for ``actor`` (as the sign-in route does)."""
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        token = sessions.start(session, actor, user_agent="AppTest")
+        session.commit()
+    engine.dispose()
+    return token
+
+
+def browser_cookie(monkeypatch: pytest.MonkeyPatch, token: str | None) -> None:
+    """Let the app see ``token`` as the browser's session cookie.
+
+    AppTest cannot send cookies, so only the transport is replaced: the token is still looked
+    up, checked for expiry and revocation, and mapped to the account by the real code.
+    """
+    monkeypatch.setattr(auth, "request_token", lambda: token)
+
+
 def app_as(
     monkeypatch: pytest.MonkeyPatch,
     url: str,
@@ -64,8 +84,7 @@ def app_as(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if actor is not None:
-        at.session_state["estafette.actor"] = actor
+    browser_cookie(monkeypatch, session_token(url, actor) if actor is not None else None)
     if lang:
         at.query_params["lang"] = lang
     at.run()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from estafette import accounts, cities, db, relay, transfer
 from estafette.accounts import Actor, PermissionDenied
-from ui.core import database_url, engine, t
+from ui.core import database_url, engine, t, tn
 
 T = TypeVar("T")
 FLASH_KEY = "estafette.admin.flash"
@@ -42,6 +42,15 @@ def attempt(action: Callable[[Session], T]) -> T | None:
         return None
     loaders.clear()
     return result
+
+
+def end_sessions(session: Session, actor: Actor, email: str) -> int:
+    """End every sign-in session of ``email`` and leave a message saying how many."""
+    from estafette import sessions
+
+    count = sessions.end_all_for(session, actor, accounts.find_user(session, actor, email).id)
+    flash(tn("sessions.ended_all", count, email=email))
+    return count
 
 
 def read(action: Callable[[Session], T]) -> T:

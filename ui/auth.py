@@ -28,7 +28,9 @@ LOGOUT_ACTION = "/auth/local/logout"
 
 def request_token() -> str | None:
     """The session token the browser sent with this page (HttpOnly cookie)."""
-    return st.context.cookies.get(sessions.COOKIE_NAME)
+    value = st.context.cookies.get(sessions.COOKIE_NAME)
+    # Outside a browser (AppTest's stand-in client) there is no real cookie jar.
+    return value if isinstance(value, str) and value else None
 
 
 def sso_configured() -> bool:

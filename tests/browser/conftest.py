@@ -1,4 +1,4 @@
-"""Real-browser fixtures: a live `streamlit run app.py` and Debian's headless Chromium."""
+"""Real-browser fixtures: a live `streamlit run server.py` and Debian's headless Chromium."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 
 class StreamlitServer:
-    """A running `streamlit run app.py` on a loopback port."""
+    """A running `streamlit run server.py` on a loopback port."""
 
     def __init__(self, url: str, database_url: str, process: subprocess.Popen[bytes]) -> None:
         self.url = url
@@ -66,7 +66,7 @@ def start_server(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "server.py"),
             "--server.port",
             str(port),
             "--server.address",

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 from oidc_provider_mock import User, run_server_in_thread
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from estafette import db
+from estafette.models import UserSession
 
 from tests.browser.conftest import _free_port
 from tests.uihelpers import prepare
@@ -41,21 +46,42 @@ def test_sso_login_maps_to_account_by_email(page, tmp_path, server_factory) -> N
             timeout=TIMEOUT
         )
         assert nav.get_by_role("link", name="Fase bijwerken").count() == 1
+        # The same server-side session as a local sign-in: an HttpOnly cookie, a row by hash.
+        cookies = {c["name"]: c for c in page.context.cookies()}
+        assert cookies["estafette_session"]["httpOnly"]
+        assert session_methods(url) == ["sso"]
+        page.reload()
+        page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").first.wait_for(
+            timeout=TIMEOUT
+        )
         page.get_by_role("button", name="Uitloggen").first.click()
-        # Streamlit also ends the session at the provider, which asks to confirm.
-        page.get_by_role("button", name="End session").click()
-        nav.get_by_role("link", name="Inloggen", exact=True).wait_for(timeout=TIMEOUT)
+        page.get_by_text("Je bent uitgelogd.").wait_for(timeout=TIMEOUT)
         assert nav.get_by_role("link", name="Fase bijwerken").count() == 0
+        assert not any(c["name"].startswith("_streamlit_user") for c in page.context.cookies())
 
         # An SSO identity without an account gets a clear message, not access.
         context = page.context.browser.new_context()
         other = context.new_page()
-        other.goto(server.url)
-        other_nav = other.get_by_test_id("stSidebarNavItems")
-        other_nav.get_by_role("link", name="Inloggen", exact=True).click()
+        other.goto(server.url + "/inloggen")
         other.get_by_role("button", name="Inloggen met je organisatieaccount").click()
         other.get_by_role("button", name="stranger", exact=True).click()
-        other_nav.get_by_role("link", name="Inloggen", exact=True).click()
-        other.get_by_text("Er is geen account voor onbekend@example.nl").wait_for(timeout=TIMEOUT)
-        assert other_nav.get_by_role("link", name="Fase bijwerken").count() == 0
+        other.get_by_text(
+            "Er is geen account voor het e-mailadres van je organisatieaccount"
+        ).wait_for(timeout=TIMEOUT)
+        assert (
+            other.get_by_test_id("stSidebarNavItems")
+            .get_by_role("link", name="Fase bijwerken")
+            .count()
+            == 0
+        )
+        assert "estafette_session" not in {c["name"] for c in context.cookies()}
         context.close()
+
+
+def session_methods(url: str) -> list[str]:
+    """How each stored session was opened."""
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        methods = list(session.scalars(select(UserSession.method)))
+    engine.dispose()
+    return methods

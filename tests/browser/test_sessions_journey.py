@@ -1,0 +1,103 @@
+"""Journey: a sign-in that lasts (reload, second tab, server restart) and ends everywhere."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from sqlalchemy.orm import Session
+
+from estafette import accounts, db
+from tests.browser.conftest import _free_port
+from tests.uihelpers import PASSWORD, prepare
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 30_000
+STATUS_HEADING = "Geschiedenis van deze wijkdialoog"
+
+
+def sign_in(page, email: str) -> None:
+    """Fill the sign-in form (the page must show it) and submit."""
+    form = page.get_by_test_id("estafette-login-form")
+    form.get_by_label("E-mailadres").fill(email, timeout=TIMEOUT)
+    form.get_by_label("Wachtwoord").fill(PASSWORD)
+    form.get_by_role("button", name="Inloggen").click()
+
+
+def assert_editable(page) -> None:
+    """Fase bijwerken shows its form to the signed-in city lead."""
+    page.get_by_text(STATUS_HEADING).wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Opslaan").wait_for(timeout=TIMEOUT)
+    page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").wait_for(
+        timeout=TIMEOUT
+    )
+
+
+def assert_signed_out(page, notice: str) -> None:
+    """The tab was signed out on its last interaction and says why."""
+    page.get_by_text(notice).first.wait_for(timeout=TIMEOUT)
+    nav = page.get_by_test_id("stSidebarNavItems")
+    nav.get_by_role("link", name="Inloggen", exact=True).wait_for(timeout=TIMEOUT)
+    assert nav.get_by_role("link", name="Fase bijwerken").count() == 0
+    assert page.get_by_text("Ingelogd als").count() == 0
+
+
+def interact(page) -> None:
+    """A click that reruns the script (the map page is open to visitors too)."""
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Kaart").click()
+
+
+def stop(server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+def test_sign_in_lasts_and_ends_everywhere(server_factory, browser, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'sessions.db'}"
+    actors = prepare(url)
+    port = _free_port()
+    server = server_factory(database_url=url, port=port)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    first = context.new_page()
+
+    # A deep link while signed out leads through the sign-in form and back to the view.
+    first.goto(f"{server.url}/fase-bijwerken?lang=nl")
+    sign_in(first, "lead@deventer.nl")
+    assert_editable(first)
+    assert first.url.startswith(f"{server.url}/fase-bijwerken")
+
+    first.reload()
+    assert_editable(first)
+    second = context.new_page()
+    second.goto(f"{server.url}/fase-bijwerken")
+    assert_editable(second)
+
+    # The server process restarts: sessions live in the database, not in the process.
+    stop(server)
+    server = server_factory(database_url=url, port=port)
+    first.reload()
+    assert_editable(first)
+
+    # Logging out in the second tab signs the first one out on its next interaction.
+    second.get_by_role("button", name="Uitloggen").click()
+    second.get_by_text("Je bent uitgelogd.").first.wait_for(timeout=TIMEOUT)
+    assert "estafette_session" not in {c["name"] for c in context.cookies()}
+    interact(first)
+    assert_signed_out(first, "Je bent uitgelogd.")
+
+    # Signed in again, then a coordinator switches the account off from elsewhere.
+    first.goto(f"{server.url}/inloggen?next=/fase-bijwerken")
+    sign_in(first, "lead@deventer.nl")
+    assert_editable(first)
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        accounts.deactivate_user(session, actors["coordinator"], "lead@deventer.nl")
+        session.commit()
+    engine.dispose()
+    interact(first)
+    assert_signed_out(first, "Je account is uitgeschakeld.")
+    first.screenshot(path=str(tmp_path / "deactivated.png"), full_page=True)
+    context.close()
