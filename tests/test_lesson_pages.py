@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import db, leergang, lessons
-from estafette.accounts import Actor
+from estafette import accounts, db, leergang, lessons
+from estafette.accounts import SYSTEM, Actor
 from estafette.lesson_models import Lesson
 from estafette.models import City, Role
 from tests.factories import seeded_engine
@@ -37,12 +37,39 @@ def url(sqlite_url: str) -> str:
                 quotes=[("Openbaar citaat", True), ("Geheim citaat", False)],
             ),
         )
+        # The page tests sign in through real sessions, so the authors get real accounts.
+        accounts.add_user(
+            session,
+            SYSTEM,
+            email=TRAINER.email,
+            role=TRAINER.role,
+            password=None,
+            name=TRAINER.name,
+        )
+        accounts.add_user(
+            session,
+            SYSTEM,
+            email=LEAD.email,
+            role=LEAD.role,
+            password=None,
+            name=LEAD.name,
+            city_ids=[deventer],
+        )
     engine.dispose()
     return sqlite_url
 
 
+def account(url: str, actor: Actor) -> Actor:
+    """The account-backed actor with the same e-mail address."""
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        found = accounts.sso_actor(session, actor.email)
+    engine.dispose()
+    return found
+
+
 def run(app_test: Callable[..., AppTest], url: str, page: str, actor: Actor | None) -> AppTest:
-    at = app_test(url, actor=actor)
+    at = app_test(url, actor=account(url, actor) if actor is not None else None)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -64,11 +91,13 @@ def lesson_status(url: str, title_start: str) -> str:
     return status
 
 
-def test_anonymous_sees_only_reviewed_lessons(app_test, url: str) -> None:
+def test_lessons_are_for_signed_in_people(app_test, url: str) -> None:
     at = run(app_test, url, "pages/lessons.py", None)
+    assert [t.value for t in at.title] == ["Inloggen"]
+    assert not lesson_titles(at)
+    at = run(app_test, url, "pages/lessons.py", LEAD)
     text = lesson_titles(at)
     assert "Wat deelnemers meenamen uit de kennismakingsworkshop" in text
-    assert "Buurtbewoners aan tafel" not in text  # still voorgesteld
     assert not [b for b in at.button if b.key and b.key.startswith("estafette.lessons.accept")]
 
 
@@ -119,8 +148,8 @@ def test_trainer_rejects_with_reason(app_test, url: str) -> None:
 
 def test_add_lesson_requires_sign_in(app_test, url: str) -> None:
     at = run(app_test, url, "pages/lesson_add.py", None)
-    assert any("Log in" in i.value for i in at.info)
-    assert not at.button
+    assert [t.value for t in at.title] == ["Inloggen"]
+    assert not [b for b in at.button if b.key and b.key.startswith("estafette.lesson_add")]
 
 
 def test_city_lead_proposes_a_lesson(app_test, url: str) -> None:
@@ -172,7 +201,7 @@ def test_leergang_page_city_lead_cannot_curate(app_test, url: str) -> None:
 
 
 def test_briefing_on_lessons_page(app_test, url: str) -> None:
-    at = run(app_test, url, "pages/lessons.py", None)
+    at = run(app_test, url, "pages/lessons.py", LEAD)
     dialogue = at.selectbox(key="estafette.lessons.briefing_dialogue")
     amsterdam = next(o for o in dialogue.options if o.startswith("Amsterdam"))
     dialogue.select(amsterdam).run()
@@ -185,7 +214,7 @@ def test_briefing_on_lessons_page(app_test, url: str) -> None:
 
 
 def test_pages_in_english(app_test, url: str) -> None:
-    at = app_test(url, lang="en")
+    at = app_test(url, lang="en", actor=account(url, TRAINER))
     at.switch_page("pages/lessons.py").run()
     assert not at.exception
     assert at.title[0].value == "Lessons learned"

@@ -40,7 +40,7 @@ def test_overview_shows_the_relay(db_url: str, app_test) -> None:
 def test_language_switch_persists_in_url(sqlite_url: str, app_test) -> None:
     at = app_test(sqlite_url)
     assert at.title[0].value == "Overzicht van de estafette"
-    at.radio(key="estafette.lang").set_value("en").run()
+    at.radio(key="estafette.lang_input").set_value("en").run()
     assert at.title[0].value == "Relay overview"
     assert at.query_params["lang"] == "en"
     at.switch_page("pages/method.py").run()

@@ -64,16 +64,23 @@ def tn(key: str, count: int, **values: object) -> str:
     return i18n.translate_count(key, language(), count, **values)
 
 
+def _keep_language() -> None:
+    st.session_state[LANG_KEY] = st.session_state[LANG_KEY + "_input"]
+
+
 def language_picker() -> None:
     """Sidebar language choice that persists in the URL (?lang=en)."""
     if LANG_KEY not in st.session_state:
         requested = st.query_params.get("lang") or settings().language
         st.session_state[LANG_KEY] = i18n.normalise_language(requested)
+    # Streamlit forgets a widget's state when the page changes: the plain key is the truth.
+    st.session_state[LANG_KEY + "_input"] = language()
     st.sidebar.radio(
         i18n.translate("app.language", language()),
         i18n.LANGUAGES,
         format_func=lambda code: i18n.translate(f"lang.{code}", code),
-        key=LANG_KEY,
+        key=LANG_KEY + "_input",
+        on_change=_keep_language,
         horizontal=True,
     )
     # Page switches drop query parameters, so write the choice back on every run.

@@ -28,9 +28,7 @@ def assert_editable(page) -> None:
     """Fase bijwerken shows its form to the signed-in city lead."""
     page.get_by_text(STATUS_HEADING).wait_for(timeout=TIMEOUT)
     page.get_by_role("button", name="Opslaan").wait_for(timeout=TIMEOUT)
-    page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").wait_for(
-        timeout=TIMEOUT
-    )
+    page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").wait_for(timeout=TIMEOUT)
 
 
 def assert_signed_out(page, notice: str) -> None:

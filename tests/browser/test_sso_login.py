@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from estafette import db
 from estafette.models import UserSession
-
 from tests.browser.conftest import _free_port
 from tests.uihelpers import prepare
 
