@@ -9,10 +9,18 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts, db, updates
+from estafette import accounts, db, sessions, updates
 from estafette.models import UserSession
 from tests.factories import record_id
-from tests.uihelpers import PASSWORD, ROOT, app_as, prepare, texts
+from tests.uihelpers import (
+    PASSWORD,
+    ROOT,
+    app_as,
+    browser_cookie,
+    prepare,
+    session_token,
+    texts,
+)
 
 FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
 
@@ -261,3 +269,29 @@ def test_status_page_briefs_with_earlier_legs_lessons(monkeypatch, sqlite_url) -
     assert len([label for label in labels if "Utrecht (etappe 2)" in label]) == 5
     at.selectbox(key="estafette.status.phase").set_value(1).run()
     assert not [e for e in at.expander if "Utrecht" in e.label]
+
+
+def test_session_state_never_holds_the_token(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
+    token = session_token(sqlite_url, actors["coordinator"])
+    browser_cookie(monkeypatch, token)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.session_state["estafette.actor"].email == "coord@example.nl"
+    dump = repr({key: at.session_state[key] for key in at.session_state})
+    assert token not in dump and sessions.hash_token(token) not in dump
+
+
+def test_copy_link_names_the_current_view(monkeypatch, sqlite_url) -> None:
+    prepare(sqlite_url)
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["stad"] = "Utrecht"
+    at.run()
+    at.switch_page("pages/map.py")
+    at.query_params["stad"] = "Utrecht"
+    at.run()
+    assert at.sidebar.multiselect(key="estafette.filters.cities_input").value == ["Utrecht"]
+    codes = [c.value for c in at.get("code")]
+    assert any(code.endswith("/kaart?lang=nl&stad=Utrecht") for code in codes), codes
