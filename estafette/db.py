@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from estafette import data_version
 from estafette.models import AppMeta, utcnow
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,11 +71,14 @@ def make_engine(raw_url: str) -> Engine:
             raise StorageError("malformed_url", raw_url) from exc
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        data_version.watch(engine)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StorageError("malformed_url", raw_url) from exc
+    data_version.watch(engine)
+    return engine
 
 
 def classify(exc: BaseException) -> StorageError:
