@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, Table, event
 from sqlalchemy import select as _select
+from sqlalchemy.orm import Session
 
 # Kept outside models.Base.metadata on purpose: a full backup (transfer.py) dumps every table
 # of Base, and restoring an old backup must never move the counter backwards.
@@ -50,6 +51,7 @@ _BUMP_SQL = "UPDATE data_version SET version = version + 1 WHERE id = 1"
 
 _DIRTY = "estafette.data_version.dirty"
 _SCHEMA = "estafette.data_version.schema_change"
+_BOOKKEEPING = "estafette.data_version.bookkeeping"
 
 
 def changed_table(statement: str) -> str | None:
@@ -64,6 +66,16 @@ def changed_table(statement: str) -> str | None:
 def _reset(conn: Connection, *_args: Any) -> None:
     conn.info.pop(_DIRTY, None)
     conn.info.pop(_SCHEMA, None)
+    conn.info.pop(_BOOKKEEPING, None)
+
+
+def bookkeeping(session: Session) -> None:
+    """Mark the session's current transaction as sign-in bookkeeping: it bumps nothing.
+
+    For writes to versioned tables that no page shows, such as a failed-login counter or the
+    last sign-in time on ``user_account``. Only for the transaction under way.
+    """
+    session.connection().info[_BOOKKEEPING] = True
 
 
 def _before_cursor_execute(
@@ -84,7 +96,8 @@ def _before_cursor_execute(
 
 
 def _before_commit(conn: Connection) -> None:
-    if conn.info.pop(_DIRTY, False) and not conn.info.pop(_SCHEMA, False):
+    skip = conn.info.get(_SCHEMA) or conn.info.get(_BOOKKEEPING)
+    if conn.info.get(_DIRTY) and not skip:
         # The raw driver cursor: a statement issued through SQLAlchemy from inside its own
         # commit hook would re-enter the transaction machinery.
         dbapi = conn.connection.dbapi_connection
