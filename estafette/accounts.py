@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from estafette.logs import log_event
 from estafette.models import City, Role, User, utcnow
 
 
@@ -315,6 +316,7 @@ def add_user(
         user = _new_user(
             session, email=email, role=role, password=password, name=name, city_ids=city_ids
         )
+    log_event("account_added", actor=actor.email, email=user.email, role=user.role)
     return _info(user)
 
 
@@ -349,6 +351,7 @@ def deactivate_user(session: Session, actor: Actor, email: str) -> None:
         raise AccountError("self_deactivate")
     user.active = False
     session.flush()
+    log_event("account_deactivated", actor=actor.email, email=user.email)
 
 
 def reactivate_user(session: Session, actor: Actor, email: str) -> None:
@@ -359,6 +362,7 @@ def reactivate_user(session: Session, actor: Actor, email: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+    log_event("account_reactivated", actor=actor.email, email=user.email)
 
 
 def reset_password(session: Session, actor: Actor, email: str, password: str) -> None:
@@ -370,6 +374,7 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+    log_event("password_reset", actor=actor.email, email=user.email)
 
 
 def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[int]) -> None:
@@ -380,6 +385,7 @@ def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[i
         raise AccountError("city_required")
     user.cities = _cities(session, city_ids)
     session.flush()
+    log_event("account_cities_set", actor=actor.email, email=user.email, city_ids=city_ids)
 
 
 def _info(user: User) -> UserInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from sqlalchemy.orm import Session
 
 from estafette import data_version
+from estafette.logs import log_event
 from estafette.models import AppMeta, utcnow
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -105,7 +107,11 @@ def storage_errors() -> Iterator[None]:
     except StorageError:
         raise
     except (SQLAlchemyError, sqlite3.Error) as exc:
-        raise classify(exc) from exc
+        error = classify(exc)
+        # The cause's first line only: driver messages can go on to quote the row's values.
+        cause = (error.detail.splitlines() or [""])[0][:200]
+        log_event("storage_error", logging.WARNING, code=error.code, cause=cause)
+        raise error from exc
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from web import headers, health
+
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in matching order."""
-    return []
+    return [*health.routes()]
 
 
 def middleware() -> list[Middleware]:
     """Every extra middleware, outermost first."""
-    return []
+    return [*headers.middleware()]
