@@ -33,7 +33,7 @@ def content_security_policy(tile_url: str) -> str:
         "default-src": "'self'",
         # 'unsafe-inline': the folium map's inline scripts in its srcdoc iframe.
         # 'unsafe-eval': Streamlit's bundled Vega/Plotly compile expressions at run time.
-        "script-src": "'self' 'unsafe-inline' 'unsafe-eval'",
+        "script-src": "'self' 'unsafe-inline'",
         "style-src": "'self' 'unsafe-inline'",
         "img-src": f"'self' data: blob: {tiles}".strip(),
         "font-src": "'self' data:",
