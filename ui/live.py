@@ -8,7 +8,7 @@ from estafette import data_version, db
 from ui.core import VERSION_KEY, engine, settings
 
 # Checked this often; with a rerun of about a second a change elsewhere shows within 5 s.
-POLL_SECONDS = 3.0
+POLL_SECONDS = 2.0
 
 
 @st.fragment(run_every=POLL_SECONDS)
