@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import web
+from web import startup
 
 # app.py declares its pages with st.navigation. Without this, Streamlit sees the pages/ folder
 # beside app.py and runs the first script run of the process in its old folder-based
@@ -15,4 +16,6 @@ import web
 # the "Page not found" box. The flag is only ever read while it is still unset (None).
 PagesManager.uses_pages_directory = False
 
-app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
+app = st.App(
+    "app.py", routes=web.routes(), middleware=web.middleware(), lifespan=startup.lifespan
+)

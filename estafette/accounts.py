@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from estafette.logs import log_event
 from estafette.models import City, LoginThrottle, Role, User, UserSession, utcnow
 
 
@@ -352,6 +353,7 @@ def add_user(
         user = _new_user(
             session, email=email, role=role, password=password, name=name, city_ids=city_ids
         )
+    log_event("account_added", actor=actor.email, email=user.email, role=user.role)
     return _info(user)
 
 
@@ -387,6 +389,7 @@ def deactivate_user(session: Session, actor: Actor, email: str) -> None:
     user.active = False
     end_sessions(session, user.id, "deactivated")
     session.flush()
+    log_event("account_deactivated", actor=actor.email, email=user.email)
 
 
 def reactivate_user(session: Session, actor: Actor, email: str) -> None:
@@ -397,6 +400,7 @@ def reactivate_user(session: Session, actor: Actor, email: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+    log_event("account_reactivated", actor=actor.email, email=user.email)
 
 
 def reset_password(session: Session, actor: Actor, email: str, password: str) -> None:
@@ -410,6 +414,7 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     # Whoever knew the old password may be signed in somewhere: end all of it.
     end_sessions(session, user.id, "password_reset")
     session.flush()
+    log_event("password_reset", actor=actor.email, email=user.email)
 
 
 def set_role(
@@ -437,6 +442,7 @@ def set_role(
     # Permissions follow the role; a session opened under the old role must not outlive it.
     end_sessions(session, user.id, "role_change")
     session.flush()
+    log_event("account_role_set", actor=actor.email, email=user.email, role=role.value)
 
 
 def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[int]) -> None:
@@ -447,6 +453,7 @@ def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[i
         raise AccountError("city_required")
     user.cities = _cities(session, city_ids)
     session.flush()
+    log_event("account_cities_set", actor=actor.email, email=user.email, city_ids=city_ids)
 
 
 def _info(user: User) -> UserInfo:

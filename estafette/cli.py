@@ -48,11 +48,28 @@ def _demo(_args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _bench(args: argparse.Namespace, _engine: Engine) -> int:
+    if args.users:
+        return _load_bench(args)
     from estafette import bench  # imports Streamlit's test harness: only when asked for
 
     try:
         return bench.run(args.postgres_url, args.reruns, args.lessons)
     except (ValueError, bench.BenchError) as exc:
+        print(f"estafette: {exc}", file=sys.stderr)
+        return 2
+
+
+def _load_bench(args: argparse.Namespace) -> int:
+    """The protocol-level load benchmark (bench/load.py; it uses Streamlit, the domain not)."""
+    from estafette.settings import PROJECT_ROOT
+
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from bench import load
+
+    try:
+        return load.run(args.users, args.rounds, args.postgres_url)
+    except (ValueError, load.LoadError) as exc:
         print(f"estafette: {exc}", file=sys.stderr)
         return 2
 
@@ -230,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_parser.add_argument(
         "--lessons", type=int, default=100_000, help="lessons for the search bench (0 skips)"
     )
+    bench_parser.add_argument(
+        "--users",
+        type=int,
+        default=0,
+        help="load bench instead: N simulated people over Streamlit's protocol (PostgreSQL)",
+    )
+    bench_parser.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
     bench_parser.set_defaults(handler=_bench)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from estafette import data_version
+from estafette.logs import log_event
 from estafette.models import AppMeta, utcnow
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,11 +75,14 @@ def make_engine(raw_url: str) -> Engine:
             raise StorageError("malformed_url", raw_url) from exc
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        data_version.watch(engine)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StorageError("malformed_url", raw_url) from exc
+    data_version.watch(engine)
+    return engine
 
 
 def classify(exc: BaseException) -> StorageError:
@@ -99,7 +107,11 @@ def storage_errors() -> Iterator[None]:
     except StorageError:
         raise
     except (SQLAlchemyError, sqlite3.Error) as exc:
-        raise classify(exc) from exc
+        error = classify(exc)
+        # The cause's first line only: driver messages can go on to quote the row's values.
+        cause = (error.detail.splitlines() or [""])[0][:200]
+        log_event("storage_error", logging.WARNING, code=error.code, cause=cause)
+        raise error from exc
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -111,15 +123,78 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_held = threading.local()
+
+
+def _sqlite_lock_path(engine: Engine) -> Path | None:
+    database = engine.url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}.startup-lock")
+
+
+def _pg_unlock(conn: Connection, lock: int) -> None:
+    # A broken connection has lost its session, and with it the lock.
+    with contextlib.suppress(SQLAlchemyError):
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock})
+        conn.commit()
+
+
+@contextlib.contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Let one process at a time migrate and seed this database (re-entrant within a thread).
+
+    PostgreSQL: a session-level advisory lock per schema. SQLite: an exclusive ``flock`` on a
+    file beside the database. Other processes starting at the same moment wait, then find the
+    work done, so N replicas starting on an empty database end with one schema and one seed.
+    """
+    key = engine.url.render_as_string(hide_password=False)
+    held: dict[str, int] = getattr(_held, "counts", None) or {}
+    _held.counts = held
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    with storage_errors(), contextlib.ExitStack() as stack:
+        if engine.dialect.name == "postgresql":
+            conn = stack.enter_context(engine.connect())
+            lock_id = text("SELECT hashtext('estafette.startup.' || current_schema())::bigint")
+            lock = conn.execute(lock_id).scalar_one()
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock})
+            conn.commit()
+            stack.callback(_pg_unlock, conn, lock)
+        else:
+            path = _sqlite_lock_path(engine)
+            handle = None
+            if path is not None:
+                try:
+                    handle = stack.enter_context(path.open("a"))
+                except OSError:
+                    # A read-only folder: this process cannot write, so it cannot collide
+                    # either; the real error comes from the database itself.
+                    handle = None
+            if handle is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                stack.callback(fcntl.flock, handle, fcntl.LOCK_UN)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            held.pop(key, None)
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the database schema to the newest migration, all or nothing."""
-    with storage_errors():
+    """Bring the database schema to the newest migration, all or nothing (one process at a time)."""
+    with storage_errors(), startup_lock(engine):
         command.upgrade(alembic_config(engine), "head")
 
 
 def check_writable(engine: Engine) -> None:
     """Prove the database accepts writes by recording the start time (a real, tiny write)."""
-    with storage_errors(), Session(engine) as session, session.begin():
+    with storage_errors(), startup_lock(engine), Session(engine) as session, session.begin():
         meta = session.get(AppMeta, "last_start")
         if meta is None:
             session.add(AppMeta(key="last_start", value=utcnow().isoformat()))

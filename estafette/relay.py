@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
+from estafette.logs import log_event
 from estafette.models import City, Dialogue, Handover, Phase, PhaseRecord, Status, utcnow
 
 # GeoNames admin1 codes of the Netherlands.
@@ -152,6 +153,7 @@ def add_city(
     )
     session.add(city)
     session.flush()
+    log_event("city_added", actor=actor.email, city=city.name, leg=city.leg)
     return city
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import lessons
+from estafette import db, lessons
 from estafette.cities import create_dialogue
 from estafette.history import apply_change
 from estafette.models import (
@@ -114,8 +114,11 @@ def _seed_relay(session: Session) -> None:
 
 
 def seed(engine: Engine, *, workshop_lessons: bool = True) -> bool:
-    """Seed an empty database; returns True when the relay itself was seeded now."""
-    with Session(engine) as session, session.begin():
+    """Seed an empty database; returns True when the relay itself was seeded now.
+
+    Under the start-up lock: processes starting together seed once, the others find it done.
+    """
+    with db.startup_lock(engine), Session(engine) as session, session.begin():
         _seed_reference(session)
         seeded_now = session.get(AppMeta, "seed_version") is None
         if seeded_now:

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, selectinload
 from estafette import i18n
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
+from estafette.logs import log_event
 from estafette.models import (
     DATE_FIELDS,
     AppMeta,
@@ -602,6 +603,7 @@ def import_status(
                 changed += 1
         session.flush()
         session.commit()
+        log_event("import", actor=actor.email, rows=len(rows), created=created, changed=changed)
         return ImportResult(len(rows), created, changed)
     except BaseException:
         session.rollback()
@@ -762,6 +764,7 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
                 written += len(rows)
         _reset_sequences(session)
         session.commit()
+        log_event("restore", actor=actor.email, rows=written, replace=replace)
         return written
     except BaseException:
         session.rollback()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from estafette.accounts import Action, Actor, can, require
+from estafette.logs import log_event
 from estafette.models import (
     TRACKED_FIELDS,
     City,
@@ -436,6 +437,9 @@ def save_update(
         session.flush()
         result = SaveResult(_view(record), changed, _view(closed) if closed is not None else None)
         session.commit()
+        log_event(
+            "status_saved", actor=actor.email or actor.label, record_id=record.id, fields=changed
+        )
         return result
     except StaleDataError:
         session.rollback()

@@ -4,13 +4,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from estafette import maps
-from ui import coordinator, filters, links, map_assets, relay_views
+from ui import coordinator, filters, links, live, map_assets, relay_views
 from ui.core import database_url, language, settings, t, tn
 
 SELECTED_KEY = "estafette.map.dialogue"
 CLICK_KEY = "estafette.map.last_click"
 
 url = database_url()
+live.follow()
 asset_base = map_assets.ensure()
 today = filters.today()
 city_names, phase_names, span = coordinator.choices(url, today)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from estafette.cities import status_key
-from ui import coordinator, filters, loaders
+from ui import coordinator, filters, live, loaders
 from ui.core import database_url, language, settings, t
 
 # Beyond this many dialogues, cards and a static table stop being readable.
@@ -12,6 +12,7 @@ CARDS_PER_ROW = 4
 TABLE_LIMIT = 25
 
 url = database_url()
+live.follow()
 today = filters.today()
 city_names, phase_names, span = coordinator.choices(url, today)
 view = filters.sidebar(city_names, phase_names, span)

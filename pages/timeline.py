@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui import coordinator, filters
+from ui import coordinator, filters, live
 from ui.core import database_url, language, t
 
 PAGE_KEY = "estafette.timeline.page"
 
 url = database_url()
+live.follow()
 today = filters.today()
 city_names, phase_names, span = coordinator.choices(url, today)
 view = filters.sidebar(city_names, phase_names, span)

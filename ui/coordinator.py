@@ -9,23 +9,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 from sqlalchemy.orm import Session
 
 from estafette import alerts, charts, cities, history, i18n, maps, relay
 from estafette.models import DATE_FIELDS
-from ui.core import engine
+from ui.core import cached, engine
 from ui.filters import View
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def events(url: str) -> pd.DataFrame:
     """The whole status history (only needed for time travel)."""
     with Session(engine(url)) as session:
         return history.events_frame(session)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def records(url: str, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every phase record, now or as it stood at the end of ``as_of``."""
     with Session(engine(url)) as session:
@@ -35,13 +34,13 @@ def records(url: str, as_of: dt.date | None = None) -> pd.DataFrame:
     return history.state_as_of(current, events(url), as_of)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def summary(url: str, as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per dialogue, now or as of a date."""
     return cities.summarise(records(url, as_of))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def choices(url: str, today: dt.date) -> tuple[list[str], list[str], tuple[dt.date, dt.date]]:
     """Filter options: city names in leg order, phase names in order, and the time-travel span."""
     current = records(url)
@@ -52,7 +51,7 @@ def choices(url: str, today: dt.date) -> tuple[list[str], list[str], tuple[dt.da
     return city_names, phase_names, history.date_range(current, today)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def dialogues(
     url: str,
     as_of: dt.date | None,
@@ -64,7 +63,7 @@ def dialogues(
     return history.select_dialogues(summary(url, as_of), city_names, phase_names, statuses)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def phase_records(
     url: str,
     as_of: dt.date | None,
@@ -76,13 +75,13 @@ def phase_records(
     return history.select_records(records(url, as_of), city_names, phase_names, statuses)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def attention(url: str, as_of: dt.date | None, today: dt.date, stale_days: int) -> pd.DataFrame:
     """The "Aandacht nodig" list as of a date."""
     return alerts.attention(records(url, as_of), summary(url, as_of), as_of or today, stale_days)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def dialogue_history(url: str, dialogue_id: int, as_of: dt.date | None) -> pd.DataFrame:
     """One dialogue's phase history, newest first (up to ``as_of`` when time travelling)."""
     with Session(engine(url)) as session:
@@ -102,14 +101,14 @@ def _shown(url: str, view: View) -> pd.DataFrame:
     return dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def alerts_raw(url: str, view: View, today: dt.date, stale_days: int) -> pd.DataFrame:
     """The alerts for the dialogues in view."""
     found = attention(url, view.as_of, today, stale_days)
     return found[found["dialogue_id"].isin(_shown(url, view)["dialogue_id"])]
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def alert_list(url: str, view: View, today: dt.date, stale_days: int, lang: str) -> pd.DataFrame:
     """The alerts for the dialogues in view, as a translated display table."""
     return alerts.alert_table(alerts_raw(url, view, today, stale_days), _label(lang))
@@ -121,7 +120,7 @@ def alert_counts(url: str, view: View, today: dt.date, stale_days: int) -> dict[
     return {kind.value: int(kinds.get(kind.value, 0)) for kind in alerts.AlertKind}
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def matrix(url: str, view: View, lang: str) -> pd.DataFrame:
     """The city × phase matrix of the dialogues in view, limited to the chosen phases."""
     shown = _shown(url, view)["dialogue_id"]
@@ -137,7 +136,7 @@ def relay_progress(url: str, view: View) -> tuple[int, int]:
     return cities.relay_progress(_shown(url, view))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def city_progress(url: str, view: View, lang: str) -> pd.DataFrame:
     """Progress per city as a translated display table."""
     label = _label(lang)
@@ -167,7 +166,7 @@ class Timeline:
     dialogues: int
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int = 1) -> Timeline:
     """One page of the timeline of the phase records in view."""
     in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
@@ -186,26 +185,26 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def handovers(url: str) -> list[relay.HandoverInfo]:
     """Every hand-over of the relay (map and timeline show those up to the as-of date)."""
     with Session(engine(url)) as session:
         return relay.handovers(session)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def markers(url: str, view: View, lang: str) -> pd.DataFrame:
     """Marker spots, colours and escaped tooltips of the dialogues in view."""
     return maps.marker_table(_shown(url, view), lang, view.date)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def marker_payload(url: str, view: View, lang: str) -> str:
     """The markers in view, encoded for the map script."""
     return maps.marker_payload(markers(url, view, lang))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def dialogue_labels(url: str, view: View, lang: str) -> dict[int, str]:
     """A readable name per dialogue in view ("Utrecht · Lombok"), in relay order."""
     shown = _shown(url, view)

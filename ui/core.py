@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
 import streamlit as st
 from sqlalchemy import Engine
 
-from estafette import db, i18n, seed
+from estafette import data_version, db, i18n, seed
 from estafette.accounts import ANONYMOUS, Actor
 from estafette.settings import Settings
 
@@ -39,14 +43,58 @@ def database_url() -> str:
 
 
 def require_database() -> Engine:
-    """The engine, or a clear Dutch/English message (no traceback) and a stopped script."""
+    """The engine (and this run's data version), or a clear message and a stopped script."""
     url = settings().database_url
     try:
-        return _engine(url)
+        engine = _engine(url)
+        # Once per full rerun: every cached loader of this run reads at this version.
+        read_data_version()
+        return engine
     except db.StorageError as exc:
         st.error(t(f"error.db.{exc.code}", url=db.display_url(url)), icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop() raises; keeps type checkers honest
+
+
+VERSION_KEY = "estafette.data.version"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def read_data_version() -> int:
+    """The committed data version (one primary-key lookup), remembered for this session's run."""
+    url = settings().database_url
+    with db.storage_errors():
+        version = data_version.read(_engine(url))
+    st.session_state[VERSION_KEY] = (url, version)
+    return version
+
+
+def data_version_seen() -> int:
+    """The data version this run reads at (read once per full rerun by the router)."""
+    seen = st.session_state.get(VERSION_KEY)
+    if isinstance(seen, tuple) and seen[0] == settings().database_url:
+        return int(seen[1])
+    return read_data_version()
+
+
+def cached(func: Callable[P, R]) -> Callable[P, R]:
+    """``st.cache_data`` keyed on the data version too, so a write by any process shows."""
+
+    def versioned(version: int, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    # Streamlit tells cached functions apart by module and qualified name.
+    versioned.__module__ = func.__module__
+    versioned.__qualname__ = func.__qualname__
+    # Old versions' entries are never read again; the bound lets them age out.
+    store = st.cache_data(show_spinner=False, max_entries=128)(versioned)
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return store(data_version_seen(), *args, **kwargs)
+
+    return wrapper
 
 
 def language() -> str:

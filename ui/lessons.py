@@ -14,7 +14,7 @@ from estafette import db, leergang, lessons
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Wish
 from ui import loaders
-from ui.core import database_url, engine, language, t, tn
+from ui.core import cached, database_url, engine, language, t, tn
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -30,7 +30,7 @@ class Options:
     modules: tuple[tuple[str, str], ...]
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def options(url: str) -> Options:
     """Cities, dialogues, phases, wishes and modules as (value, label) pairs."""
     from sqlalchemy import select
@@ -49,63 +49,63 @@ def options(url: str) -> Options:
         )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def browse(url: str, filters: lessons.LessonFilter) -> list[lessons.LessonView]:
     """Lessons matching the filters, newest first."""
     with Session(engine(url)) as session:
         return lessons.list_lessons(session, filters)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def search(url: str, query: str, filters: lessons.LessonFilter) -> list[lessons.SearchHit]:
     """Ranked search hits with escaped highlights."""
     with Session(engine(url)) as session:
         return lessons.search(session, query, filters)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def history(url: str, lesson_id: int) -> list[lessons.EventView]:
     """A lesson's transitions."""
     with Session(engine(url)) as session:
         return lessons.history(session, lesson_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def mine(url: str, actor: Actor) -> list[lessons.LessonView]:
     """The actor's own lessons with where they are used."""
     with Session(engine(url)) as session:
         return lessons.my_lessons(session, actor)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def briefing_lessons(url: str, dialogue_id: int, phase_code: str) -> list[lessons.LessonView]:
     """What earlier legs learned in this phase."""
     with Session(engine(url)) as session:
         return lessons.briefing(session, dialogue_id, phase_code)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def topics(url: str, module_code: str) -> list[leergang.TopicInfo]:
     """The topics of a module."""
     with Session(engine(url)) as session:
         return leergang.module_topics(session, module_code)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def versions(url: str, module_code: str) -> list[leergang.VersionInfo]:
     """A module's course versions, newest first."""
     with Session(engine(url)) as session:
         return leergang.versions(session, module_code)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def course(url: str, module_code: str, label: str | None) -> leergang.CourseMaterial:
     """A module's course material (one version)."""
     with Session(engine(url)) as session:
         return leergang.course(session, module_code, label)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def export(url: str, module_code: str, fmt: str, label: str | None, lang: str) -> bytes:
     """The course material as DOCX or Markdown bytes."""
     with Session(engine(url)) as session:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import streamlit as st
 from sqlalchemy.orm import Session
 
 from estafette import leergang, phases, workshop
-from ui.core import engine
+from ui.core import cached, engine, read_data_version
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def phase_list(url: str) -> list[phases.PhaseInfo]:
     """The five phases."""
     with Session(engine(url)) as session:
         return phases.list_phases(session)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def workshop_content(url: str) -> dict[str, list]:
     """Everything the workshop produced, for the overview and method pages."""
     with Session(engine(url)) as session:
@@ -29,7 +28,7 @@ def workshop_content(url: str) -> dict[str, list]:
         }
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def modules(url: str) -> list[leergang.ModuleInfo]:
     """The Leergang modules with topics."""
     with Session(engine(url)) as session:
@@ -37,5 +36,8 @@ def modules(url: str) -> list[leergang.ModuleInfo]:
 
 
 def clear() -> None:
-    """Drop every cached loader result, after a write."""
-    st.cache_data.clear()
+    """After a write: read the new data version, so this run's loaders see the write.
+
+    Other sessions and processes see it on their next rerun (their caches are keyed on it).
+    """
+    read_data_version()

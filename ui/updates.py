@@ -13,7 +13,7 @@ from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
-from ui.core import database_url, engine, t
+from ui.core import cached, database_url, engine, t
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -161,7 +161,7 @@ def conflict_lines(changes: list[updates.Change]) -> list[str]:
     ]
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def _history(url: str, dialogue_id: int) -> list[updates.HistoryEntry]:
     with Session(engine(url)) as session:
         return updates.history(session, dialogue_id)

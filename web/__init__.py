@@ -9,14 +9,18 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from web import auth, pages
+from web import auth, headers, health, pages
 
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in matching order."""
-    return [*auth.routes()]
+    return [*health.routes(), *auth.routes()]
 
 
 def middleware() -> list[Middleware]:
     """Every extra middleware, outermost first."""
-    return [Middleware(pages.NotFoundPages), Middleware(auth.SsoFinishRedirect)]
+    return [
+        *headers.middleware(),
+        Middleware(pages.NotFoundPages),
+        Middleware(auth.SsoFinishRedirect),
+    ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from estafette import lesson_models, models  # noqa: F401  (lesson_models registers its tables)
+from estafette import data_version, lesson_models, models  # noqa: F401  (lesson_models: tables)
 from estafette.db import make_engine
 from estafette.settings import Settings
 
-target_metadata = models.Base.metadata
+# data_version lives outside Base (see estafette/data_version.py), so backups skip it.
+target_metadata = [models.Base.metadata, data_version.metadata]
 
 # Search structures live outside the ORM metadata (built by migration 0002): SQLite's FTS5 table
 # with its shadow tables, and PostgreSQL's generated tsvector column with its GIN index.

@@ -66,6 +66,8 @@ def start_server(
             "-m",
             "streamlit",
             "run",
+            # The served app: app.py inside st.App with the web/ routes and middleware
+            # (health, security headers), exactly as deployed.
             str(ROOT / "server.py"),
             "--server.port",
             str(port),
@@ -137,10 +139,23 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    """The console messages that report a blocked load or script (CSP violations)."""
+    return [m for m in messages if any(marker in m for marker in CSP_MARKERS)]
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    """A fresh browser page (own context), closed after the test."""
+    """A fresh browser page (own context), closed after the test; fails on CSP violations."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
+    console: list[str] = []
+    # Frames (the map's srcdoc iframe) report to the same page console.
+    page.on("console", lambda message: console.append(message.text))
     yield page
     context.close()
+    violations = csp_violations(console)
+    assert not violations, "Content-Security-Policy blocked something:\n" + "\n".join(violations)
