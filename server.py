@@ -16,6 +16,4 @@ from web import startup
 # the "Page not found" box. The flag is only ever read while it is still unset (None).
 PagesManager.uses_pages_directory = False
 
-app = st.App(
-    "app.py", routes=web.routes(), middleware=web.middleware(), lifespan=startup.lifespan
-)
+app = st.App("app.py", routes=web.routes(), middleware=web.middleware(), lifespan=startup.lifespan)
