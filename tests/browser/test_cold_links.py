@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -91,8 +92,8 @@ def test_dialogue_link_opens_fase_bijwerken_on_that_dialogue(
         server_factory, browser, tmp_path, f"/fase-bijwerken?dialoog={utrecht}", url, actors
     )
     heading(page, "Fase bijwerken")
-    box = page.get_by_test_id("stSelectbox").filter(has_text="Wijkdialoog").first
-    box.get_by_text("Utrecht · nog te bepalen").wait_for(timeout=TIMEOUT)
+    box = page.get_by_role("combobox", name="Wijkdialoog", exact=True)
+    expect(box).to_have_value("Utrecht · nog te bepalen", timeout=TIMEOUT)
     page.context.close()
 
 
