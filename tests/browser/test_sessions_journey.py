@@ -5,9 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from sqlalchemy.orm import Session
 
-from estafette import accounts, db
 from tests.browser.conftest import _free_port
 from tests.uihelpers import PASSWORD, prepare
 
@@ -55,7 +53,7 @@ def stop(server) -> None:
 
 def test_sign_in_lasts_and_ends_everywhere(server_factory, browser, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'sessions.db'}"
-    actors = prepare(url)
+    prepare(url)
     port = _free_port()
     server = server_factory(database_url=url, port=port)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -90,11 +88,15 @@ def test_sign_in_lasts_and_ends_everywhere(server_factory, browser, tmp_path) ->
     first.goto(f"{server.url}/inloggen?next=/fase-bijwerken")
     sign_in(first, "lead@deventer.nl")
     assert_editable(first)
-    engine = db.make_engine(url)
-    with Session(engine) as session:
-        accounts.deactivate_user(session, actors["coordinator"], "lead@deventer.nl")
-        session.commit()
-    engine.dispose()
+    coordinator = browser.new_context(viewport={"width": 1400, "height": 1000})
+    beheer = coordinator.new_page()
+    beheer.goto(f"{server.url}/inloggen?next=/beheer")
+    sign_in(beheer, "coord@example.nl")
+    beheer.get_by_role("combobox", name="Account", exact=True).click(timeout=TIMEOUT)
+    beheer.get_by_role("option", name="lead@deventer.nl", exact=True).click()
+    beheer.get_by_role("button", name="Uitschakelen").click()
+    beheer.get_by_text("lead@deventer.nl is uitgeschakeld.").wait_for(timeout=TIMEOUT)
+    coordinator.close()
     interact(first)
     assert_signed_out(first, "Je account is uitgeschakeld.")
     first.screenshot(path=str(tmp_path / "deactivated.png"), full_page=True)
