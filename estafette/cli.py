@@ -148,7 +148,7 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
                 fmt = transfer.detect_format(target.name)
             except transfer.ImportFailed as exc:
                 raise CliError(f"{target.name}: use .csv, .xlsx or .json") from exc
-            data = transfer.export_status(session, accounts.SYSTEM, fmt)
+            data = transfer.export_status(session, accounts.SYSTEM, fmt, dialect=args.dialect)
     try:
         transfer.save_file(target, data)
     except OSError as exc:
@@ -183,7 +183,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         raise CliError(f"{source.name}: nothing imported; {lines[0]}{more}") from None
     print(
         f"imported {result.rows} rows: {result.records_changed} phase records changed, "
-        f"{result.dialogues_created} dialogues created"
+        f"{result.dialogues_created} dialogues created (read as {result.encoding})"
     )
     return 0
 
@@ -235,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export the status table (.csv/.xlsx/.json)")
     export.add_argument("file")
     export.add_argument("--all", action="store_true", help="full JSON backup of everything")
+    export.add_argument(
+        "--dialect",
+        choices=list(transfer.CSV_DIALECTS),
+        default="nl",
+        help="CSV layout: nl = ';' with BOM for Dutch Excel (default), intl = ','",
+    )
     export.set_defaults(handler=_export)
     imp = sub.add_parser("import", help="import a status table or restore a full backup")
     imp.add_argument("file")

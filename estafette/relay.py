@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from estafette import textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.models import City, Dialogue, Handover, Phase, PhaseRecord, Status, utcnow
@@ -127,7 +128,8 @@ def add_city(
 ) -> City:
     """Add a city as the next leg (coordinators only); coordinates from the gazetteer or given."""
     require(actor, Action.MANAGE_CITIES)
-    name = name.strip()
+    name = textfields.check("name", name).strip()
+    province = textfields.check("province", province) or None
     if not name:
         raise RelayError("name_required")
     if session.scalar(select(City.id).where(func.lower(City.name) == name.lower())):
@@ -169,6 +171,10 @@ def add_dialogue(
     city = session.get(City, city_id)
     if city is None:
         raise RelayError("city_unknown", city=city_id)
+    texts = textfields.check_all(
+        neighbourhood=neighbourhood, theme=theme, central_question=central_question
+    )
+    neighbourhood, theme, central_question = texts.values()
     hood = (neighbourhood or "").strip() or None
     same = select(Dialogue.id).where(Dialogue.city_id == city_id)
     same = same.where(
@@ -208,6 +214,7 @@ def record_handover(
 ) -> Handover:
     """Pass the baton from a dialogue in Vervolgen to the next city (coordinators only)."""
     require(actor, Action.RECORD_HANDOVER)
+    note = textfields.check("note", note)
     today = today or utcnow().date()
     dialogue = session.get(Dialogue, from_dialogue_id)
     if dialogue is None:

@@ -117,9 +117,9 @@ def handovers() -> list[relay.HandoverInfo]:
     return read(relay.handovers)
 
 
-def export(actor: Actor, fmt: str) -> bytes:
-    """The status table in ``fmt``."""
-    return read(lambda s: transfer.export_status(s, actor, fmt))
+def export(actor: Actor, fmt: str, dialect: str = transfer.spreadsheets.DEFAULT_DIALECT) -> bytes:
+    """The status table in ``fmt`` (CSV in ``dialect``)."""
+    return read(lambda s: transfer.export_status(s, actor, fmt, dialect=dialect))
 
 
 def backup(actor: Actor) -> bytes:
