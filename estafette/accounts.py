@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from estafette import passwords, textfields
 from estafette.models import City, Role, User, utcnow
 
 
@@ -105,7 +106,7 @@ def may_read(actor: Actor, anonymous_read: bool) -> bool:
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -166,10 +167,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password(password: str) -> None:
-    """Raise AccountError when the password is too weak to store."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_short", min=MIN_PASSWORD_LENGTH)
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """Raise AccountError when the password may not be used (see estafette/passwords.py).
+
+    Codes: password_short, password_long, password_common, password_context, password_weak.
+    """
+    refusal = passwords.check(password, email=email, name=name)
+    if refusal is not None:
+        raise AccountError(refusal.code, **refusal.values)
 
 
 def actor_for_user(user: User) -> Actor:
@@ -272,6 +277,7 @@ def _new_user(
     name: str,
     city_ids: list[int] | tuple[int, ...],
 ) -> User:
+    textfields.check_all(email=email, name=name)
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise AccountError("email_invalid", email=email)
@@ -284,7 +290,7 @@ def _new_user(
     if role is Role.CITY_LEAD and not city_ids:
         raise AccountError("city_required")
     if password is not None:
-        check_password(password)
+        check_password(password, email=email, name=name)
     user = User(
         email=email,
         name=name.strip(),
@@ -365,7 +371,7 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     """Set a new password and lift any lockout (coordinators only)."""
     require(actor, Action.MANAGE_USERS)
     user = _target(session, email)
-    check_password(password)
+    check_password(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None

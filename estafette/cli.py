@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, i18n, lesson_cli, seed, transfer
+from estafette import accounts, db, i18n, lesson_cli, seed, textfields, transfer
 from estafette.models import City, Role
 from estafette.settings import Settings
 
@@ -263,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.handler(args, engine)
     except CliError as exc:
         print(f"estafette: {exc}", file=sys.stderr)
+        return 1
+    except textfields.TextRejected as exc:
+        print(f"estafette: {textfields.message(exc, settings.language)}", file=sys.stderr)
         return 1
     except db.StorageError as exc:
         message = i18n.translate(f"error.db.{exc.code}", settings.language, url=db.display_url(url))

@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 from sqlalchemy import desc, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n, lessons
+from estafette import i18n, lessons, textfields
 from estafette.accounts import Actor, require_role
 from estafette.lesson_models import CourseItem, CourseVersion, Lesson
 from estafette.models import LeergangModule, LeergangTopic, Phase, utcnow
@@ -108,7 +108,7 @@ def versions(session: Session, module_code: str) -> list[VersionInfo]:
 def new_version(session: Session, actor: Actor, module_code: str, label: str) -> int:
     """Keep the current course version and continue in a new one (a copy); returns its id."""
     require_role(actor, *lessons.REVIEWERS)
-    label = label.strip()
+    label = textfields.check("label", label).strip()
     if not label or len(label) > 60:
         raise lessons.LessonError("version_label_required")
     module = _module(session, module_code)
@@ -296,7 +296,7 @@ LESSON_PARTS = (
 
 
 def _clean(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text or "")
+    return textfields.clean(_XML_ILLEGAL.sub("", text or ""))
 
 
 def format_date(day: dt.date, lang: str = "nl") -> str:

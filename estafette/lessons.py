@@ -27,7 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import lesson_models  # noqa: F401  (registers the lesson tables on Base)
+from estafette import (
+    lesson_models,  # noqa: F401  (registers the lesson tables on Base)
+    textfields,
+)
 from estafette.accounts import Actor, PermissionDenied, require_role
 from estafette.lesson_models import (
     CourseItem,
@@ -351,7 +354,19 @@ def parse_tags(raw: str) -> list[str]:
     return list(dict.fromkeys(t.strip().lower() for t in raw.split(",") if t.strip()))
 
 
+def _check_texts(data: LessonInput) -> None:
+    """The control-character rule for every text of the form (raises TextRejected)."""
+    textfields.check("title", data.title)
+    for name in TEXT_FIELDS:
+        textfields.check(name, getattr(data, name))
+    for tag in data.tags:
+        textfields.check("tags", tag)
+    for text, _consent in data.quotes:
+        textfields.check("quotes", text)
+
+
 def _validate(session: Session, data: LessonInput) -> tuple[Phase, City | None, Dialogue | None]:
+    _check_texts(data)
     if not data.title.strip():
         raise LessonError("title_required")
     if len(data.title.strip()) > MAX_TITLE:
@@ -443,6 +458,7 @@ def _transition(lesson: Lesson, actor: Actor, to: LessonStatus, reason: str = ""
 def accept(session: Session, actor: Actor, lesson_id: int, note: str = "") -> None:
     """voorgesteld → geaccepteerd (trainers and coordinators only)."""
     require_role(actor, *REVIEWERS)
+    note = textfields.check("note", note)
     _transition(_get(session, lesson_id), actor, LessonStatus.GEACCEPTEERD, note.strip())
     session.flush()
 
@@ -450,6 +466,7 @@ def accept(session: Session, actor: Actor, lesson_id: int, note: str = "") -> No
 def reject(session: Session, actor: Actor, lesson_id: int, reason: str) -> None:
     """→ afgewezen with a reason (trainers and coordinators only)."""
     require_role(actor, *REVIEWERS)
+    reason = textfields.check("reason", reason)
     if not reason.strip():
         raise LessonError("reason_required")
     lesson = _get(session, lesson_id)

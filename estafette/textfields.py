@@ -59,3 +59,12 @@ def check_all(**fields: str | None) -> dict[str, str]:
 def clean(value: str) -> str:
     """``value`` without forbidden characters (for exports of data stored before the rule)."""
     return _FORBIDDEN.sub("", normalise(value))
+
+
+def message(exc: TextRejected, lang: str) -> str:
+    """The translated refusal, naming the field as the form or file shows it."""
+    from estafette import i18n  # late: i18n is only needed once something was refused
+
+    key = f"text.field.{exc.field}"
+    field = i18n.translate(key, lang) if key in i18n.catalog() else exc.field
+    return i18n.translate("text.error.control_char", lang, field=field, char=exc.char)

@@ -282,7 +282,7 @@ def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
     assert cli.main([*other, "--city", "Atlantis"]) == 1
     assert capsys.readouterr().err.strip() == "estafette: unknown city: Atlantis"
     assert cli.main([*other, "--city", "Utrecht", "--password", "kort"]) == 1
-    assert "minstens 10 tekens" in capsys.readouterr().err
+    assert "minstens 12 tekens" in capsys.readouterr().err
     assert (
         cli.main(
             [

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, cities, db, relay, transfer
+from estafette import accounts, cities, db, relay, textfields, transfer
 from estafette.accounts import Actor, PermissionDenied
-from ui.core import database_url, engine, t
+from ui.core import database_url, engine, language, t
 
 T = TypeVar("T")
 FLASH_KEY = "estafette.admin.flash"
@@ -36,6 +36,9 @@ def attempt(action: Callable[[Session], T]) -> T | None:
         return None
     except relay.RelayError as exc:
         st.error(t(f"relay.error.{exc.code}", **exc.values))
+        return None
+    except textfields.TextRejected as exc:
+        st.error(textfields.message(exc, language()), icon=":material/error:")
         return None
     except db.StorageError as exc:
         st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))

@@ -7,9 +7,9 @@ import time
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db
+from estafette import accounts, db, textfields
 from estafette.accounts import ANONYMOUS, Actor
-from ui.core import ACTOR_KEY, current_actor, database_url, engine, settings, t
+from ui.core import ACTOR_KEY, current_actor, database_url, engine, language, settings, t
 
 SEEN_KEY = "estafette.auth.last_seen"
 NOTICE_KEY = "estafette.auth.notice"
@@ -111,6 +111,9 @@ def bootstrap(email: str, password: str, name: str) -> Actor | None:
             session.commit()
     except accounts.AccountError as exc:
         st.error(t(f"user.error.{exc.code}", **exc.values))
+        return None
+    except textfields.TextRejected as exc:
+        st.error(textfields.message(exc, language()))
         return None
     except accounts.PermissionDenied:
         st.error(t("auth.first_run_closed"))

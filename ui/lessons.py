@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
-from estafette import db, leergang, lessons
+from estafette import db, leergang, lessons, textfields
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Wish
 from ui import loaders
@@ -128,6 +128,9 @@ def run_write(action: Callable[..., object], *args: object, success: str | None 
         return False
     except lessons.LessonError as exc:
         st.error(t(f"lessons.error.{exc.code}"), icon=":material/error:")
+        return False
+    except textfields.TextRejected as exc:
+        st.error(textfields.message(exc, language()), icon=":material/error:")
         return False
     loaders.clear()
     if success:
