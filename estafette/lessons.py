@@ -31,7 +31,7 @@ from estafette import (
     lesson_models,  # noqa: F401  (registers the lesson tables on Base)
     textfields,
 )
-from estafette.accounts import Actor, PermissionDenied, require_role
+from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
 from estafette.lesson_models import (
     CourseItem,
     CourseVersion,
@@ -399,7 +399,7 @@ def _validate(session: Session, data: LessonInput) -> tuple[Phase, City | None, 
 
 def propose(session: Session, actor: Actor, data: LessonInput) -> int:
     """Record a proposed lesson (anyone signed in); returns its id."""
-    if actor.role is None:
+    if not can(actor, Action.PROPOSE_LESSON):
         raise PermissionDenied("sign in to propose a lesson")
     phase, city, dialogue = _validate(session, data)
     wishes = list(session.scalars(select(Wish).where(Wish.code.in_(list(data.wish_codes)))))
@@ -540,8 +540,9 @@ class EventView:
     reason: str
 
 
-def history(session: Session, lesson_id: int) -> list[EventView]:
-    """Every transition of a lesson, oldest first."""
+def history(session: Session, actor: Actor, lesson_id: int) -> list[EventView]:
+    """Every transition of a lesson, oldest first (signed-in people only: it names people)."""
+    require(actor, Action.READ_LESSONS)
     rows = session.scalars(
         select(LessonEvent).where(LessonEvent.lesson_id == lesson_id).order_by(LessonEvent.id)
     )
@@ -613,6 +614,20 @@ class LessonFilter:
     statuses: tuple[str, ...] | None = None  # what the viewer may see at all
 
 
+def sees_private_quotes(actor: Actor, view: LessonView) -> bool:
+    """Whether quotes without consent may be shown: to the lesson's author and its reviewers.
+
+    They appear nowhere else: not in briefings, course material, searches by others or exports.
+    """
+    if actor.is_anonymous:
+        return False
+    if actor.role in REVIEWERS:
+        return True
+    return (actor.user_id is not None and actor.user_id == view.author_user_id) or (
+        bool(actor.email) and actor.email.lower() == view.author_email.lower()
+    )
+
+
 def visible_statuses(actor: Actor) -> tuple[str, ...]:
     """Anonymous visitors see reviewed lessons only; anyone signed in sees every status."""
     return STATUSES if actor.role is not None else PUBLIC_STATUSES
@@ -653,9 +668,10 @@ def _filtered(stmt: Select, f: LessonFilter) -> Select:
 
 
 def list_lessons(
-    session: Session, filters: LessonFilter | None = None, limit: int = 200
+    session: Session, actor: Actor, filters: LessonFilter | None = None, limit: int = 200
 ) -> list[LessonView]:
-    """Lessons matching ``filters``, newest first."""
+    """Lessons matching ``filters``, newest first (signed-in people only)."""
+    require(actor, Action.READ_LESSONS)
     stmt = _filtered(select(Lesson.id), filters or LessonFilter())
     ids = list(
         session.scalars(stmt.order_by(desc(Lesson.lesson_date), desc(Lesson.id)).limit(limit))
@@ -725,9 +741,14 @@ def search_ids(
 
 
 def search(
-    session: Session, query: str, filters: LessonFilter | None = None, limit: int = 50
+    session: Session,
+    actor: Actor,
+    query: str,
+    filters: LessonFilter | None = None,
+    limit: int = 50,
 ) -> list[SearchHit]:
-    """Full-text search with Dutch stemming, ranked, with escaped highlights."""
+    """Full-text search with Dutch stemming, ranked, with escaped highlights (signed in only)."""
+    require(actor, Action.READ_LESSONS)
     found = search_ids(session, query, filters, limit)
     views = {v.id: v for v in load_views(session, [i for i, _ in found])}
     stems = query_stems(query)
@@ -741,13 +762,14 @@ def search(
 
 
 def briefing(
-    session: Session, dialogue_id: int, phase_code: str, limit: int = 5
+    session: Session, actor: Actor, dialogue_id: int, phase_code: str, limit: int = 5
 ) -> list[LessonView]:
     """What earlier legs learned in this phase: accepted lessons, most relevant first.
 
     Relevance: lessons from a dialogue with the same theme first, then lessons already in the
-    Leergang, then the nearest earlier leg, then the newest.
+    Leergang, then the nearest earlier leg, then the newest. Signed-in people only.
     """
+    require(actor, Action.READ_LESSONS)
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None:
         raise LessonError("unknown_dialogue")

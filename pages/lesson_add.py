@@ -5,18 +5,15 @@ import datetime as dt
 import streamlit as st
 
 from estafette import lessons
+from estafette.accounts import Action
 from ui import lessons as ui
-from ui.core import current_actor, database_url, t
+from ui.core import database_url, t
 
 url = database_url()
-actor = current_actor()
-opts = ui.options(url)
-
 st.title(t("lesson_add.title"))
 st.caption(t("lesson_add.intro"))
-if actor.is_anonymous:
-    st.info(t("lessons.error.sign_in"), icon=":material/login:")
-    st.stop()
+actor = ui.require_sign_in(Action.PROPOSE_LESSON)
+opts = ui.options(url)
 
 # One choice for where the lesson comes from: a dialogue, a whole city, or the Leergang.
 places: dict[str, str] = {}

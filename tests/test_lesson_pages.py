@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from estafette import db, leergang, lessons
-from estafette.accounts import Actor
+from estafette.accounts import SYSTEM, Actor
 from estafette.lesson_models import Lesson
 from estafette.models import City, Role
 from tests.factories import seeded_engine
@@ -66,12 +66,22 @@ def lesson_status(url: str, title_start: str) -> str:
     return status
 
 
-def test_anonymous_sees_only_reviewed_lessons(app_test, url: str) -> None:
+def test_anonymous_sees_no_lessons(app_test, url: str) -> None:
+    """Lessons name authors and quote residents: even reviewed ones are for signed-in people."""
     at = run(app_test, url, "pages/lessons.py", None)
-    text = lesson_titles(at)
-    assert "Wat deelnemers meenamen uit de kennismakingsworkshop" in text
-    assert "Buurtbewoners aan tafel" not in text  # still voorgesteld
+    assert lesson_titles(at) == ""
+    assert "Wat deelnemers meenamen" not in markdown_text(at)
+    assert "Log in" in "\n".join(i.value for i in at.info)
     assert not [b for b in at.button if b.key and b.key.startswith("estafette.lessons.accept")]
+
+
+def test_quotes_without_consent_only_for_author_and_reviewers(app_test, url: str) -> None:
+    other = Actor(email="ander@example.nl", role=Role.CITY_LEAD, name="Andere Trekker")
+    at = run(app_test, url, "pages/lessons.py", other)
+    text = markdown_text(at)
+    assert "Openbaar citaat" in text and "Geheim citaat" not in text
+    at = run(app_test, url, "pages/lessons.py", TRAINER)
+    assert "Geheim citaat" in markdown_text(at)
 
 
 def test_lesson_text_is_escaped(app_test, url: str) -> None:
@@ -139,7 +149,9 @@ def test_city_lead_proposes_a_lesson(app_test, url: str) -> None:
     assert not at.exception and at.success
     engine = db.make_engine(url)
     with Session(engine) as session:
-        (view,) = lessons.list_lessons(session, lessons.LessonFilter(phase_code="verbeelden"))
+        (view,) = lessons.list_lessons(
+            session, SYSTEM, lessons.LessonFilter(phase_code="verbeelden")
+        )
     engine.dispose()
     assert view.title == "Wandelen met de wijkagent" and view.author == "Lies Stadstrekker"
     assert view.status == "voorgesteld" and view.consented_quotes == ("Nu ken ik mijn buren",)
@@ -156,7 +168,7 @@ def test_leergang_page_trainer_includes_and_downloads(app_test, url: str) -> Non
     assert any(first.split(" — ")[0] in m.value for m in at.markdown)
     engine = db.make_engine(url)
     with Session(engine) as session:
-        material = leergang.course(session, "training-2")
+        material = leergang.course(session, SYSTEM, "training-2")
     engine.dispose()
     assert len(material.entries) == 1
     # Keep the version and continue in a new one.
@@ -174,7 +186,7 @@ def test_leergang_page_city_lead_cannot_curate(app_test, url: str) -> None:
 
 
 def test_briefing_on_lessons_page(app_test, url: str) -> None:
-    at = run(app_test, url, "pages/lessons.py", None)
+    at = run(app_test, url, "pages/lessons.py", LEAD)
     dialogue = at.selectbox(key="estafette.lessons.briefing_dialogue")
     amsterdam = next(o for o in dialogue.options if o.startswith("Amsterdam"))
     dialogue.select(amsterdam).run()
