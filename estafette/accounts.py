@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import passwords, textfields
+from estafette import audit, passwords, textfields
 from estafette.models import City, Role, User, utcnow
 
 
@@ -354,6 +354,7 @@ def add_user(
         user = _new_user(
             session, email=email, role=role, password=password, name=name, city_ids=city_ids
         )
+        audit.record(session, actor, "user_add", user.email, f"role={user.role}")
     return _info(user)
 
 
@@ -370,7 +371,9 @@ def bootstrap_coordinator(session: Session, *, email: str, password: str, name: 
             name=name,
             city_ids=(),
         )
-    return actor_for_user(user)
+        created = actor_for_user(user)
+        audit.record(session, created, "user_bootstrap", user.email, "role=coordinator")
+    return created
 
 
 def _target(session: Session, email: str) -> User:
@@ -387,6 +390,7 @@ def deactivate_user(session: Session, actor: Actor, email: str) -> None:
     if actor.user_id is not None and user.id == actor.user_id:
         raise AccountError("self_deactivate")
     user.active = False
+    audit.record(session, actor, "user_deactivate", user.email)
     session.flush()
 
 
@@ -397,6 +401,7 @@ def reactivate_user(session: Session, actor: Actor, email: str) -> None:
     user.active = True
     user.failed_logins = 0
     user.locked_until = None
+    audit.record(session, actor, "user_reactivate", user.email)
     session.flush()
 
 
@@ -408,6 +413,7 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    audit.record(session, actor, "user_password_reset", user.email)
     session.flush()
 
 
@@ -418,6 +424,7 @@ def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[i
     if user.role == Role.CITY_LEAD.value and not city_ids:
         raise AccountError("city_required")
     user.cities = _cities(session, city_ids)
+    audit.record(session, actor, "user_cities", user.email, ", ".join(c.name for c in user.cities))
     session.flush()
 
 

@@ -53,6 +53,7 @@ from estafette.models import (
     Role,
     Wish,
     WorkshopOutcome,
+    utcnow,
 )
 from estafette.phases import current_position
 
@@ -74,6 +75,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     LessonStatus.AFGEWEZEN: frozenset(),
 }
 MAX_TITLE = 200
+# On what basis a resident agreed to be quoted (AVG art. 6: consent, or already published).
+CONSENT_BASES: tuple[str, ...] = ("schriftelijk", "mondeling", "gepubliceerd")
 MAX_TAG = 60
 
 
@@ -346,6 +349,7 @@ class LessonInput:
     wish_codes: Sequence[str] = ()
     tags: Sequence[str] = ()
     quotes: Sequence[tuple[str, bool]] = ()
+    consent_basis: str = ""  # one of CONSENT_BASES; required when a quote has consent
     lesson_date: dt.date | None = None
 
 
@@ -394,6 +398,9 @@ def _validate(session: Session, data: LessonInput) -> tuple[Phase, City | None, 
         raise LessonError("scope_required")
     if any(len(t) > MAX_TAG for t in data.tags):
         raise LessonError("tag_too_long")
+    consented = any(consent and text.strip() for text, consent in data.quotes)
+    if consented and data.consent_basis not in CONSENT_BASES:
+        raise LessonError("consent_basis_required")
     return phase, city, dialogue
 
 
@@ -420,8 +427,16 @@ def propose(session: Session, actor: Actor, data: LessonInput) -> int:
     )
     lesson.wishes = wishes
     lesson.tags = [LessonTag(tag=t) for t in parse_tags(",".join(data.tags))]
+    now = utcnow()
     lesson.quotes = [
-        LessonQuote(text=text.strip(), consent=bool(consent))
+        LessonQuote(
+            text=text.strip(),
+            consent=bool(consent),
+            consent_basis=data.consent_basis if consent else "",
+            consent_recorded_by=actor.label if consent else "",
+            consent_recorded_at=now if consent else None,
+            created_at=now,
+        )
         for text, consent in data.quotes
         if text.strip()
     ]
@@ -890,7 +905,17 @@ def seed_lessons(session: Session) -> int:
         lesson.wishes = [wishes[c] for c in ("verdiepen-contacten", "samen-doen") if c in wishes]
         lesson.tags = [LessonTag(tag="kennismakingsworkshop"), LessonTag(tag="evaluatie")]
         # These quotes were published by the organisers in the workshop report, hence consent.
-        lesson.quotes = [LessonQuote(text=q, consent=True) for q in outcomes["evaluation_quote"]]
+        lesson.quotes = [
+            LessonQuote(
+                text=q,
+                consent=True,
+                consent_basis="gepubliceerd",
+                consent_recorded_by="Leergang Wijkdialoog",
+                consent_recorded_at=at,
+                created_at=at,
+            )
+            for q in outcomes["evaluation_quote"]
+        ]
         made.append(lesson)
     session.add_all(made)
     session.add(AppMeta(key=SEED_KEY, value="1"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import textfields
+from estafette import audit, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.models import City, Dialogue, Handover, Phase, PhaseRecord, Status, utcnow
@@ -154,6 +154,7 @@ def add_city(
     )
     session.add(city)
     session.flush()
+    audit.record(session, actor, "city_add", city.name, f"leg={city.leg}")
     return city
 
 
@@ -182,6 +183,7 @@ def add_dialogue(
     )
     if session.scalar(same) is not None:
         raise RelayError("dialogue_exists", city=city.name, neighbourhood=hood or "")
+    audit.record(session, actor, "dialogue_add", f"{city.name} · {hood or '-'}")
     return create_dialogue(
         session,
         city,
@@ -241,6 +243,7 @@ def record_handover(
         recorded_at=utcnow(),
     )
     session.add(handover)
+    audit.record(session, actor, "handover", f"{dialogue.city.name} → {target.name}")
     session.flush()
     return handover
 

@@ -41,6 +41,9 @@ class Settings:
     tile_url: str = PDOK_TILES
     anonymous_read: bool = True
     session_idle_minutes: int = 60
+    # Retention (``python -m estafette privacy purge``): residents' quotes and ended sessions.
+    quote_retention_days: int = 1095
+    session_retention_days: int = 90
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,4 +56,6 @@ class Settings:
             tile_url=env.get("ESTAFETTE_TILE_URL", "").strip() or PDOK_TILES,
             anonymous_read=_bool(env, "ESTAFETTE_ANONYMOUS_READ", True),
             session_idle_minutes=_int(env, "ESTAFETTE_SESSION_IDLE_MINUTES", 60),
+            quote_retention_days=_int(env, "ESTAFETTE_QUOTE_RETENTION_DAYS", 1095),
+            session_retention_days=_int(env, "ESTAFETTE_SESSION_RETENTION_DAYS", 90),
         )

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n, spreadsheets, textfields
+from estafette import audit, i18n, spreadsheets, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.models import (
@@ -629,6 +629,13 @@ def import_status(
             record = next(r for r in dialogue.records if r.phase.name == row.phase)
             if apply_update(session, record, row.update, actor.label, now):
                 changed += 1
+        audit.record(
+            session,
+            actor,
+            "import_status",
+            fmt,
+            f"rows={len(rows)} changed={changed} created={created} encoding={encoding}",
+        )
         session.flush()
         session.commit()
         return ImportResult(len(rows), created, changed, encoding)
@@ -641,7 +648,8 @@ def import_status(
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    # The audit log is not part of the data a backup carries: a restore must not rewrite it.
+    return [t for t in Base.metadata.sorted_tables if t.name != audit.AuditEntry.__tablename__]
 
 
 def _dump_value(value: Any) -> Any:
@@ -840,6 +848,7 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
                     ) from None
                 written += len(rows)
         _reset_sequences(session)
+        audit.record(session, actor, "restore", "", f"rows={written} replace={replace}")
         session.commit()
         return written
     except BaseException:

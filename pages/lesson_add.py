@@ -73,6 +73,13 @@ with st.form("estafette.lesson_add.form", clear_on_submit=False):
         text = q_left.text_input(t("lesson_add.quote", n=n), key=f"estafette.lesson_add.quote_{n}")
         consent = q_right.checkbox(t("lesson_add.consent"), key=f"estafette.lesson_add.consent_{n}")
         quotes.append((text, consent))
+    consent_basis = st.selectbox(
+        t("lesson_add.consent_basis.label"),
+        lessons.CONSENT_BASES,
+        format_func=lambda basis: t(f"lesson_add.consent_basis.{basis}"),
+        help=t("lesson_add.consent_basis.help"),
+        key="estafette.lesson_add.consent_basis",
+    )
     submitted = st.form_submit_button(
         t("lesson_add.submit"), type="primary", key="estafette.lesson_add.submit"
     )
@@ -88,6 +95,7 @@ if submitted:
         wish_codes=wishes,
         tags=lessons.parse_tags(tags),
         quotes=quotes,
+        consent_basis=consent_basis,
         lesson_date=lesson_date,
         **texts,
     )

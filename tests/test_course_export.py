@@ -47,6 +47,7 @@ def add(
             what_worked="Samen koffie drinken gaf energie.",
             recommendation="Begin klein.",
             quotes=list(quotes),
+            consent_basis="mondeling",
             wish_codes=["samen-doen"],
         ),
     )

@@ -35,6 +35,7 @@ def url(sqlite_url: str) -> str:
                 city_id=deventer,
                 situation="Wij betrokken bewoners via de school. " + XSS,
                 quotes=[("Openbaar citaat", True), ("Geheim citaat", False)],
+                consent_basis="mondeling",
             ),
         )
     engine.dispose()

@@ -68,6 +68,7 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
         wish_codes=["mensen-betrekken", "samen-doen"],
         tags=["huisbezoek", "koffie"],
         quotes=[("Ik voelde me gehoord.", True), ("Niet citeren aub.", False)],
+        consent_basis="schriftelijk",
         lesson_date=dt.date(2024, 3, 1),
     )
     session.commit()
