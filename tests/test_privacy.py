@@ -226,3 +226,26 @@ def test_audit_log_records_administrative_actions(engine: Engine) -> None:
         ("user_password_reset", EMAIL, SYSTEM.label),
         ("user_deactivate", EMAIL, SYSTEM.label),
     ]
+
+
+def test_beheer_forgets_a_person_and_shows_the_audit_log(monkeypatch, sqlite_url) -> None:
+    from tests.uihelpers import app_as, prepare, texts
+
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["coordinator"], "pages/admin.py")
+    assert not at.exception
+    audit_table = at.dataframe[-1].value
+    assert "user_add" in set(audit_table["Handeling"])
+    at.text_input(key="estafette.admin.privacy_email").set_value("trainer@example.nl")
+    at.button(key="estafette.admin.privacy_export").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download gegevens van trainer@example.nl (JSON)"]
+    # Erasing needs the confirmation first.
+    assert at.button(key="estafette.admin.privacy_forget").disabled
+    at.checkbox(key="estafette.admin.privacy_confirm").check().run()
+    at.button(key="estafette.admin.privacy_forget").click().run()
+    assert not at.exception
+    assert "Gewist. De persoon heet nu ‘Oud-deelnemer" in texts(at)
+    assert "trainer@example.nl" not in at.dataframe[0].value.to_string()
+    assert {"privacy_export", "privacy_forget"} <= set(at.dataframe[-1].value["Handeling"])
