@@ -345,3 +345,50 @@ def test_backup_restore_refuses_control_characters(engine: Engine) -> None:
         "theme",
         "control_char",
     )
+
+
+def _stable(engine: Engine) -> dict[str, list[tuple]]:
+    """A snapshot without the CLI's start-up stamp (app_meta last_start)."""
+    rows = snapshot(engine)
+    rows["app_meta"] = [r for r in rows["app_meta"] if "last_start" not in r[0]]
+    return rows
+
+
+def test_cli_reads_dutch_excel_and_refuses_control_characters(
+    make_db_url: Callable[[str], str], tmp_path, capsys, monkeypatch
+) -> None:
+    from estafette import cli
+
+    monkeypatch.setenv("ESTAFETTE_LANG", "nl")
+    url = make_db_url("sqlite")
+    engine = seeded_engine(url)
+    with_payloads(engine, (*FORMULAS, "Café ‘De Wijk’ — één"))
+    exported = tmp_path / "status.csv"
+    assert cli.main(["--database-url", url, "export", str(exported)]) == 0
+    original = exported.read_bytes()
+    dutch = tmp_path / "excel.csv"
+    dutch.write_bytes(_dutch_dates(original.decode("utf-8-sig"), False).encode("cp1252"))
+    capsys.readouterr()
+    assert cli.main(["--database-url", url, "import", str(dutch)]) == 0
+    assert "(read as Windows-1252)" in capsys.readouterr().out
+    again = tmp_path / "again.csv"
+    assert cli.main(["--database-url", url, "export", str(again)]) == 0
+    assert again.read_bytes() == original
+    intl = tmp_path / "intl.csv"
+    assert cli.main(["--database-url", url, "export", "--dialect", "intl", str(intl)]) == 0
+    assert intl.read_bytes().startswith(b"stad,wijk,")
+    # A control character: refused in one line naming row and column; nothing changes.
+    broken = tmp_path / "stuurteken.csv"
+    broken.write_bytes(original.replace(b"Deventer", b"Deven\x1bter", 1))
+    before = _stable(engine)
+    assert cli.main(["--database-url", url, "import", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing imported; Rij" in err and "kolom stad" in err and "U+001B" in err
+    assert _stable(engine) == before
+    # The same rule on the command line's own text input.
+    add = ["--database-url", url, "user", "add", "--email", "a@example.nl", "--role", "trainer"]
+    password = ["--password", "fietsbel onder de appelboom"]
+    assert cli.main([*add, "--name", "Anna\x07", *password]) == 1
+    assert "‘Naam’ bevat een onzichtbaar stuurteken (U+0007)" in capsys.readouterr().err
+    assert _stable(engine) == before
+    engine.dispose()
