@@ -99,6 +99,8 @@ def forget(session: Session, actor: Actor, email: str) -> ForgetReport:
     user = session.scalar(
         select(User).where(User.email == address).options(selectinload(User.cities))
     )
+    if user is not None and actor.user_id == user.id:
+        raise PrivacyError("self_forget")
     identifiers = _identifiers(address, user)
     if user is None and not _mentioned(session, identifiers):
         raise PrivacyError("unknown_person", email=address)

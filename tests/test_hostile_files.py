@@ -392,3 +392,19 @@ def test_cli_reads_dutch_excel_and_refuses_control_characters(
     assert "‘Naam’ bevat een onzichtbaar stuurteken (U+0007)" in capsys.readouterr().err
     assert _stable(engine) == before
     engine.dispose()
+
+
+def test_import_export_page_survives_stored_control_characters(monkeypatch, sqlite_url) -> None:
+    """The page builds every download on each render: one old note must not break it."""
+    from tests.uihelpers import app_as, prepare
+
+    actors = prepare(sqlite_url)
+    engine = seeded_engine(sqlite_url)
+    with_payloads(engine, ("\x1b[31m=rood\x01", "\t@bel\x07"))
+    engine.dispose()
+    at = app_as(monkeypatch, sqlite_url, actors["coordinator"], "pages/transfer.py")
+    assert not at.exception, at.exception
+    buttons = list(at.get("download_button"))
+    assert len(buttons) == 4
+    at.radio(key="estafette.transfer.dialect").set_value("intl").run()
+    assert not at.exception

@@ -249,3 +249,16 @@ def test_beheer_forgets_a_person_and_shows_the_audit_log(monkeypatch, sqlite_url
     assert "Gewist. De persoon heet nu ‘Oud-deelnemer" in texts(at)
     assert "trainer@example.nl" not in at.dataframe[0].value.to_string()
     assert {"privacy_export", "privacy_forget"} <= set(at.dataframe[-1].value["Handeling"])
+
+
+def test_a_coordinator_cannot_forget_themself(engine: Engine) -> None:
+    person(engine)
+    with Session(engine) as session:
+        me = accounts.Actor(
+            email=EMAIL,
+            role=accounts.Role.COORDINATOR,
+            user_id=session.scalar(select(User.id).where(User.email == EMAIL)),
+        )
+        with pytest.raises(privacy.PrivacyError) as info:
+            privacy.forget(session, me, EMAIL)
+    assert info.value.code == "self_forget"
