@@ -262,3 +262,17 @@ def test_a_coordinator_cannot_forget_themself(engine: Engine) -> None:
         with pytest.raises(privacy.PrivacyError) as info:
             privacy.forget(session, me, EMAIL)
     assert info.value.code == "self_forget"
+
+
+def test_every_privacy_error_has_a_translation() -> None:
+    import re
+    from pathlib import Path
+
+    from estafette import i18n
+
+    source = (Path(__file__).resolve().parent.parent / "estafette" / "privacy.py").read_text()
+    codes = set(re.findall(r'PrivacyError\(\s*"([a-z_]+)"', source))
+    assert codes >= {"unknown_person", "self_forget", "retention_invalid"}
+    for code in codes:
+        for lang in i18n.LANGUAGES:
+            assert i18n.translate(f"privacy.error.{code}", lang, email="x@example.nl")
