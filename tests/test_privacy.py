@@ -276,3 +276,36 @@ def test_every_privacy_error_has_a_translation() -> None:
     for code in codes:
         for lang in i18n.LANGUAGES:
             assert i18n.translate(f"privacy.error.{code}", lang, email="x@example.nl")
+
+
+def test_quote_consent_records_who_when_and_basis(engine: Engine) -> None:
+    ids = person(engine)
+    with Session(engine) as session:
+        (quote,) = session.scalars(
+            select(LessonQuote).where(LessonQuote.lesson_id == ids["lesson"])
+        )
+        assert (quote.consent, quote.consent_basis, quote.consent_recorded_by) == (
+            True,
+            "mondeling",
+            NAME,
+        )
+        assert quote.consent_recorded_at is not None and quote.created_at is not None
+        lead = accounts.sso_actor(session, EMAIL)
+        data = lessons.LessonInput(
+            title="Zonder grondslag",
+            phase_code="verkennen",
+            city_id=city_id(session, "Deventer"),
+            situation="Iets.",
+            quotes=[("Mag dit erin?", True)],
+        )
+        with pytest.raises(lessons.LessonError, match="consent_basis_required"):
+            lessons.propose(session, lead, data)
+        # A quote without consent needs no basis, and records none.
+        data.quotes = [("Liever niet citeren.", False)]
+        lesson_id = lessons.propose(session, lead, data)
+        (private,) = session.scalars(select(LessonQuote).where(LessonQuote.lesson_id == lesson_id))
+        assert (private.consent, private.consent_basis, private.consent_recorded_at) == (
+            False,
+            "",
+            None,
+        )
