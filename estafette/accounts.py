@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from estafette import audit, passwords, textfields
 from estafette.logs import log_event
 from estafette.models import City, LoginThrottle, Role, User, UserSession, utcnow
 
@@ -71,43 +72,76 @@ class Action(enum.StrEnum):
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"
     EXPORT_BACKUP = "export_backup"
+    # Reading: the dashboard (overview, map, timeline, method) and what holds personal data
+    # (lessons with authors' names and residents' quotes, the Leergang and its handouts).
+    READ_DASHBOARD = "read_dashboard"
+    READ_LESSONS = "read_lessons"
+    READ_COURSE = "read_course"
+    PROPOSE_LESSON = "propose_lesson"
+    MANAGE_PRIVACY = "manage_privacy"
+    READ_AUDIT = "read_audit"
 
 
+# Everything a signed-in person of any role may read or do.
+_SIGNED_IN = frozenset(
+    {Action.READ_DASHBOARD, Action.READ_LESSONS, Action.READ_COURSE, Action.PROPOSE_LESSON}
+)
 # Actions a role may take; EDIT_STATUS for a city lead is further limited to their cities.
 MATRIX: dict[Role | None, frozenset[Action]] = {
     Role.COORDINATOR: frozenset(Action),
-    Role.CITY_LEAD: frozenset({Action.EDIT_STATUS, Action.EXPORT_DATA}),
-    Role.TRAINER: frozenset({Action.EXPORT_DATA}),
+    Role.CITY_LEAD: _SIGNED_IN | {Action.EDIT_STATUS, Action.EXPORT_DATA},
+    Role.TRAINER: _SIGNED_IN | {Action.EXPORT_DATA},
     None: frozenset(),
 }
+# With anonymous reading switched on (ESTAFETTE_ANONYMOUS_READ), visitors get exactly this:
+# overview, map, timeline and method. Never lessons, the Leergang or any course download.
+ANONYMOUS_READ: frozenset[Action] = frozenset({Action.READ_DASHBOARD})
 
 
-def can(actor: Actor, action: Action | str, *, city_id: int | None = None) -> bool:
-    """Whether ``actor`` may do ``action`` (for the city ``city_id`` where that matters)."""
+def can(
+    actor: Actor,
+    action: Action | str,
+    *,
+    city_id: int | None = None,
+    anonymous_read: bool = False,
+) -> bool:
+    """Whether ``actor`` may do ``action`` (for the city ``city_id`` where that matters).
+
+    ``anonymous_read`` is the installation's setting: it opens ANONYMOUS_READ to visitors.
+    """
     action = Action(action)
-    if action not in MATRIX.get(actor.role, frozenset()):
+    allowed = MATRIX.get(actor.role, frozenset())
+    if actor.is_anonymous and anonymous_read:
+        allowed = allowed | ANONYMOUS_READ
+    if action not in allowed:
         return False
     if actor.role is Role.CITY_LEAD and action is Action.EDIT_STATUS and city_id is not None:
         return city_id in actor.city_ids
     return True
 
 
-def require(actor: Actor, action: Action | str, *, city_id: int | None = None) -> None:
-    """Raise PermissionDenied unless ``can(actor, action, city_id=...)``."""
-    if not can(actor, action, city_id=city_id):
+def require(
+    actor: Actor,
+    action: Action | str,
+    *,
+    city_id: int | None = None,
+    anonymous_read: bool = False,
+) -> None:
+    """Raise PermissionDenied unless ``can(actor, action, city_id=..., anonymous_read=...)``."""
+    if not can(actor, action, city_id=city_id, anonymous_read=anonymous_read):
         raise PermissionDenied(f"{actor.label} ({actor.role}) may not {action} (city {city_id})")
 
 
 def may_read(actor: Actor, anonymous_read: bool) -> bool:
-    """Whether the actor may see the overview, map and timeline."""
-    return not actor.is_anonymous or anonymous_read
+    """Whether the actor may see the overview, map, timeline and method."""
+    return can(actor, Action.READ_DASHBOARD, anonymous_read=anonymous_read)
 
 
 # --- accounts ------------------------------------------------------------------------------
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -168,10 +202,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password(password: str) -> None:
-    """Raise AccountError when the password is too weak to store."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_short", min=MIN_PASSWORD_LENGTH)
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """Raise AccountError when the password may not be used (see estafette/passwords.py).
+
+    Codes: password_short, password_long, password_common, password_context, password_weak.
+    """
+    refusal = passwords.check(password, email=email, name=name)
+    if refusal is not None:
+        raise AccountError(refusal.code, **refusal.values)
 
 
 def actor_for_user(user: User) -> Actor:
@@ -227,16 +265,20 @@ def authenticate(
     return actor_for_user(user)
 
 
+def email_hash(email: str) -> str:
+    """The SHA-256 of a normalised address: how login_throttle refers to unknown addresses."""
+    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
+
+
 def _fail_unknown(session: Session, email: str, now: dt.datetime) -> None:
     """Count a failure for an address without an account, exactly as for a real one.
 
     The answers (invalid, then locked with the same lockout time) must not tell whether an
     address has an account; only a hash of the address is stored.
     """
-    email_hash = hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
-    row = session.get(LoginThrottle, email_hash)
+    row = session.get(LoginThrottle, email_hash(email))
     if row is None:
-        row = LoginThrottle(email_hash=email_hash, failed_logins=0)
+        row = LoginThrottle(email_hash=email_hash(email), failed_logins=0)
         session.add(row)
     row.updated_at = now
     if row.locked_until is not None and row.locked_until > now:
@@ -310,6 +352,7 @@ def _new_user(
     name: str,
     city_ids: list[int] | tuple[int, ...],
 ) -> User:
+    textfields.check_all(email=email, name=name)
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise AccountError("email_invalid", email=email)
@@ -322,7 +365,7 @@ def _new_user(
     if role is Role.CITY_LEAD and not city_ids:
         raise AccountError("city_required")
     if password is not None:
-        check_password(password)
+        check_password(password, email=email, name=name)
     user = User(
         email=email,
         name=name.strip(),
@@ -353,6 +396,7 @@ def add_user(
         user = _new_user(
             session, email=email, role=role, password=password, name=name, city_ids=city_ids
         )
+        audit.record(session, actor, "user_add", user.email, f"role={user.role}")
     log_event("account_added", actor=actor.email, email=user.email, role=user.role)
     return _info(user)
 
@@ -370,7 +414,9 @@ def bootstrap_coordinator(session: Session, *, email: str, password: str, name: 
             name=name,
             city_ids=(),
         )
-    return actor_for_user(user)
+        created = actor_for_user(user)
+        audit.record(session, created, "user_bootstrap", user.email, "role=coordinator")
+    return created
 
 
 def _target(session: Session, email: str) -> User:
@@ -388,6 +434,7 @@ def deactivate_user(session: Session, actor: Actor, email: str) -> None:
         raise AccountError("self_deactivate")
     user.active = False
     end_sessions(session, user.id, "deactivated")
+    audit.record(session, actor, "user_deactivate", user.email)
     session.flush()
     log_event("account_deactivated", actor=actor.email, email=user.email)
 
@@ -399,6 +446,7 @@ def reactivate_user(session: Session, actor: Actor, email: str) -> None:
     user.active = True
     user.failed_logins = 0
     user.locked_until = None
+    audit.record(session, actor, "user_reactivate", user.email)
     session.flush()
     log_event("account_reactivated", actor=actor.email, email=user.email)
 
@@ -407,12 +455,13 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     """Set a new password and lift any lockout (coordinators only)."""
     require(actor, Action.MANAGE_USERS)
     user = _target(session, email)
-    check_password(password)
+    check_password(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     # Whoever knew the old password may be signed in somewhere: end all of it.
     end_sessions(session, user.id, "password_reset")
+    audit.record(session, actor, "user_password_reset", user.email)
     session.flush()
     log_event("password_reset", actor=actor.email, email=user.email)
 
@@ -441,6 +490,7 @@ def set_role(
     user.cities = _cities(session, city_ids) if role is Role.CITY_LEAD else []
     # Permissions follow the role; a session opened under the old role must not outlive it.
     end_sessions(session, user.id, "role_change")
+    audit.record(session, actor, "user_role", user.email, f"role={role.value}")
     session.flush()
     log_event("account_role_set", actor=actor.email, email=user.email, role=role.value)
 
@@ -452,6 +502,7 @@ def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[i
     if user.role == Role.CITY_LEAD.value and not city_ids:
         raise AccountError("city_required")
     user.cities = _cities(session, city_ids)
+    audit.record(session, actor, "user_cities", user.email, ", ".join(c.name for c in user.cities))
     session.flush()
     log_event("account_cities_set", actor=actor.email, email=user.email, city_ids=city_ids)
 

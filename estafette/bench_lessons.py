@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from estafette import db, leergang, lessons, seed
-from estafette.accounts import Actor
+from estafette.accounts import SYSTEM, Actor
 from estafette.bench import postgres_schema
 from estafette.lesson_models import CourseItem, Lesson, LessonStatus
 from estafette.models import City, LeergangModule, Phase, Role
@@ -171,7 +171,7 @@ def bench_export(engine: Engine, lessons_in_course: int = 500, repeat: int = 3) 
 
     def run() -> None:
         with Session(engine) as session:
-            data = leergang.export(session, "training-2", "docx")
+            data = leergang.export(session, SYSTEM, "training-2", "docx")
         assert len(data) > 10_000
 
     return _time(run, repeat)
@@ -207,12 +207,14 @@ def _search_timings(url: str, backend: str, n: int) -> list[dict]:
         rows = []
         with Session(engine) as session:
             for query in QUERIES:
-                timings = _time(lambda q=query: lessons.search(session, q, limit=20), 15)
+                timings = _time(lambda q=query: lessons.search(session, SYSTEM, q, limit=20), 15)
                 rows.append(_row(backend, n, f"search '{query}'", timings, 50.0))
             filtered = lessons.LessonFilter(
                 phase_code="vormgeven", statuses=lessons.PUBLIC_STATUSES
             )
-            timings = _time(lambda: lessons.search(session, "bewoners betrekken", filtered, 20), 15)
+            timings = _time(
+                lambda: lessons.search(session, SYSTEM, "bewoners betrekken", filtered, 20), 15
+            )
             rows.append(_row(backend, n, "search + filters", timings, 50.0))
         rows.append(_row(backend, n, "DOCX export, 500 lessons", bench_export(engine), 2000.0))
         rows.append(

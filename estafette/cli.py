@@ -13,7 +13,17 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, i18n, lesson_cli, seed, sessions, transfer
+from estafette import (
+    accounts,
+    db,
+    i18n,
+    lesson_cli,
+    privacy_cli,
+    seed,
+    sessions,
+    textfields,
+    transfer,
+)
 from estafette.models import City, Role
 from estafette.settings import Settings
 
@@ -184,7 +194,7 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
                 fmt = transfer.detect_format(target.name)
             except transfer.ImportFailed as exc:
                 raise CliError(f"{target.name}: use .csv, .xlsx or .json") from exc
-            data = transfer.export_status(session, accounts.SYSTEM, fmt)
+            data = transfer.export_status(session, accounts.SYSTEM, fmt, dialect=args.dialect)
     try:
         transfer.save_file(target, data)
     except OSError as exc:
@@ -219,7 +229,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         raise CliError(f"{source.name}: nothing imported; {lines[0]}{more}") from None
     print(
         f"imported {result.rows} rows: {result.records_changed} phase records changed, "
-        f"{result.dialogues_created} dialogues created"
+        f"{result.dialogues_created} dialogues created (read as {result.encoding})"
     )
     return 0
 
@@ -239,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_demo
     )
     lesson_cli.register(sub)
+    privacy_cli.register(sub)
     bench_parser = sub.add_parser(
         "bench", help="time every page on national-scale synthetic data (temporary databases)"
     )
@@ -286,6 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export the status table (.csv/.xlsx/.json)")
     export.add_argument("file")
     export.add_argument("--all", action="store_true", help="full JSON backup of everything")
+    export.add_argument(
+        "--dialect",
+        choices=list(transfer.CSV_DIALECTS),
+        default="nl",
+        help="CSV layout: nl = ';' with BOM for Dutch Excel (default), intl = ','",
+    )
     export.set_defaults(handler=_export)
     imp = sub.add_parser("import", help="import a status table or restore a full backup")
     imp.add_argument("file")
@@ -308,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.handler(args, engine)
     except CliError as exc:
         print(f"estafette: {exc}", file=sys.stderr)
+        return 1
+    except textfields.TextRejected as exc:
+        print(f"estafette: {textfields.message(exc, settings.language)}", file=sys.stderr)
         return 1
     except db.StorageError as exc:
         message = i18n.translate(f"error.db.{exc.code}", settings.language, url=db.display_url(url))

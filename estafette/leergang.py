@@ -15,8 +15,8 @@ from docx.text.paragraph import Paragraph
 from sqlalchemy import desc, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n, lessons
-from estafette.accounts import Actor, require_role
+from estafette import i18n, lessons, textfields
+from estafette.accounts import Action, Actor, require, require_role
 from estafette.lesson_models import CourseItem, CourseVersion, Lesson
 from estafette.models import LeergangModule, LeergangTopic, Phase, utcnow
 
@@ -88,8 +88,9 @@ class VersionInfo:
     editable: bool
 
 
-def versions(session: Session, module_code: str) -> list[VersionInfo]:
-    """The module's course versions, newest first."""
+def versions(session: Session, actor: Actor, module_code: str) -> list[VersionInfo]:
+    """The module's course versions, newest first (signed in only: they name their makers)."""
+    require(actor, Action.READ_COURSE)
     module = _module(session, module_code)
     rows = list(
         session.scalars(
@@ -108,7 +109,7 @@ def versions(session: Session, module_code: str) -> list[VersionInfo]:
 def new_version(session: Session, actor: Actor, module_code: str, label: str) -> int:
     """Keep the current course version and continue in a new one (a copy); returns its id."""
     require_role(actor, *lessons.REVIEWERS)
-    label = label.strip()
+    label = textfields.check("label", label).strip()
     if not label or len(label) > 60:
         raise lessons.LessonError("version_label_required")
     module = _module(session, module_code)
@@ -217,8 +218,14 @@ class CourseMaterial:
         return [entry for section in self.sections for entry in section.entries]
 
 
-def course(session: Session, module_code: str, version_label: str | None = None) -> CourseMaterial:
-    """The material of a module's course version (default: the newest), grouped per phase."""
+def course(
+    session: Session, actor: Actor, module_code: str, version_label: str | None = None
+) -> CourseMaterial:
+    """The material of a module's course version (default: the newest), grouped per phase.
+
+    Signed-in people only: the material names authors and quotes residents.
+    """
+    require(actor, Action.READ_COURSE)
     module = _module(session, module_code)
     stmt = select(CourseVersion).where(CourseVersion.module_id == module.id)
     stmt = stmt.where(CourseVersion.label == version_label) if version_label else stmt
@@ -296,7 +303,7 @@ LESSON_PARTS = (
 
 
 def _clean(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text or "")
+    return textfields.clean(_XML_ILLEGAL.sub("", text or ""))
 
 
 def format_date(day: dt.date, lang: str = "nl") -> str:
@@ -483,10 +490,15 @@ def to_markdown(material: CourseMaterial, lang: str = "nl") -> str:
 
 
 def export(
-    session: Session, module_code: str, fmt: str, version_label: str | None = None, lang: str = "nl"
+    session: Session,
+    actor: Actor,
+    module_code: str,
+    fmt: str,
+    version_label: str | None = None,
+    lang: str = "nl",
 ) -> bytes:
-    """Export a module's course material as ``docx`` or ``md`` bytes."""
-    material = course(session, module_code, version_label)
+    """Export a module's course material as ``docx`` or ``md`` bytes (signed-in people only)."""
+    material = course(session, actor, module_code, version_label)
     if fmt == "docx":
         return to_docx(material, lang)
     if fmt == "md":

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from estafette import db, i18n, leergang, lessons, transfer
+from estafette.accounts import SYSTEM
 from estafette.settings import Settings
 
 
@@ -19,7 +20,7 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.out)
     try:
         with Session(engine) as session:
-            data = leergang.export(session, args.module, args.format, args.version, lang)
+            data = leergang.export(session, SYSTEM, args.module, args.format, args.version, lang)
     except lessons.LessonError as exc:
         message = i18n.translate(f"lessons.error.{exc.code}", lang)
         print(f"estafette: {message} ({args.module})", file=sys.stderr)

@@ -118,7 +118,11 @@ class LessonTag(Base):
 
 
 class LessonQuote(Base):
-    """A resident's quote; only quotes with consent ever leave the app in course material."""
+    """A resident's quote; only quotes with recorded consent ever leave the lesson's page.
+
+    Consent is recorded with who recorded it, when, and on what basis (CONSENT_BASES in
+    lessons.py). Quotes are deleted after the retention period (``privacy purge``).
+    """
 
     __tablename__ = "lesson_quote"
 
@@ -126,6 +130,11 @@ class LessonQuote(Base):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     consent: Mapped[bool] = mapped_column(default=False)
+    consent_basis: Mapped[str] = mapped_column(String(40), default="")
+    consent_recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    consent_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # When the quote was recorded: the start of its retention period (None: before 0005).
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
 
     lesson: Mapped[Lesson] = relationship(back_populates="quotes")
 

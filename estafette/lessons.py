@@ -27,8 +27,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import lesson_models  # noqa: F401  (registers the lesson tables on Base)
-from estafette.accounts import Actor, PermissionDenied, require_role
+from estafette import (
+    lesson_models,  # noqa: F401  (registers the lesson tables on Base)
+    textfields,
+)
+from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
 from estafette.lesson_models import (
     CourseItem,
     CourseVersion,
@@ -50,6 +53,7 @@ from estafette.models import (
     Role,
     Wish,
     WorkshopOutcome,
+    utcnow,
 )
 from estafette.phases import current_position
 
@@ -71,6 +75,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     LessonStatus.AFGEWEZEN: frozenset(),
 }
 MAX_TITLE = 200
+# On what basis a resident agreed to be quoted (AVG art. 6: consent, or already published).
+CONSENT_BASES: tuple[str, ...] = ("schriftelijk", "mondeling", "gepubliceerd")
 MAX_TAG = 60
 
 
@@ -343,6 +349,7 @@ class LessonInput:
     wish_codes: Sequence[str] = ()
     tags: Sequence[str] = ()
     quotes: Sequence[tuple[str, bool]] = ()
+    consent_basis: str = ""  # one of CONSENT_BASES; required when a quote has consent
     lesson_date: dt.date | None = None
 
 
@@ -351,7 +358,19 @@ def parse_tags(raw: str) -> list[str]:
     return list(dict.fromkeys(t.strip().lower() for t in raw.split(",") if t.strip()))
 
 
+def _check_texts(data: LessonInput) -> None:
+    """The control-character rule for every text of the form (raises TextRejected)."""
+    textfields.check("title", data.title)
+    for name in TEXT_FIELDS:
+        textfields.check(name, getattr(data, name))
+    for tag in data.tags:
+        textfields.check("tags", tag)
+    for text, _consent in data.quotes:
+        textfields.check("quotes", text)
+
+
 def _validate(session: Session, data: LessonInput) -> tuple[Phase, City | None, Dialogue | None]:
+    _check_texts(data)
     if not data.title.strip():
         raise LessonError("title_required")
     if len(data.title.strip()) > MAX_TITLE:
@@ -379,12 +398,15 @@ def _validate(session: Session, data: LessonInput) -> tuple[Phase, City | None, 
         raise LessonError("scope_required")
     if any(len(t) > MAX_TAG for t in data.tags):
         raise LessonError("tag_too_long")
+    consented = any(consent and text.strip() for text, consent in data.quotes)
+    if consented and data.consent_basis not in CONSENT_BASES:
+        raise LessonError("consent_basis_required")
     return phase, city, dialogue
 
 
 def propose(session: Session, actor: Actor, data: LessonInput) -> int:
     """Record a proposed lesson (anyone signed in); returns its id."""
-    if actor.role is None:
+    if not can(actor, Action.PROPOSE_LESSON):
         raise PermissionDenied("sign in to propose a lesson")
     phase, city, dialogue = _validate(session, data)
     wishes = list(session.scalars(select(Wish).where(Wish.code.in_(list(data.wish_codes)))))
@@ -405,8 +427,16 @@ def propose(session: Session, actor: Actor, data: LessonInput) -> int:
     )
     lesson.wishes = wishes
     lesson.tags = [LessonTag(tag=t) for t in parse_tags(",".join(data.tags))]
+    now = utcnow()
     lesson.quotes = [
-        LessonQuote(text=text.strip(), consent=bool(consent))
+        LessonQuote(
+            text=text.strip(),
+            consent=bool(consent),
+            consent_basis=data.consent_basis if consent else "",
+            consent_recorded_by=actor.label if consent else "",
+            consent_recorded_at=now if consent else None,
+            created_at=now,
+        )
         for text, consent in data.quotes
         if text.strip()
     ]
@@ -443,6 +473,7 @@ def _transition(lesson: Lesson, actor: Actor, to: LessonStatus, reason: str = ""
 def accept(session: Session, actor: Actor, lesson_id: int, note: str = "") -> None:
     """voorgesteld → geaccepteerd (trainers and coordinators only)."""
     require_role(actor, *REVIEWERS)
+    note = textfields.check("note", note)
     _transition(_get(session, lesson_id), actor, LessonStatus.GEACCEPTEERD, note.strip())
     session.flush()
 
@@ -450,6 +481,7 @@ def accept(session: Session, actor: Actor, lesson_id: int, note: str = "") -> No
 def reject(session: Session, actor: Actor, lesson_id: int, reason: str) -> None:
     """→ afgewezen with a reason (trainers and coordinators only)."""
     require_role(actor, *REVIEWERS)
+    reason = textfields.check("reason", reason)
     if not reason.strip():
         raise LessonError("reason_required")
     lesson = _get(session, lesson_id)
@@ -523,8 +555,9 @@ class EventView:
     reason: str
 
 
-def history(session: Session, lesson_id: int) -> list[EventView]:
-    """Every transition of a lesson, oldest first."""
+def history(session: Session, actor: Actor, lesson_id: int) -> list[EventView]:
+    """Every transition of a lesson, oldest first (signed-in people only: it names people)."""
+    require(actor, Action.READ_LESSONS)
     rows = session.scalars(
         select(LessonEvent).where(LessonEvent.lesson_id == lesson_id).order_by(LessonEvent.id)
     )
@@ -596,6 +629,20 @@ class LessonFilter:
     statuses: tuple[str, ...] | None = None  # what the viewer may see at all
 
 
+def sees_private_quotes(actor: Actor, view: LessonView) -> bool:
+    """Whether quotes without consent may be shown: to the lesson's author and its reviewers.
+
+    They appear nowhere else: not in briefings, course material, searches by others or exports.
+    """
+    if actor.is_anonymous:
+        return False
+    if actor.role in REVIEWERS:
+        return True
+    return (actor.user_id is not None and actor.user_id == view.author_user_id) or (
+        bool(actor.email) and actor.email.lower() == view.author_email.lower()
+    )
+
+
 def visible_statuses(actor: Actor) -> tuple[str, ...]:
     """Anonymous visitors see reviewed lessons only; anyone signed in sees every status."""
     return STATUSES if actor.role is not None else PUBLIC_STATUSES
@@ -636,9 +683,10 @@ def _filtered(stmt: Select, f: LessonFilter) -> Select:
 
 
 def list_lessons(
-    session: Session, filters: LessonFilter | None = None, limit: int = 200
+    session: Session, actor: Actor, filters: LessonFilter | None = None, limit: int = 200
 ) -> list[LessonView]:
-    """Lessons matching ``filters``, newest first."""
+    """Lessons matching ``filters``, newest first (signed-in people only)."""
+    require(actor, Action.READ_LESSONS)
     stmt = _filtered(select(Lesson.id), filters or LessonFilter())
     ids = list(
         session.scalars(stmt.order_by(desc(Lesson.lesson_date), desc(Lesson.id)).limit(limit))
@@ -708,9 +756,14 @@ def search_ids(
 
 
 def search(
-    session: Session, query: str, filters: LessonFilter | None = None, limit: int = 50
+    session: Session,
+    actor: Actor,
+    query: str,
+    filters: LessonFilter | None = None,
+    limit: int = 50,
 ) -> list[SearchHit]:
-    """Full-text search with Dutch stemming, ranked, with escaped highlights."""
+    """Full-text search with Dutch stemming, ranked, with escaped highlights (signed in only)."""
+    require(actor, Action.READ_LESSONS)
     found = search_ids(session, query, filters, limit)
     views = {v.id: v for v in load_views(session, [i for i, _ in found])}
     stems = query_stems(query)
@@ -724,13 +777,14 @@ def search(
 
 
 def briefing(
-    session: Session, dialogue_id: int, phase_code: str, limit: int = 5
+    session: Session, actor: Actor, dialogue_id: int, phase_code: str, limit: int = 5
 ) -> list[LessonView]:
     """What earlier legs learned in this phase: accepted lessons, most relevant first.
 
     Relevance: lessons from a dialogue with the same theme first, then lessons already in the
-    Leergang, then the nearest earlier leg, then the newest.
+    Leergang, then the nearest earlier leg, then the newest. Signed-in people only.
     """
+    require(actor, Action.READ_LESSONS)
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None:
         raise LessonError("unknown_dialogue")
@@ -851,7 +905,17 @@ def seed_lessons(session: Session) -> int:
         lesson.wishes = [wishes[c] for c in ("verdiepen-contacten", "samen-doen") if c in wishes]
         lesson.tags = [LessonTag(tag="kennismakingsworkshop"), LessonTag(tag="evaluatie")]
         # These quotes were published by the organisers in the workshop report, hence consent.
-        lesson.quotes = [LessonQuote(text=q, consent=True) for q in outcomes["evaluation_quote"]]
+        lesson.quotes = [
+            LessonQuote(
+                text=q,
+                consent=True,
+                consent_basis="gepubliceerd",
+                consent_recorded_by="Leergang Wijkdialoog",
+                consent_recorded_at=at,
+                created_at=at,
+            )
+            for q in outcomes["evaluation_quote"]
+        ]
         made.append(lesson)
     session.add_all(made)
     session.add(AppMeta(key=SEED_KEY, value="1"))

@@ -335,4 +335,4 @@ class Handover(Base):
 
 # Lesson tables live in their own module; importing it here registers them on Base.metadata
 # wherever the models are used (at the end, because lesson_models imports from this module).
-from estafette import lesson_models  # noqa: E402, F401
+from estafette import audit, lesson_models  # noqa: E402, F401

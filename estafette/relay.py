@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from estafette import audit, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.logs import log_event
@@ -128,7 +129,8 @@ def add_city(
 ) -> City:
     """Add a city as the next leg (coordinators only); coordinates from the gazetteer or given."""
     require(actor, Action.MANAGE_CITIES)
-    name = name.strip()
+    name = textfields.check("name", name).strip()
+    province = textfields.check("province", province) or None
     if not name:
         raise RelayError("name_required")
     if session.scalar(select(City.id).where(func.lower(City.name) == name.lower())):
@@ -154,6 +156,7 @@ def add_city(
     session.add(city)
     session.flush()
     log_event("city_added", actor=actor.email, city=city.name, leg=city.leg)
+    audit.record(session, actor, "city_add", city.name, f"leg={city.leg}")
     return city
 
 
@@ -171,6 +174,10 @@ def add_dialogue(
     city = session.get(City, city_id)
     if city is None:
         raise RelayError("city_unknown", city=city_id)
+    texts = textfields.check_all(
+        neighbourhood=neighbourhood, theme=theme, central_question=central_question
+    )
+    neighbourhood, theme, central_question = texts.values()
     hood = (neighbourhood or "").strip() or None
     same = select(Dialogue.id).where(Dialogue.city_id == city_id)
     same = same.where(
@@ -178,6 +185,7 @@ def add_dialogue(
     )
     if session.scalar(same) is not None:
         raise RelayError("dialogue_exists", city=city.name, neighbourhood=hood or "")
+    audit.record(session, actor, "dialogue_add", f"{city.name} · {hood or '-'}")
     return create_dialogue(
         session,
         city,
@@ -210,6 +218,7 @@ def record_handover(
 ) -> Handover:
     """Pass the baton from a dialogue in Vervolgen to the next city (coordinators only)."""
     require(actor, Action.RECORD_HANDOVER)
+    note = textfields.check("note", note)
     today = today or utcnow().date()
     dialogue = session.get(Dialogue, from_dialogue_id)
     if dialogue is None:
@@ -236,6 +245,7 @@ def record_handover(
         recorded_at=utcnow(),
     )
     session.add(handover)
+    audit.record(session, actor, "handover", f"{dialogue.city.name} → {target.name}")
     session.flush()
     return handover
 

@@ -54,6 +54,10 @@ class Settings:
 
         return sessions.Policy.of(self.session_idle_minutes, self.session_max_hours)
 
+    # Retention (``python -m estafette privacy purge``): residents' quotes and ended sessions.
+    quote_retention_days: int = 1095
+    session_retention_days: int = 90
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Build settings from ``ESTAFETTE_*`` environment variables."""
@@ -66,4 +70,6 @@ class Settings:
             anonymous_read=_bool(env, "ESTAFETTE_ANONYMOUS_READ", True),
             session_idle_minutes=_int(env, "ESTAFETTE_SESSION_IDLE_MINUTES", 60),
             session_max_hours=_int(env, "ESTAFETTE_SESSION_MAX_HOURS", 12),
+            quote_retention_days=_int(env, "ESTAFETTE_QUOTE_RETENTION_DAYS", 1095),
+            session_retention_days=_int(env, "ESTAFETTE_SESSION_RETENTION_DAYS", 90),
         )

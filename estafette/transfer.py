@@ -28,15 +28,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     delete,
     func,
     insert,
     select,
     text,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n
+from estafette import audit, i18n, spreadsheets, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.logs import log_event
@@ -95,7 +97,7 @@ FROM_HEADER = {header: key for key, header in HEADERS.items()}
 STATUS_FORMAT = "estafette-status"
 BACKUP_FORMAT = "estafette-backup"
 FORMAT_VERSION = 1
-CSV_DELIMITER = ";"  # what Dutch spreadsheet programs expect
+CSV_DIALECTS = spreadsheets.DIALECTS  # "nl" (";" and a BOM, for Dutch Excel) or "intl"
 FIXED_ZIP_TIME = (2018, 7, 3, 0, 0, 0)  # keeps XLSX exports byte-identical
 # The start-up write (db.check_writable) describes the installation, not its data.
 VOLATILE_META = frozenset({"last_start"})
@@ -138,6 +140,7 @@ class ImportResult:
     rows: int
     dialogues_created: int
     records_changed: int
+    encoding: str = spreadsheets.UTF8
 
 
 def save_file(target: Path, data: bytes) -> None:
@@ -208,26 +211,43 @@ def _csv_cell(value: Any) -> str:
         return "ja" if value else "nee"
     if value is None:
         return ""
+    if isinstance(value, str):
+        return spreadsheets.export_text(value)
     return str(_plain(value))
 
 
-def export_status(session: Session, actor: Actor, fmt: str) -> bytes:
-    """The status table as CSV, XLSX or JSON bytes."""
+def _exported(value: Any) -> Any:
+    """Stored text as any export writes it: without control characters (see textfields)."""
+    return textfields.clean(value) if isinstance(value, str) else value
+
+
+def export_status(
+    session: Session, actor: Actor, fmt: str, *, dialect: str = spreadsheets.DEFAULT_DIALECT
+) -> bytes:
+    """The status table as CSV, XLSX or JSON bytes.
+
+    ``dialect`` picks the CSV flavour: "nl" (";" with a UTF-8 BOM, what Dutch Excel opens
+    correctly) or "intl" ("," without BOM). Spreadsheet cells that a program would evaluate as
+    a formula are prefixed with ``'`` (spreadsheets.neutralise); the import removes it again.
+    """
     require(actor, Action.EXPORT_DATA)
     rows = status_rows(session)
     if fmt == "csv":
+        flavour = CSV_DIALECTS[dialect]
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+        writer = csv.writer(buffer, delimiter=flavour.delimiter, lineterminator="\r\n")
         writer.writerow(FILE_COLUMNS)
         for row in rows:
             writer.writerow([_csv_cell(row[c]) for c in STATUS_COLUMNS])
         # The BOM makes spreadsheet programs read the file as UTF-8.
-        return buffer.getvalue().encode("utf-8-sig")
+        return buffer.getvalue().encode("utf-8-sig" if flavour.bom else "utf-8")
     if fmt == "json":
         document = {
             "format": STATUS_FORMAT,
             "version": FORMAT_VERSION,
-            "rows": [{HEADERS[c]: _plain(row[c]) for c in STATUS_COLUMNS} for row in rows],
+            "rows": [
+                {HEADERS[c]: _plain(_exported(row[c])) for c in STATUS_COLUMNS} for row in rows
+            ],
         }
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "xlsx":
@@ -243,13 +263,18 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     sheet.title = "Status"
     sheet.append(list(FILE_COLUMNS))
     for row in rows:
-        sheet.append([row[c] if row[c] is not None else None for c in STATUS_COLUMNS])
+        sheet.append(
+            [
+                spreadsheets.export_text(row[c]) if isinstance(row[c], str) else row[c]
+                for c in STATUS_COLUMNS
+            ]
+        )
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str) and cell.value.startswith("="):
-                # A note starting with "=" is text, never a spreadsheet formula.
+            elif isinstance(cell.value, str):
+                # Text is text, never a formula (neutralise already made it start with "'").
                 cell.data_type = "s"
     fixed = dt.datetime(*FIXED_ZIP_TIME)
     workbook.properties.created = fixed
@@ -279,25 +304,23 @@ def _normalise_zip(data: bytes, fixed: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, *, utf8_only: bool = False) -> tuple[str, str]:
+    """The text and its encoding; JSON is UTF-8 by definition, CSV may be Windows-1252."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        if exc.reason == "unexpected end of data":
-            # The file stops in the middle of a character: it was cut off.
-            raise ImportFailed([TransferIssue(line, "-", "truncated", exc.reason)]) from None
-        raise ImportFailed(
-            [TransferIssue(line, "-", "encoding", f"byte {exc.start}: 0x{data[exc.start]:02x}")]
-        ) from None
+        content, encoding = spreadsheets.decode(data)
+    except spreadsheets.DecodeError as exc:
+        code = "truncated" if exc.truncated else "encoding"
+        raise ImportFailed([TransferIssue(exc.line, "-", code, exc.detail)]) from None
+    if utf8_only and encoding != spreadsheets.UTF8:
+        raise ImportFailed([TransferIssue(0, "-", "encoding", encoding)])
+    return content, encoding
 
 
-def _parse_csv(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    content = _decode(data)
+def _parse_csv(data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], str]:
+    content, encoding = _decode(data)
     if not content.strip():
         raise ImportFailed([TransferIssue(0, "-", "empty")])
-    first = content.splitlines()[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    delimiter = spreadsheets.sniff_delimiter(content.splitlines()[0])
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     try:
         table = list(reader)
@@ -323,7 +346,7 @@ def _parse_csv(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         rows.append((number, dict(zip(header, cells, strict=True))))
     if issues:
         raise ImportFailed(issues)
-    return rows
+    return rows, encoding
 
 
 def _check_header(header: list[str]) -> None:
@@ -344,7 +367,7 @@ def _cut_off(exc: json.JSONDecodeError, content: str) -> bool:
 
 def _load_json(data: bytes) -> Any:
     """The decoded JSON document; a broken or cut-off file is refused as a whole."""
-    content = _decode(data)
+    content, _ = _decode(data, utf8_only=True)
     try:
         return json.loads(content)
     except json.JSONDecodeError as exc:
@@ -352,7 +375,7 @@ def _load_json(data: bytes) -> Any:
         raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
 
 
-def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _parse_json(data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], str]:
     document = _load_json(data)
     if not isinstance(document, dict) or document.get("format") != STATUS_FORMAT:
         raise ImportFailed([TransferIssue(0, "format", "format_unknown")])
@@ -365,21 +388,15 @@ def _parse_json(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         if set(item) != set(FILE_COLUMNS):
             _check_header([*item.keys()])
         rows.append((number, item))
-    return rows
+    return rows, spreadsheets.UTF8
 
 
-def _parse_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-
+def _parse_xlsx(data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], str]:
     _check_xlsx_text(data)
     # A damaged zip surfaces as many different exceptions (zip, zlib, XML, KeyError...);
     # all of them mean the same thing to the person importing: the file is not readable.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            values = list(workbook.worksheets[0].iter_rows(values_only=True))
-        finally:
-            workbook.close()
+        values = list(spreadsheets.xlsx_rows(data))
     except Exception as exc:
         raise ImportFailed([TransferIssue(0, "-", "xlsx_invalid", str(exc)[:80])]) from None
     if not values:
@@ -393,7 +410,7 @@ def _parse_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         if all(c is None for c in cells):
             continue
         rows.append((number, dict(zip(header, cells[: len(header)], strict=False))))
-    return rows
+    return rows, spreadsheets.UTF8
 
 
 def _check_xlsx_text(data: bytes) -> None:
@@ -425,6 +442,11 @@ def _text_value(value: Any, column: str, row: int, issues: list[TransferIssue]) 
     if not isinstance(value, str):
         issues.append(TransferIssue(row, column, "not_text", repr(value)[:40]))
         return ""
+    try:
+        value = textfields.check(column, value)
+    except textfields.TextRejected as exc:
+        issues.append(TransferIssue(row, column, "control_char", exc.char))
+        return ""
     return value.strip() if column != "note" else value
 
 
@@ -438,7 +460,7 @@ def _date_value(value: Any, column: str, row: int, issues: list[TransferIssue]) 
         return value
     elif isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return spreadsheets.parse_date(value)
         except ValueError:
             pass
     issues.append(TransferIssue(row, column, "not_a_date", str(value)[:40]))
@@ -548,15 +570,21 @@ def _check_complete(rows: list[_Row], phase_names: list[str]) -> list[TransferIs
     return issues
 
 
-def parse_status(data: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
-    """The raw rows of a status file: (row number, internal column key → value)."""
+def parse_status(data: bytes, fmt: str) -> tuple[list[tuple[int, dict[str, Any]]], str]:
+    """The raw rows of a status file (row number, internal column key → value) and its encoding.
+
+    Spreadsheet cells lose the ``'`` the export put before formula-like text.
+    """
     parsers = {"csv": _parse_csv, "json": _parse_json, "xlsx": _parse_xlsx}
     if fmt not in parsers:
         raise ImportFailed([TransferIssue(0, "-", "format_unknown", fmt)])
-    return [
-        (number, {FROM_HEADER[k]: v for k, v in row.items() if k in FROM_HEADER})
-        for number, row in parsers[fmt](data)
+    raw, encoding = parsers[fmt](data)
+    unquote = spreadsheets.restore if fmt != "json" else (lambda v: v)
+    rows = [
+        (number, {FROM_HEADER[k]: unquote(v) for k, v in row.items() if k in FROM_HEADER})
+        for number, row in raw
     ]
+    return rows, encoding
 
 
 def import_status(
@@ -576,7 +604,8 @@ def import_status(
     now = utcnow()
     today = today or now.date()
     try:
-        rows = _check_rows(session, parse_status(data, fmt), today)
+        raw, encoding = parse_status(data, fmt)
+        rows = _check_rows(session, raw, today)
         cities = {c.name: c for c in session.scalars(select(City))}
         dialogues: dict[tuple[str, str], Dialogue] = {}
         stmt = select(Dialogue).options(
@@ -601,10 +630,17 @@ def import_status(
             record = next(r for r in dialogue.records if r.phase.name == row.phase)
             if apply_update(session, record, row.update, actor.label, now):
                 changed += 1
+        audit.record(
+            session,
+            actor,
+            "import_status",
+            fmt,
+            f"rows={len(rows)} changed={changed} created={created} encoding={encoding}",
+        )
         session.flush()
         session.commit()
         log_event("import", actor=actor.email, rows=len(rows), created=created, changed=changed)
-        return ImportResult(len(rows), created, changed)
+        return ImportResult(len(rows), created, changed, encoding)
     except BaseException:
         session.rollback()
         raise
@@ -614,13 +650,15 @@ def import_status(
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    # The audit log is not part of the data a backup carries: a restore must not rewrite it.
+    return [t for t in Base.metadata.sorted_tables if t.name != audit.AuditEntry.__tablename__]
 
 
 def _dump_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    return value
+    # Text stored before the control-character rule must still restore (see textfields).
+    return _exported(value)
 
 
 def backup_document(session: Session) -> dict[str, Any]:
@@ -671,6 +709,8 @@ def _load_value(column: Any, value: Any) -> tuple[Any, str | None]:
     if isinstance(kind, String | Text):
         if not isinstance(value, str):
             return None, "not_text"
+        if textfields.first_forbidden(value) is not None:
+            return None, "control_char"
         length = getattr(kind, "length", None)
         return (value, None) if not length or len(value) <= length else (None, "too_long")
     return value, None
@@ -689,6 +729,8 @@ def _check_backup(document: Any) -> dict[str, list[dict[str, Any]]]:
     converted: dict[str, list[dict[str, Any]]] = {}
     keys: dict[tuple[str, str], set[Any]] = {}
     for table in _tables():
+        unique_sets = _unique_column_sets(table)
+        seen: dict[tuple[str, ...], dict[tuple[Any, ...], int]] = {u: {} for u in unique_sets}
         rows = raw_tables.get(table.name, [])
         if not isinstance(rows, list):
             issues.append(TransferIssue(0, "-", "format_unknown", table.name))
@@ -719,6 +761,7 @@ def _check_backup(document: Any) -> dict[str, list[dict[str, Any]]]:
                             TransferIssue(number, column.name, code, str(value), table.name)
                         )
                 row[column.name] = value
+            issues += _duplicates(table.name, number, row, seen)
             # Remember the values other tables may refer to (only keys are ever referred to).
             for column in table.columns:
                 if column.primary_key or column.unique:
@@ -728,6 +771,42 @@ def _check_backup(document: Any) -> dict[str, list[dict[str, Any]]]:
     if issues:
         raise ImportFailed(issues)
     return converted
+
+
+def _unique_column_sets(table: Table) -> list[tuple[str, ...]]:
+    """The primary key and every unique column or constraint of ``table``, as column names."""
+    sets = [tuple(c.name for c in table.primary_key.columns)]
+    sets += [(c.name,) for c in table.columns if c.unique]
+    sets += [
+        tuple(c.name for c in constraint.columns)
+        for constraint in table.constraints
+        if isinstance(constraint, UniqueConstraint)
+    ]
+    return list(dict.fromkeys(s for s in sets if s))
+
+
+def _duplicates(
+    table: str,
+    number: int,
+    row: dict[str, Any],
+    seen: dict[tuple[str, ...], dict[tuple[Any, ...], int]],
+) -> list[TransferIssue]:
+    """A row whose key (or unique value) an earlier row of the same table already has."""
+    issues = []
+    for columns, values in seen.items():
+        key = tuple(row.get(c) for c in columns)
+        if any(v is None for v in key):
+            continue  # NULLs never collide in a unique constraint
+        if key in values:
+            shown = ", ".join(f"{c}={v}" for c, v in zip(columns, key, strict=True))
+            issues.append(
+                TransferIssue(
+                    number, ", ".join(columns), "duplicate_key", f"{shown}; {values[key]}", table
+                )
+            )
+        else:
+            values[key] = number
+    return issues
 
 
 def _is_empty(session: Session) -> bool:
@@ -760,9 +839,18 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
         for table in _tables():
             rows = tables[table.name]
             if rows:
-                session.execute(insert(table), rows)
+                try:
+                    with session.begin_nested():
+                        session.execute(insert(table), rows)
+                except IntegrityError as exc:
+                    # The checks above should catch every clash; name the table if one slips by.
+                    detail = str(exc.orig).splitlines()[0][:120]
+                    raise ImportFailed(
+                        [TransferIssue(0, "-", "integrity", detail, table.name)]
+                    ) from None
                 written += len(rows)
         _reset_sequences(session)
+        audit.record(session, actor, "restore", "", f"rows={written} replace={replace}")
         session.commit()
         log_event("restore", actor=actor.email, rows=written, replace=replace)
         return written
@@ -806,7 +894,7 @@ def issue_lines(issues: Iterable[TransferIssue], lang: str = "en") -> list[str]:
     lines = []
     for issue in issues:
         message = describe(issue, lang)
-        if issue.row == 0 and issue.column in {"-", "format", "tables", "rows"}:
+        if issue.row <= 0 and issue.column in {"-", "format", "tables", "rows"}:
             line = i18n.translate("transfer.issue_file", lang, message=message)
         else:
             line = i18n.translate(

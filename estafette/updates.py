@@ -14,6 +14,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from estafette import textfields
 from estafette.accounts import Action, Actor, can, require
 from estafette.logs import log_event
 from estafette.models import (
@@ -151,6 +152,8 @@ def validate(update: PhaseUpdate, today: dt.date) -> list[Issue]:
         issues.append(Issue("status", "not_started_but_started"))
     if len(update.note) > MAX_NOTE_LENGTH:
         issues.append(Issue("note", "note_too_long"))
+    if textfields.first_forbidden(textfields.normalise(update.note or "")) is not None:
+        issues.append(Issue("note", "control_char"))
     return issues
 
 
@@ -399,7 +402,7 @@ def save_update(
             )
         record = _load(session, expected.id)
         require(actor, Action.EDIT_STATUS, city_id=record.dialogue.city_id)
-        update = replace(update, note=(update.note or "").strip())
+        update = replace(update, note=textfields.normalise(update.note or "").strip())
         issues = validate(update, today)
         if issues:
             raise ValidationFailed(issues)

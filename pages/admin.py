@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from estafette import accounts, relay
+from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
 from estafette.models import Role
 from ui import admin
@@ -21,8 +21,14 @@ admin.show_flash()
 
 all_cities = admin.city_list()
 city_names = {c.id: c.name for c in all_cities}
-users_tab, cities_tab, dialogues_tab, handover_tab = st.tabs(
-    [t("admin.tab_users"), t("admin.tab_cities"), t("admin.tab_dialogues"), t("admin.tab_handover")]
+users_tab, cities_tab, dialogues_tab, handover_tab, privacy_tab = st.tabs(
+    [
+        t("admin.tab_users"),
+        t("admin.tab_cities"),
+        t("admin.tab_dialogues"),
+        t("admin.tab_handover"),
+        t("privacy.tab"),
+    ]
 )
 
 with users_tab:
@@ -283,3 +289,43 @@ with handover_tab:
             )
             + (f" — {item.note}" if item.note else "")
         )
+
+with privacy_tab:
+    st.subheader(t("privacy.person"))
+    st.caption(t("privacy.person_help"))
+    person = st.text_input(t("auth.email"), key="estafette.admin.privacy_email")
+    export_col, forget_col = st.columns(2)
+    if export_col.button(t("privacy.export"), key="estafette.admin.privacy_export"):
+        document = admin.person_export(actor, person)
+        if document is not None:
+            st.session_state["estafette.admin.privacy_document"] = (person, document)
+    prepared = st.session_state.get("estafette.admin.privacy_document")
+    if prepared:
+        export_col.download_button(
+            t("privacy.download", email=prepared[0]),
+            prepared[1],
+            file_name="persoonsgegevens.json",
+            mime="application/json",
+            key="estafette.admin.privacy_download",
+        )
+    confirmed = forget_col.checkbox(
+        t("privacy.forget_confirm"), key="estafette.admin.privacy_confirm"
+    )
+    if forget_col.button(
+        t("privacy.forget"),
+        key="estafette.admin.privacy_forget",
+        type="primary",
+        disabled=not confirmed,
+    ):
+        report = admin.attempt(lambda s: privacy.forget(s, actor, person))
+        if report is not None:
+            admin.flash(
+                t("privacy.forgotten", pseudonym=report.pseudonym)
+                + "\n\n"
+                + "\n".join(f"- {line}" for line in report.lines())
+            )
+            st.session_state.pop("estafette.admin.privacy_document", None)
+            st.rerun()
+    st.subheader(t("privacy.audit.title"))
+    st.caption(t("privacy.audit.help"))
+    st.dataframe(admin.audit_table(actor), hide_index=True, width="stretch")

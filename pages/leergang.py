@@ -3,16 +3,17 @@
 import streamlit as st
 
 from estafette import leergang, lessons
+from estafette.accounts import Action
 from ui import lessons as ui
 from ui import loaders
-from ui.core import current_actor, database_url, language, t, tn
+from ui.core import database_url, language, t, tn
 
 url = database_url()
-actor = current_actor()
-trainer = actor.role in lessons.REVIEWERS
-
 st.title(t("leergang.title"))
 st.caption(t("leergang.intro"))
+# The course material names authors and quotes residents: signed-in people only.
+actor = ui.require_sign_in(Action.READ_COURSE)
+trainer = actor.role in lessons.REVIEWERS
 ui.show_flash()
 
 modules = loaders.modules(url)
@@ -23,7 +24,7 @@ code = st.selectbox(
 module = next(m for m in modules if m.code == code)
 st.write(module.description)
 
-versions = ui.versions(url, code)
+versions = ui.versions(url, actor, code)
 labels = [v.label for v in versions]
 label = (
     st.selectbox(t("course.version"), labels, key=f"estafette.leergang.version.{code}")
@@ -32,14 +33,14 @@ label = (
 )
 current = next((v for v in versions if v.label == label), None)
 editable = trainer and (current is None or current.editable)
-material = ui.course(url, code, label)
+material = ui.course(url, actor, code, label)
 
-# Downloads of the course material (everyone may read what the Leergang published).
+# Downloads of the course material (for signed-in people, like the page itself).
 left, right, _ = st.columns([1, 1, 2])
 stem = f"{code}-{label or 'v1'}"
 left.download_button(
     t("course.download_docx"),
-    data=ui.export(url, code, "docx", label, language()),
+    data=ui.export(url, actor, code, "docx", label, language()),
     file_name=f"{stem}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     icon=":material/description:",
@@ -47,7 +48,7 @@ left.download_button(
 )
 right.download_button(
     t("course.download_md"),
-    data=ui.export(url, code, "md", label, language()),
+    data=ui.export(url, actor, code, "md", label, language()),
     file_name=f"{stem}.md",
     mime="text/markdown",
     icon=":material/article:",
@@ -87,7 +88,7 @@ for topic in topic_list:
 # Curation: trainers and coordinators pick accepted lessons into a topic.
 if editable:
     st.subheader(t("course.curate"))
-    accepted = ui.browse(url, lessons.LessonFilter(status="geaccepteerd"))
+    accepted = ui.browse(url, actor, lessons.LessonFilter(status="geaccepteerd"))
     if not accepted:
         st.caption(t("course.no_accepted"))
     else:

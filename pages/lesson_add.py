@@ -5,18 +5,15 @@ import datetime as dt
 import streamlit as st
 
 from estafette import lessons
+from estafette.accounts import Action
 from ui import lessons as ui
-from ui.core import current_actor, database_url, t
+from ui.core import database_url, t
 
 url = database_url()
-actor = current_actor()
-opts = ui.options(url)
-
 st.title(t("lesson_add.title"))
 st.caption(t("lesson_add.intro"))
-if actor.is_anonymous:
-    st.info(t("lessons.error.sign_in"), icon=":material/login:")
-    st.stop()
+actor = ui.require_sign_in(Action.PROPOSE_LESSON)
+opts = ui.options(url)
 
 # One choice for where the lesson comes from: a dialogue, a whole city, or the Leergang.
 places: dict[str, str] = {}
@@ -76,6 +73,13 @@ with st.form("estafette.lesson_add.form", clear_on_submit=False):
         text = q_left.text_input(t("lesson_add.quote", n=n), key=f"estafette.lesson_add.quote_{n}")
         consent = q_right.checkbox(t("lesson_add.consent"), key=f"estafette.lesson_add.consent_{n}")
         quotes.append((text, consent))
+    consent_basis = st.selectbox(
+        t("lesson_add.consent_basis.label"),
+        lessons.CONSENT_BASES,
+        format_func=lambda basis: t(f"lesson_add.consent_basis.{basis}"),
+        help=t("lesson_add.consent_basis.help"),
+        key="estafette.lesson_add.consent_basis",
+    )
     submitted = st.form_submit_button(
         t("lesson_add.submit"), type="primary", key="estafette.lesson_add.submit"
     )
@@ -91,6 +95,7 @@ if submitted:
         wish_codes=wishes,
         tags=lessons.parse_tags(tags),
         quotes=quotes,
+        consent_basis=consent_basis,
         lesson_date=lesson_date,
         **texts,
     )

@@ -3,21 +3,19 @@
 import streamlit as st
 
 from estafette import lessons
+from estafette.accounts import Action
 from ui import lessons as ui
-from ui.core import current_actor, database_url, t, tn
+from ui.core import database_url, t, tn
 
 url = database_url()
-actor = current_actor()
-reviewer = actor.role in lessons.REVIEWERS
-opts = ui.options(url)
-
 st.title(t("lessons.title"))
 st.caption(t("lessons.intro"))
+# Lessons name their authors and may quote residents: signed-in people only.
+actor = ui.require_sign_in(Action.READ_LESSONS)
+reviewer = actor.role in lessons.REVIEWERS
+opts = ui.options(url)
 ui.show_flash()
-if actor.is_anonymous:
-    st.info(t("lessons.public_only"), icon=":material/visibility:")
-else:
-    st.page_link("pages/lesson_add.py", label=t("lesson_add.title"), icon=":material/add:")
+st.page_link("pages/lesson_add.py", label=t("lesson_add.title"), icon=":material/add:")
 
 # Where my lessons are used (the author's view).
 my = ui.mine(url, actor)
@@ -59,11 +57,11 @@ filters = lessons.LessonFilter(
 )
 
 if query.strip():
-    views = [hit.lesson for hit in ui.search(url, query, filters)]
+    views = [hit.lesson for hit in ui.search(url, actor, query, filters)]
     stems = lessons.query_stems(query)
     st.caption(tn("search.results", len(views)))
 else:
-    views = ui.browse(url, filters)
+    views = ui.browse(url, actor, filters)
     stems = set()
     st.caption(tn("lessons.count", len(views)))
 if not views:
@@ -71,7 +69,7 @@ if not views:
 
 for view in views:
     with st.container(border=True):
-        ui.render_lesson(view, stems, show_private=not actor.is_anonymous)
+        ui.render_lesson(view, stems, show_private=lessons.sees_private_quotes(actor, view))
         with st.expander(t("workflow.history")):
             ui.render_history(view)
         if reviewer and view.status == "voorgesteld":

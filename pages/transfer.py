@@ -18,11 +18,19 @@ admin.show_flash()
 
 st.subheader(t("transfer.export"))
 st.caption(t("transfer.export_caption"))
+dialect = st.radio(
+    t("transfer.dialect.label"),
+    list(transfer.CSV_DIALECTS),
+    format_func=lambda code: t(f"transfer.dialect.{code}"),
+    help=t("transfer.dialect.help"),
+    horizontal=True,
+    key="estafette.transfer.dialect",
+)
 buttons = st.container(horizontal=True)
 for fmt in transfer.FORMATS:
     buttons.download_button(
         t(f"transfer.download_{fmt}"),
-        admin.export(actor, fmt),
+        admin.export(actor, fmt, dialect),
         file_name=f"estafette-status.{fmt}",
         mime=transfer.MIME_TYPES[fmt],
         key=f"estafette.transfer.{fmt}",
@@ -68,5 +76,7 @@ if upload is not None and st.button(
                     changed=result.records_changed,
                     created=result.dialogues_created,
                 )
+                + " "
+                + t("transfer.encoding_used", encoding=result.encoding)
             )
             st.rerun()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, relay, transfer, updates
+from estafette import accounts, db, leergang, lessons, relay, transfer, updates
 from estafette.accounts import (
     ANONYMOUS,
     Action,
@@ -122,12 +122,29 @@ ACTIONS: dict[str, Callable[[Session, Actor], object]] = {
     "bootstrap_coordinator": lambda s, a: accounts.bootstrap_coordinator(
         s, email="second@example.nl", password=PASSWORD
     ),
+    # Reading what names people or quotes residents: signed-in people only, never anonymous
+    # (not even with anonymous reading on: see test_anonymous_read_opens_only_the_dashboard).
+    "list_lessons": lambda s, a: lessons.list_lessons(s, a),
+    "list_lesson_search": lambda s, a: lessons.search(s, a, "bewoners"),
+    "list_lesson_history": lambda s, a: lessons.history(s, a, 1),
+    "list_briefing": lambda s, a: lessons.briefing(
+        s, a, s.scalar(select(Dialogue.id).order_by(Dialogue.id.desc())), "vormgeven"
+    ),
+    "list_course": lambda s, a: leergang.course(s, a, "training-2"),
+    "list_course_versions": lambda s, a: leergang.versions(s, a, "training-2"),
+    "export_course_docx": lambda s, a: leergang.export(s, a, "training-2", "docx"),
+    "export_course_md": lambda s, a: leergang.export(s, a, "training-2", "md"),
+}
+READS = {
+    name
+    for name in ACTIONS
+    if name.startswith(("list_lesson", "list_briefing", "list_course", "export_course"))
 }
 
 ALLOWED: dict[str, set[str]] = {
     "coordinator": set(ACTIONS) - {"bootstrap_coordinator"},
-    "city_lead": {"edit_status_deventer", "export_status"},
-    "trainer": {"export_status"},
+    "city_lead": {"edit_status_deventer", "export_status"} | READS,
+    "trainer": {"export_status"} | READS,
     "anonymous": set(),
 }
 
@@ -164,6 +181,16 @@ def test_can_matrix_is_consistent() -> None:
     assert not any(can(ANONYMOUS, action, city_id=7) for action in Action)
     assert accounts.may_read(ANONYMOUS, True) and not accounts.may_read(ANONYMOUS, False)
     assert accounts.may_read(trainer, False)
+
+
+def test_anonymous_read_opens_only_the_dashboard() -> None:
+    """The setting ESTAFETTE_ANONYMOUS_READ opens overview, map, timeline and method only."""
+    opened = {a for a in Action if can(ANONYMOUS, a, anonymous_read=True)}
+    assert opened == {Action.READ_DASHBOARD}
+    for action in (Action.READ_LESSONS, Action.READ_COURSE, Action.PROPOSE_LESSON):
+        assert not can(ANONYMOUS, action, anonymous_read=True)
+        for role in Role:
+            assert can(Actor(email="x@x.nl", role=role, user_id=1), action)
 
 
 def test_password_is_stored_as_argon2id(session: Session) -> None:
@@ -282,7 +309,7 @@ def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
     assert cli.main([*other, "--city", "Atlantis"]) == 1
     assert capsys.readouterr().err.strip() == "estafette: unknown city: Atlantis"
     assert cli.main([*other, "--city", "Utrecht", "--password", "kort"]) == 1
-    assert "minstens 10 tekens" in capsys.readouterr().err
+    assert "minstens 12 tekens" in capsys.readouterr().err
     assert (
         cli.main(
             [

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from estafette import lessons
-from estafette.accounts import Actor
+from estafette.accounts import SYSTEM, Actor
 from estafette.models import City, Dialogue, LeergangModule, LeergangTopic, Role
 from tests.factories import seeded_engine
 
@@ -64,7 +64,7 @@ def test_amsterdam_entering_vormgeven_gets_accepted_lessons_of_deventer_and_utre
     session.commit()
 
     amsterdam = dialogue_of(session, "Amsterdam")
-    shown = [v.id for v in lessons.briefing(session, amsterdam.id, "vormgeven", limit=20)]
+    shown = [v.id for v in lessons.briefing(session, SYSTEM, amsterdam.id, "vormgeven", limit=20)]
 
     assert set(shown) == {deventer, utrecht}
     for hidden in (rejected, proposed, other_phase, own_city):
@@ -82,18 +82,20 @@ def test_same_theme_ranks_first_and_limit_applies(session: Session) -> None:
     same = lesson(session, "Deventer", "evalueren", "Zelfde thema", "geaccepteerd")
     lesson(session, "Utrecht", "evalueren", "Ander thema", "opgenomen")
     session.commit()
-    shown = lessons.briefing(session, amsterdam.id, "evalueren", limit=1)
+    shown = lessons.briefing(session, SYSTEM, amsterdam.id, "evalueren", limit=1)
     assert [v.id for v in shown] == [same]
 
 
 def test_first_leg_has_no_earlier_lessons(session: Session) -> None:
     lesson(session, "Utrecht", "verkennen", "Later been", "geaccepteerd")
     session.commit()
-    assert lessons.briefing(session, dialogue_of(session, "Deventer").id, "verkennen") == []
+    assert lessons.briefing(session, SYSTEM, dialogue_of(session, "Deventer").id, "verkennen") == []
 
 
 def test_seeded_workshop_lessons_brief_amsterdam(session: Session) -> None:
     lessons.seed_lessons(session)
     session.commit()
-    shown = lessons.briefing(session, dialogue_of(session, "Amsterdam").id, "vormgeven", limit=20)
+    shown = lessons.briefing(
+        session, SYSTEM, dialogue_of(session, "Amsterdam").id, "vormgeven", limit=20
+    )
     assert len(shown) == 8 and all(v.city_name == "Utrecht" for v in shown)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from estafette import leergang, lessons
-from estafette.accounts import Actor, PermissionDenied
+from estafette.accounts import SYSTEM, Actor, PermissionDenied
 from estafette.models import Role
 from tests.factories import city_id
 
@@ -47,6 +47,7 @@ def add(
             what_worked="Samen koffie drinken gaf energie.",
             recommendation="Begin klein.",
             quotes=list(quotes),
+            consent_basis="mondeling",
             wish_codes=["samen-doen"],
         ),
     )
@@ -90,7 +91,7 @@ def docx_text(data: bytes) -> tuple[list[str], str]:
 def test_docx_has_included_lessons_in_phase_order_and_only_consented_quotes(
     session: Session, material: dict[str, int]
 ) -> None:
-    data = leergang.export(session, "training-2", "docx")
+    data = leergang.export(session, SYSTEM, "training-2", "docx")
     paragraphs, text = docx_text(data)
     document = docx.Document(io.BytesIO(data))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
@@ -117,7 +118,7 @@ def test_docx_has_included_lessons_in_phase_order_and_only_consented_quotes(
 
 
 def test_xss_payloads_stay_text_in_docx(session: Session, material: dict[str, int]) -> None:
-    _, text = docx_text(leergang.export(session, "training-2", "docx"))
+    _, text = docx_text(leergang.export(session, SYSTEM, "training-2", "docx"))
     for payload in XSS:
         assert payload in text  # shown literally, as text
 
@@ -125,7 +126,7 @@ def test_xss_payloads_stay_text_in_docx(session: Session, material: dict[str, in
 def test_markdown_has_same_content_and_escapes_html(
     session: Session, material: dict[str, int]
 ) -> None:
-    md = leergang.export(session, "training-2", "md").decode("utf-8")
+    md = leergang.export(session, SYSTEM, "training-2", "md").decode("utf-8")
     assert md.startswith("*Leergang Wijkdialoog")
     assert "# Training Wijkdialoog 2" in md
     phases = [md.index(f"## Fase {n}") for n in range(1, 5)]
@@ -140,23 +141,23 @@ def test_markdown_has_same_content_and_escapes_html(
 
 
 def test_empty_module_exports_a_clear_note(session: Session) -> None:
-    md = leergang.export(session, "dialoog-begeleiden", "md").decode()
+    md = leergang.export(session, SYSTEM, "dialoog-begeleiden", "md").decode()
     assert "Er zijn nog geen lessen in deze module opgenomen." in md
-    _, text = docx_text(leergang.export(session, "dialoog-begeleiden", "docx"))
+    _, text = docx_text(leergang.export(session, SYSTEM, "dialoog-begeleiden", "docx"))
     assert "Er zijn nog geen lessen" in text
 
 
 def test_unknown_module_or_format_is_refused(session: Session) -> None:
     with pytest.raises(lessons.LessonError, match="unknown_module"):
-        leergang.export(session, "bestaat-niet", "md")
+        leergang.export(session, SYSTEM, "bestaat-niet", "md")
     with pytest.raises(lessons.LessonError, match="unknown_format"):
-        leergang.export(session, "training-2", "pdf")
+        leergang.export(session, SYSTEM, "training-2", "pdf")
 
 
 def verkennen_entries(session: Session) -> list[leergang.CourseEntry]:
     return [
         e
-        for e in leergang.course(session, "training-2").entries
+        for e in leergang.course(session, SYSTEM, "training-2").entries
         if e.topic_position == 1 and e.lesson.phase_code == "verkennen"
     ]
 
@@ -173,29 +174,31 @@ def test_ordering_and_course_versions(session: Session, material: dict[str, int]
 
     v2 = leergang.new_version(session, TRAINER, "training-2", "2025 voorjaar")
     session.commit()
-    versions = leergang.versions(session, "training-2")
+    versions = leergang.versions(session, SYSTEM, "training-2")
     assert [(v.label, v.editable) for v in versions] == [("2025 voorjaar", True), ("v1", False)]
     assert versions[0].item_count == versions[1].item_count == 5
     assert v2 == versions[0].id
     with pytest.raises(lessons.LessonError, match="version_label_taken"):
         leergang.new_version(session, TRAINER, "training-2", "v1")
     # The old version is kept as it was and is no longer editable.
-    old = leergang.course(session, "training-2", "v1")
+    old = leergang.course(session, SYSTEM, "training-2", "v1")
     with pytest.raises(lessons.LessonError, match="version_frozen"):
         leergang.move_item(session, TRAINER, old.entries[0].item_id, 1)
     late = add(session, "Alleen in de nieuwe versie", "evalueren")
     session.commit()
-    assert late in {e.lesson.id for e in leergang.course(session, "training-2").entries}
-    assert late not in {e.lesson.id for e in leergang.course(session, "training-2", "v1").entries}
+    assert late in {e.lesson.id for e in leergang.course(session, SYSTEM, "training-2").entries}
+    assert late not in {
+        e.lesson.id for e in leergang.course(session, SYSTEM, "training-2", "v1").entries
+    }
 
 
 def test_curation_needs_trainer_or_coordinator(session: Session, material: dict[str, int]) -> None:
-    entry = leergang.course(session, "training-2").entries[0]
+    entry = leergang.course(session, SYSTEM, "training-2").entries[0]
     with pytest.raises(PermissionDenied):
         leergang.move_item(session, LEAD, entry.item_id, 1)
     with pytest.raises(PermissionDenied):
         leergang.new_version(session, LEAD, "training-2", "v2")
-    assert [v.label for v in leergang.versions(session, "training-2")] == ["v1"]
+    assert [v.label for v in leergang.versions(session, SYSTEM, "training-2")] == ["v1"]
 
 
 def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -231,7 +234,7 @@ def test_cli_unknown_module_is_one_readable_line(db_url: str, engine, tmp_path: 
 
 
 def test_english_export(session: Session, material: dict[str, int]) -> None:
-    md = leergang.export(session, "training-2", "md", lang="en").decode()
+    md = leergang.export(session, SYSTEM, "training-2", "md", lang="en").decode()
     assert "## Phase 1 · Verkennen" in md and "## Sources" in md
     assert "Deventer (leg 1)" in md
 

@@ -35,6 +35,7 @@ def url(sqlite_url: str) -> str:
                 city_id=deventer,
                 situation="Wij betrokken bewoners via de school. " + XSS,
                 quotes=[("Openbaar citaat", True), ("Geheim citaat", False)],
+                consent_basis="mondeling",
             ),
         )
         # The page tests sign in through real sessions, so the authors get real accounts.
@@ -99,6 +100,15 @@ def test_lessons_are_for_signed_in_people(app_test, url: str) -> None:
     text = lesson_titles(at)
     assert "Wat deelnemers meenamen uit de kennismakingsworkshop" in text
     assert not [b for b in at.button if b.key and b.key.startswith("estafette.lessons.accept")]
+
+
+def test_quotes_without_consent_only_for_author_and_reviewers(app_test, url: str) -> None:
+    other = Actor(email="ander@example.nl", role=Role.CITY_LEAD, name="Andere Trekker")
+    at = run(app_test, url, "pages/lessons.py", other)
+    text = markdown_text(at)
+    assert "Openbaar citaat" in text and "Geheim citaat" not in text
+    at = run(app_test, url, "pages/lessons.py", TRAINER)
+    assert "Geheim citaat" in markdown_text(at)
 
 
 def test_lesson_text_is_escaped(app_test, url: str) -> None:
@@ -166,7 +176,9 @@ def test_city_lead_proposes_a_lesson(app_test, url: str) -> None:
     assert not at.exception and at.success
     engine = db.make_engine(url)
     with Session(engine) as session:
-        (view,) = lessons.list_lessons(session, lessons.LessonFilter(phase_code="verbeelden"))
+        (view,) = lessons.list_lessons(
+            session, SYSTEM, lessons.LessonFilter(phase_code="verbeelden")
+        )
     engine.dispose()
     assert view.title == "Wandelen met de wijkagent" and view.author == "Lies Stadstrekker"
     assert view.status == "voorgesteld" and view.consented_quotes == ("Nu ken ik mijn buren",)
@@ -183,7 +195,7 @@ def test_leergang_page_trainer_includes_and_downloads(app_test, url: str) -> Non
     assert any(first.split(" — ")[0] in m.value for m in at.markdown)
     engine = db.make_engine(url)
     with Session(engine) as session:
-        material = leergang.course(session, "training-2")
+        material = leergang.course(session, SYSTEM, "training-2")
     engine.dispose()
     assert len(material.entries) == 1
     # Keep the version and continue in a new one.

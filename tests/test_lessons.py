@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from estafette import db, lessons
-from estafette.accounts import ANONYMOUS, Actor, PermissionDenied
+from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from estafette.lesson_models import CourseItem, Lesson, LessonEvent
 from estafette.models import LeergangModule, LeergangTopic, Role
 from tests.factories import city_id, seeded_engine
@@ -68,6 +68,7 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
         wish_codes=["mensen-betrekken", "samen-doen"],
         tags=["huisbezoek", "koffie"],
         quotes=[("Ik voelde me gehoord.", True), ("Niet citeren aub.", False)],
+        consent_basis="schriftelijk",
         lesson_date=dt.date(2024, 3, 1),
     )
     session.commit()
@@ -78,7 +79,7 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
     assert view.tags == ("huisbezoek", "koffie")
     assert view.consented_quotes == ("Ik voelde me gehoord.",)
     assert view.origin == "Deventer (etappe 1)"
-    assert [(e.from_status, e.to_status) for e in lessons.history(session, lesson_id)] == [
+    assert [(e.from_status, e.to_status) for e in lessons.history(session, SYSTEM, lesson_id)] == [
         (None, "voorgesteld")
     ]
 
@@ -135,7 +136,7 @@ def test_full_workflow_keeps_every_transition(session: Session) -> None:
     session.commit()
     lesson = session.get(Lesson, lesson_id)
     assert lesson.status == "opgenomen"
-    events = lessons.history(session, lesson_id)
+    events = lessons.history(session, SYSTEM, lesson_id)
     assert [(e.from_status, e.to_status, e.actor) for e in events] == [
         (None, "voorgesteld", "Lies Stadstrekker"),
         ("voorgesteld", "geaccepteerd", "Tineke Trainer"),
@@ -359,7 +360,9 @@ def test_search_operators_in_query_are_plain_words(
 
 
 def test_highlights_are_escaped(session: Session, corpus: dict[str, int]) -> None:
-    (hit,) = [h for h in lessons.search(session, "bewoners") if h.lesson.id == corpus["xss"]]
+    (hit,) = [
+        h for h in lessons.search(session, SYSTEM, "bewoners") if h.lesson.id == corpus["xss"]
+    ]
     assert "<script>" not in hit.title_html
     assert "&lt;script&gt;" in hit.title_html and "<mark>bewoners</mark>" in hit.title_html
     assert (
@@ -376,7 +379,9 @@ def test_browse_filters(session: Session, corpus: dict[str, int]) -> None:
     session.commit()
 
     def ids(**filters: object) -> set[int]:
-        return {v.id for v in lessons.list_lessons(session, lessons.LessonFilter(**filters))}
+        return {
+            v.id for v in lessons.list_lessons(session, SYSTEM, lessons.LessonFilter(**filters))
+        }
 
     assert ids(module_code="training-2") == {corpus["bewoner"]}
     assert ids(module_code="training-1") == set()
@@ -391,9 +396,12 @@ def test_theme_and_tag_filters(session: Session) -> None:
     propose(session, wish_codes=["alles-verbinden"])
     session.commit()
     assert [
-        v.id for v in lessons.list_lessons(session, lessons.LessonFilter(wish_code="samen-doen"))
+        v.id
+        for v in lessons.list_lessons(session, SYSTEM, lessons.LessonFilter(wish_code="samen-doen"))
     ] == [a]
-    assert [v.id for v in lessons.list_lessons(session, lessons.LessonFilter(tag="koffie"))] == [a]
+    assert [
+        v.id for v in lessons.list_lessons(session, SYSTEM, lessons.LessonFilter(tag="koffie"))
+    ] == [a]
 
 
 def test_seed_lessons_are_utrecht_workshop_lessons_and_idempotent(session: Session) -> None:
@@ -401,7 +409,7 @@ def test_seed_lessons_are_utrecht_workshop_lessons_and_idempotent(session: Sessi
     session.commit()
     assert made == 9
     assert lessons.seed_lessons(session) == 0
-    views = lessons.list_lessons(session)
+    views = lessons.list_lessons(session, SYSTEM)
     assert len(views) == 9
     assert {v.city_name for v in views} == {"Utrecht"}
     assert all(v.status == "geaccepteerd" and v.lesson_date == dt.date(2018, 7, 3) for v in views)

@@ -118,7 +118,9 @@ def test_full_backup_moves_sqlite_to_postgresql(make_db_url: Callable[[str], str
     with Session(source) as session:
         from estafette import accounts
 
-        accounts.bootstrap_coordinator(session, email="c@example.nl", password="x" * 12)
+        accounts.bootstrap_coordinator(
+            session, email="c@example.nl", password="zeilboot op de Vecht"
+        )
         session.commit()
         backup = transfer.export_backup(session, SYSTEM)
     target = db.make_engine(target_url)

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, cities, db, relay, transfer
+from estafette import accounts, audit, cities, db, privacy, relay, textfields, transfer
 from estafette.accounts import Actor, PermissionDenied
-from ui.core import database_url, engine, t, tn
+from ui.core import database_url, engine, language, t, tn
 
 T = TypeVar("T")
 FLASH_KEY = "estafette.admin.flash"
@@ -36,6 +36,12 @@ def attempt(action: Callable[[Session], T]) -> T | None:
         return None
     except relay.RelayError as exc:
         st.error(t(f"relay.error.{exc.code}", **exc.values))
+        return None
+    except textfields.TextRejected as exc:
+        st.error(textfields.message(exc, language()), icon=":material/error:")
+        return None
+    except privacy.PrivacyError as exc:
+        st.error(t(f"privacy.error.{exc.code}", **exc.values))
         return None
     except db.StorageError as exc:
         st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
@@ -88,6 +94,30 @@ def users_table(actor: Actor) -> pd.DataFrame:
     )
 
 
+def audit_table(actor: Actor) -> pd.DataFrame:
+    """The newest audit entries with translated headers."""
+    entries = read(lambda s: audit.entries(s, actor))
+    return pd.DataFrame(
+        {
+            t("privacy.audit.col_at"): [e.at.strftime("%d-%m-%Y %H:%M") for e in entries],
+            t("privacy.audit.col_actor"): [e.actor for e in entries],
+            t("privacy.audit.col_action"): [e.action for e in entries],
+            t("privacy.audit.col_target"): [e.target for e in entries],
+            t("privacy.audit.col_detail"): [e.detail for e in entries],
+        }
+    )
+
+
+def person_export(actor: Actor, email: str) -> bytes | None:
+    """A person's data as JSON bytes (recorded in the audit log), or None when refused."""
+    import json
+
+    document = attempt(lambda s: privacy.export_person(s, actor, email))
+    if document is None:
+        return None
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def city_list() -> list[cities.CityInfo]:
     """All cities in relay order."""
     return read(cities.list_cities)
@@ -126,9 +156,9 @@ def handovers() -> list[relay.HandoverInfo]:
     return read(relay.handovers)
 
 
-def export(actor: Actor, fmt: str) -> bytes:
-    """The status table in ``fmt``."""
-    return read(lambda s: transfer.export_status(s, actor, fmt))
+def export(actor: Actor, fmt: str, dialect: str = transfer.spreadsheets.DEFAULT_DIALECT) -> bytes:
+    """The status table in ``fmt`` (CSV in ``dialect``)."""
+    return read(lambda s: transfer.export_status(s, actor, fmt, dialect=dialect))
 
 
 def backup(actor: Actor) -> bytes:

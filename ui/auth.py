@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, sessions
+from estafette import accounts, db, sessions, textfields
 from estafette.accounts import ANONYMOUS, Actor
 from ui.core import ACTOR_KEY, database_url, engine, language, settings, t
 
@@ -99,6 +99,9 @@ def bootstrap(email: str, password: str, name: str) -> bool:
             session.commit()
     except accounts.AccountError as exc:
         st.error(t(f"user.error.{exc.code}", **exc.values))
+        return False
+    except textfields.TextRejected as exc:
+        st.error(textfields.message(exc, language()))
         return False
     except accounts.PermissionDenied:
         st.error(t("auth.first_run_closed"))

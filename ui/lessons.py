@@ -10,11 +10,11 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
-from estafette import db, leergang, lessons
-from estafette.accounts import Actor, PermissionDenied
+from estafette import db, leergang, lessons, textfields
+from estafette.accounts import Action, Actor, PermissionDenied, can
 from estafette.models import Wish
 from ui import loaders
-from ui.core import cached, database_url, engine, language, t, tn
+from ui.core import cached, current_actor, database_url, engine, language, t, tn
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -50,24 +50,26 @@ def options(url: str) -> Options:
 
 
 @cached
-def browse(url: str, filters: lessons.LessonFilter) -> list[lessons.LessonView]:
+def browse(url: str, actor: Actor, filters: lessons.LessonFilter) -> list[lessons.LessonView]:
     """Lessons matching the filters, newest first."""
     with Session(engine(url)) as session:
-        return lessons.list_lessons(session, filters)
+        return lessons.list_lessons(session, actor, filters)
 
 
 @cached
-def search(url: str, query: str, filters: lessons.LessonFilter) -> list[lessons.SearchHit]:
+def search(
+    url: str, actor: Actor, query: str, filters: lessons.LessonFilter
+) -> list[lessons.SearchHit]:
     """Ranked search hits with escaped highlights."""
     with Session(engine(url)) as session:
-        return lessons.search(session, query, filters)
+        return lessons.search(session, actor, query, filters)
 
 
 @cached
-def history(url: str, lesson_id: int) -> list[lessons.EventView]:
+def history(url: str, actor: Actor, lesson_id: int) -> list[lessons.EventView]:
     """A lesson's transitions."""
     with Session(engine(url)) as session:
-        return lessons.history(session, lesson_id)
+        return lessons.history(session, actor, lesson_id)
 
 
 @cached
@@ -78,10 +80,12 @@ def mine(url: str, actor: Actor) -> list[lessons.LessonView]:
 
 
 @cached
-def briefing_lessons(url: str, dialogue_id: int, phase_code: str) -> list[lessons.LessonView]:
+def briefing_lessons(
+    url: str, actor: Actor, dialogue_id: int, phase_code: str
+) -> list[lessons.LessonView]:
     """What earlier legs learned in this phase."""
     with Session(engine(url)) as session:
-        return lessons.briefing(session, dialogue_id, phase_code)
+        return lessons.briefing(session, actor, dialogue_id, phase_code)
 
 
 @cached
@@ -92,24 +96,26 @@ def topics(url: str, module_code: str) -> list[leergang.TopicInfo]:
 
 
 @cached
-def versions(url: str, module_code: str) -> list[leergang.VersionInfo]:
+def versions(url: str, actor: Actor, module_code: str) -> list[leergang.VersionInfo]:
     """A module's course versions, newest first."""
     with Session(engine(url)) as session:
-        return leergang.versions(session, module_code)
+        return leergang.versions(session, actor, module_code)
 
 
 @cached
-def course(url: str, module_code: str, label: str | None) -> leergang.CourseMaterial:
+def course(url: str, actor: Actor, module_code: str, label: str | None) -> leergang.CourseMaterial:
     """A module's course material (one version)."""
     with Session(engine(url)) as session:
-        return leergang.course(session, module_code, label)
+        return leergang.course(session, actor, module_code, label)
 
 
 @cached
-def export(url: str, module_code: str, fmt: str, label: str | None, lang: str) -> bytes:
+def export(
+    url: str, actor: Actor, module_code: str, fmt: str, label: str | None, lang: str
+) -> bytes:
     """The course material as DOCX or Markdown bytes."""
     with Session(engine(url)) as session:
-        return leergang.export(session, module_code, fmt, label, lang)
+        return leergang.export(session, actor, module_code, fmt, label, lang)
 
 
 # ---------------------------------------------------------------------------- writes
@@ -129,6 +135,9 @@ def run_write(action: Callable[..., object], *args: object, success: str | None 
     except lessons.LessonError as exc:
         st.error(t(f"lessons.error.{exc.code}"), icon=":material/error:")
         return False
+    except textfields.TextRejected as exc:
+        st.error(textfields.message(exc, language()), icon=":material/error:")
+        return False
     loaders.clear()
     if success:
         # Pages rerun after a write; the message is shown by show_flash() on the next run.
@@ -147,6 +156,16 @@ def show_flash() -> None:
 
 
 # ---------------------------------------------------------------------------- rendering
+
+
+def require_sign_in(action: Action) -> Actor:
+    """The actor, or a sign-in prompt and a stopped page for visitors who may not read this."""
+    actor = current_actor()
+    if not can(actor, action):
+        st.info(t("lessons.sign_in_to_read"), icon=":material/login:")
+        st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
+        st.stop()
+    return actor
 
 
 def safe(text: str) -> str:
@@ -240,14 +259,17 @@ def render_history(view: lessons.LessonView) -> None:
             t("workflow.col_to"): status_label(e.to_status),
             t("workflow.col_reason"): e.reason,
         }
-        for e in history(database_url(), view.id)
+        for e in history(database_url(), current_actor(), view.id)
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def render_briefing(dialogue_id: int, phase_code: str) -> None:
     """Just-in-time briefing: what earlier legs learned in this phase, most relevant first."""
-    found = briefing_lessons(database_url(), dialogue_id, phase_code)
+    actor = current_actor()
+    if not can(actor, Action.READ_LESSONS):
+        return
+    found = briefing_lessons(database_url(), actor, dialogue_id, phase_code)
     with st.container(border=True):
         st.markdown(f"**{t('briefing.title')}**")
         if not found:

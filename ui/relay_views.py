@@ -10,7 +10,7 @@ import streamlit as st
 from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import coordinator
-from ui.core import t
+from ui.core import current_actor, t
 from ui.filters import View
 
 FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end", "note")
@@ -54,4 +54,7 @@ def phase_history(url: str, dialogue_id: int, view: View) -> None:
             t("map.col_actor"): changes["actor"],
         }
     )
+    if current_actor().is_anonymous:
+        # Who changed what names people: for signed-in participants only (see PRIVACY.md).
+        table = table.drop(columns=[t("map.col_actor")])
     st.dataframe(table, hide_index=True, width="stretch", key="estafette.map.history")
