@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from estafette import lessons
+from estafette import lessons, search
 from ui import lessons as ui
 from ui.core import current_actor, database_url, t, tn
 
@@ -60,7 +60,7 @@ filters = lessons.LessonFilter(
 
 if query.strip():
     views = [hit.lesson for hit in ui.search(url, query, filters)]
-    stems = lessons.query_stems(query)
+    stems = search.query_stems(query)
     st.caption(tn("search.results", len(views)))
 else:
     views = ui.browse(url, filters)

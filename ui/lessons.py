@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
 from estafette import db, leergang, lessons
+from estafette import search as search_module
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Wish
 from ui import loaders
@@ -57,10 +58,10 @@ def browse(url: str, filters: lessons.LessonFilter) -> list[lessons.LessonView]:
 
 
 @st.cache_data(show_spinner=False)
-def search(url: str, query: str, filters: lessons.LessonFilter) -> list[lessons.SearchHit]:
+def search(url: str, query: str, filters: lessons.LessonFilter) -> list[search_module.SearchHit]:
     """Ranked search hits with escaped highlights."""
     with Session(engine(url)) as session:
-        return lessons.search(session, query, filters)
+        return search_module.search(session, query, filters)
 
 
 @st.cache_data(show_spinner=False)
@@ -151,7 +152,7 @@ def show_flash() -> None:
 
 def safe(text: str) -> str:
     """Lesson text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
-    return lessons.highlight(text, set(), markdown=True)
+    return search_module.highlight(text, set(), markdown=True)
 
 
 def filter_select(
@@ -197,7 +198,7 @@ def render_lesson(
     stems = stems or set()
 
     def marked(text: str) -> str:
-        return lessons.highlight(text, stems, markdown=True)
+        return search_module.highlight(text, stems, markdown=True)
 
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(
