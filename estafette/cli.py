@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, i18n, lesson_cli, seed, transfer
+from estafette import accounts, db, features_cli, i18n, lesson_cli, seed, transfer
 from estafette.models import City, Role
 from estafette.settings import Settings
 
@@ -203,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_demo
     )
     lesson_cli.register(sub)
+    features_cli.register(sub)
     bench_parser = sub.add_parser(
         "bench", help="time every page on national-scale synthetic data (temporary databases)"
     )

@@ -41,6 +41,8 @@ class Settings:
     tile_url: str = PDOK_TILES
     anonymous_read: bool = True
     session_idle_minutes: int = 60
+    # Where the app is reachable, for links in e-mails and calendar events.
+    base_url: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,4 +55,5 @@ class Settings:
             tile_url=env.get("ESTAFETTE_TILE_URL", "").strip() or PDOK_TILES,
             anonymous_read=_bool(env, "ESTAFETTE_ANONYMOUS_READ", True),
             session_idle_minutes=_int(env, "ESTAFETTE_SESSION_IDLE_MINUTES", 60),
+            base_url=env.get("ESTAFETTE_BASE_URL", "").strip(),
         )
