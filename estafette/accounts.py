@@ -69,6 +69,9 @@ class Action(enum.StrEnum):
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"
     EXPORT_BACKUP = "export_backup"
+    # Edit a city's or dialogue's details and archive or restore them (estafette.edits).
+    EDIT_RELAY = "edit_relay"
+    ARCHIVE = "archive"
 
 
 # Actions a role may take; EDIT_STATUS for a city lead is further limited to their cities.

@@ -449,6 +449,7 @@ def dialogue_choices(session: Session) -> list[DialogueChoice]:
     stmt = (
         select(Dialogue)
         .join(City)
+        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
         .options(selectinload(Dialogue.city), selectinload(Dialogue.records))
         .order_by(City.leg, Dialogue.id)
     )

@@ -79,6 +79,8 @@ class City(Base):
     longitude: Mapped[float] = mapped_column(Float)
     leg: Mapped[int] = mapped_column(Integer, unique=True)
     joined_on: Mapped[dt.date] = mapped_column(Date)
+    # Archived cities leave the dashboards but keep their history and lessons (estafette.edits).
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     dialogues: Mapped[list[Dialogue]] = relationship(
         back_populates="city", order_by="Dialogue.id", cascade="all, delete-orphan"
@@ -100,6 +102,7 @@ class Dialogue(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     city: Mapped[City] = relationship(back_populates="dialogues")
     records: Mapped[list[PhaseRecord]] = relationship(
@@ -176,6 +179,27 @@ class StatusEvent(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
 
     record: Mapped[PhaseRecord] = relationship()
+
+
+class RelayEvent(Base):
+    """Append-only history of edits to a city or a dialogue (fields, archive and restore).
+
+    ``dialogue_id`` is None for a change to the city itself. ``field`` is the column name, or
+    "archived" with new_value "ja"/"nee"; values are text, ISO dates or None for empty.
+    """
+
+    __tablename__ = "relay_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    dialogue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
 
 
 # The PhaseRecord columns a StatusEvent can name in ``field``.
