@@ -53,6 +53,13 @@ pages = {
             visibility=shown(readable),
         ),
         st.Page(
+            "pages/city.py",
+            title=t("city.nav"),
+            icon=":material/location_city:",
+            url_path="stad",
+            visibility=shown(readable),
+        ),
+        st.Page(
             "pages/status.py",
             title=t("nav.status"),
             icon=":material/edit_note:",
