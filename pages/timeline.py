@@ -48,4 +48,6 @@ if coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.sta
 else:
     timeline_panel()
 
+st.caption(t("city.link"))
+city_ui.city_links(city_names, "estafette.timeline.city_link")
 city_ui.calendar_download(url, city_names, "estafette.timeline.calendar")

@@ -173,3 +173,26 @@ def test_coordinator_edits_a_dialogue(monkeypatch: pytest.MonkeyPatch, world: di
     assert at.title[0].value == "Deventer · Keizerslanden"
     log = frame_with(at, "Gegeven")
     assert set(log["Gegeven"]) == {"wijk", "centrale vraag"}
+
+
+def test_overview_timeline_and_map_link_to_the_city_page(
+    monkeypatch: pytest.MonkeyPatch, world: dict
+) -> None:
+    at = open_city(monkeypatch, world, "coordinator")
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    links = [(p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+    assert any(q == "stad=Deventer" for _, q in links)
+    assert any(q == f"dialoog={world['dialogue']}" for _, q in links)
+    at.switch_page("pages/timeline.py").run()
+    assert any(p.proto.query_string == "stad=Utrecht" for p in at.get("page_link"))
+    from estafette import cities, maps
+
+    engine = db.make_engine(world["url"])
+    with Session(engine) as session:
+        summary = cities.overview(session)
+    engine.dispose()
+    table = maps.marker_table(summary, "nl", dt.date.today(), "/")
+    row = table[table["dialogue_id"] == world["dialogue"]].iloc[0]
+    assert f'href="/stad?dialoog={world["dialogue"]}" target="_top"' in row["extra"]
+    assert 'href="/stad?stad=Deventer" target="_top"' in row["extra"]

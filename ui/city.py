@@ -365,3 +365,28 @@ def archive_button(actor: Actor, kind: str, target_id: int, archived: bool) -> N
         t("edit.restored") if archived else t("edit.archived"),
     ):
         st.rerun()
+
+
+LINK_LIMIT = 12
+
+
+def city_links(names: list[str], key: str) -> None:
+    """Links to the Stad page of each city in view; beyond a dozen, a choice and one link."""
+    if not names:
+        return
+    if len(names) > LINK_LIMIT:
+        names = [
+            st.selectbox(
+                t("city.choose"), names, index=None, key=key, placeholder=t("city.placeholder")
+            )
+        ]
+        if names[0] is None:
+            return
+    row = st.container(horizontal=True)
+    for name in names:
+        row.page_link(
+            "pages/city.py",
+            label=name,
+            icon=":material/location_city:",
+            query_params={"stad": name},
+        )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from estafette import alerts, charts, cities, history, i18n, maps, relay
 from estafette.models import DATE_FIELDS
+from estafette.settings import Settings
 from ui.core import engine
 from ui.filters import View
 
@@ -196,7 +197,9 @@ def handovers(url: str) -> list[relay.HandoverInfo]:
 @st.cache_data(show_spinner=False)
 def markers(url: str, view: View, lang: str) -> pd.DataFrame:
     """Marker spots, colours and escaped tooltips of the dialogues in view."""
-    return maps.marker_table(_shown(url, view), lang, view.date)
+    # Popup links to the Stad page leave the map's iframe: they need the app's own address.
+    link_base = Settings.from_env().base_url or "/"
+    return maps.marker_table(_shown(url, view), lang, view.date, link_base)
 
 
 @st.cache_data(show_spinner=False)
