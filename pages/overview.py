@@ -95,6 +95,8 @@ else:
         },
     )
 
+    city_ui.report_download(url, view.as_of, settings().stale_days)
+
 st.subheader(t("overview.themes"))
 if language() == "en":
     st.caption(t("method.quoted_in_dutch"))
