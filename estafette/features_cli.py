@@ -69,6 +69,34 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
     return _write(out, data)
 
 
+def _notify(args: argparse.Namespace, engine: Engine) -> int:
+    from estafette import reminders
+
+    settings = Settings.from_env()
+    today = args.today or dt.date.today()
+    stale_days = args.stale_days or settings.stale_days
+    db.upgrade(engine)
+    try:
+        if not args.dry_run:
+            reminders.parse_smtp_url(settings.smtp_url)  # refuse a bad URL before any work
+        with Session(engine) as session:
+            mails = reminders.plan(session, today, stale_days, settings.base_url)
+            if args.dry_run:
+                print(i18n.translate("notify.dry_run_header", settings.language))
+                for mail in mails:
+                    print(f"--- {mail.kind} → {mail.to} ({mail.language}): {mail.subject}")
+                    print(mail.text)
+                print(f"would send {len(mails)} reminder(s) for {reminders.period_of(today)}")
+                return 0
+            sent = reminders.deliver(session, mails, settings.smtp_url, settings.mail_from)
+    except reminders.ReminderError as exc:
+        return _fail(
+            i18n.translate(f"notify.error.{exc.code}", settings.language, detail=exc.detail)
+        )
+    print(f"sent {sent} reminder(s) for {reminders.period_of(today)}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the calendar, report and notify subcommands to the main parser."""
     cal = sub.add_parser("calendar", help="planned phase dates as an iCalendar (.ics) file")
@@ -81,3 +109,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("--since", type=_date, help="lessons accepted after this date (91 days)")
     rep.add_argument("--lang", choices=i18n.LANGUAGES, help="default: ESTAFETTE_LANG")
     rep.set_defaults(handler=_report)
+    notify = sub.add_parser("notify", help="send due e-mail reminders (for cron/systemd timers)")
+    notify.add_argument("--dry-run", action="store_true", help="print what would be sent")
+    notify.add_argument("--stale-days", type=int, help="default: ESTAFETTE_STALE_DAYS")
+    notify.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    notify.set_defaults(handler=_notify)

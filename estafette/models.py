@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -301,8 +302,25 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # E-mail reminders (estafette.reminders): each person may turn them off; mails in ``language``.
+    reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
 
     cities: Mapped[list[City]] = relationship(secondary=user_city, order_by="City.leg")
+
+
+class SentReminder(Base):
+    """A reminder mail that went out: the same kind goes to a person once per period."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # The ISO week the reminder belongs to, such as "2026-W48".
+    period: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class UserSession(Base):

@@ -43,6 +43,9 @@ class Settings:
     session_idle_minutes: int = 60
     # Where the app is reachable, for links in e-mails and calendar events.
     base_url: str = ""
+    # Reminders by e-mail (python -m estafette notify): smtp[s]://user:password@host:port
+    smtp_url: str = ""
+    mail_from: str = "estafette@localhost"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,4 +59,6 @@ class Settings:
             anonymous_read=_bool(env, "ESTAFETTE_ANONYMOUS_READ", True),
             session_idle_minutes=_int(env, "ESTAFETTE_SESSION_IDLE_MINUTES", 60),
             base_url=env.get("ESTAFETTE_BASE_URL", "").strip(),
+            smtp_url=env.get("ESTAFETTE_SMTP_URL", "").strip(),
+            mail_from=env.get("ESTAFETTE_MAIL_FROM", "").strip() or "estafette@localhost",
         )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from estafette.accounts import Action, can
 from ui import auth
+from ui import city as city_ui
 from ui.core import current_actor, t
 
 actor = current_actor()
@@ -20,6 +21,7 @@ if not actor.is_anonymous:
         icon=":material/logout:",
         on_click=auth.sign_out,
     )
+    city_ui.reminder_settings(actor)
     st.stop()
 
 st.caption(t("auth.intro"))

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import bench, cli, db, lessons, report, seed
+from estafette import bench, cli, lessons, report, seed
 from estafette.accounts import Actor
 from estafette.lesson_models import LessonEvent
 from estafette.models import Role

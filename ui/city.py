@@ -435,3 +435,37 @@ def report_download(url: str, as_of: dt.date | None, stale_days: int) -> None:
                 icon=":material/download:",
                 key=f"{REPORT_KEY}.download",
             )
+
+
+# --------------------------------------------------------------------------------------------
+# Reminder preferences (account page)
+# --------------------------------------------------------------------------------------------
+
+
+def reminder_settings(actor: Actor) -> None:
+    """The signed-in person's own choice: e-mail reminders on or off, and their language."""
+    from estafette import i18n, reminders
+
+    if actor.user_id is None:
+        return
+    with Session(engine(database_url())) as session:
+        enabled, mail_language = reminders.preferences(session, actor.user_id)
+    st.subheader(t("notify.settings_title"))
+    with st.form(key="estafette.account.reminders_form"):
+        wanted = st.checkbox(
+            t("notify.settings_on"), value=enabled, key="estafette.account.reminders"
+        )
+        chosen = st.selectbox(
+            t("notify.settings_language"),
+            i18n.LANGUAGES,
+            index=i18n.LANGUAGES.index(mail_language),
+            format_func=lambda code: i18n.translate(f"lang.{code}", code),
+            key="estafette.account.mail_language",
+        )
+        saved = st.form_submit_button(
+            t("notify.settings_save"), key="estafette.account.reminders_save"
+        )
+    if saved:
+        with Session(engine(database_url())) as session, session.begin():
+            reminders.set_preferences(session, actor.user_id, reminders=wanted, language=chosen)
+        st.success(t("notify.settings_saved"), icon=":material/check_circle:")
