@@ -162,6 +162,8 @@ def index_lesson(session: Session, lesson: Lesson) -> None:
 
 def reindex_all(session: Session, batch: int = 2000) -> int:
     """Rebuild every lesson's full-text entry (after the key rules change); returns the count."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(delete(_FTS))  # entries of lessons that no longer exist go too
     cols = [Lesson.id, Lesson.title, *(getattr(Lesson, n) for n in lessons.TEXT_FIELDS)]
     done = 0
     last = 0

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n
+from estafette import i18n, search
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.models import (
@@ -761,6 +761,8 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
                 session.execute(insert(table), rows)
                 written += len(rows)
         _reset_sequences(session)
+        # The full-text index lives outside the tables above: rebuild it for the restored lessons.
+        search.reindex_all(session)
         session.commit()
         return written
     except BaseException:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import lessons, search
-from estafette.accounts import Actor
+from estafette import db, lessons, search, transfer
+from estafette.accounts import SYSTEM, Actor
 from estafette.models import Role
 from tests.factories import city_id, seeded_engine
 
@@ -111,3 +111,18 @@ def test_reindex_all_rebuilds_the_index(session: Session) -> None:
     assert search.reindex_all(session) == 1
     session.commit()
     assert [i for i, _ in search.search_ids(session, "schrijven bewoner")] == [lesson]
+
+
+def test_search_works_after_restoring_a_backup(
+    session: Session, make_db_url: Callable[[str], str], db_url: str
+) -> None:
+    lesson = _propose(session, "Buurtfeest", "De kinderen hielpen met koken.")
+    session.commit()
+    backup = transfer.export_backup(session, SYSTEM)
+    backend = "postgresql" if db_url.startswith("postgresql") else "sqlite"
+    target = db.make_engine(make_db_url(backend))
+    db.upgrade(target)
+    with Session(target) as fresh:
+        transfer.import_backup(fresh, SYSTEM, backup)
+        assert [i for i, _ in search.search_ids(fresh, "kind helpen")] == [lesson]
+    target.dispose()

@@ -47,9 +47,10 @@ def test_overview_city_dialogue_status_by_clicks_and_by_link(
     page.get_by_role("link", name="Bekijk deze wijkdialoog").first.click()
     page.get_by_role("heading", name="Deventer · nog te bepalen").wait_for(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(rf"/stad\?.*dialoog={dialogue}"), timeout=TIMEOUT)
-    page.get_by_role("link", name="Fase bijwerken").last.click()
+    # The dialogue view's own link (not the sidebar's), carrying the dialogue along.
+    page.get_by_test_id("stMain").get_by_role("link", name="Fase bijwerken").click()
     page.get_by_text("Geschiedenis van deze wijkdialoog").wait_for(timeout=TIMEOUT)
-    expect(page).to_have_url(re.compile(r"/fase-bijwerken"), timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(rf"/fase-bijwerken\?.*dialoog={dialogue}"), timeout=TIMEOUT)
     page.screenshot(path=str(tmp_path / "status-from-city.png"), full_page=True)
 
     # By a pasted link: a fresh page load opens the dialogue view directly.
