@@ -38,13 +38,15 @@ def _city(session: Session, name: str) -> City:
 
 
 def planned_records(session: Session, city_name: str | None = None) -> list[PhaseRecord]:
-    """Phase records with a planned start or end, in relay order (one city or all)."""
+    """Phase records with a planned start or end, in relay order (one city or all), not archived."""
     stmt = (
         select(PhaseRecord)
         .join(Dialogue, Dialogue.id == PhaseRecord.dialogue_id)
         .join(City, City.id == Dialogue.city_id)
         .join(Phase, Phase.id == PhaseRecord.phase_id)
         .where(or_(PhaseRecord.planned_start.is_not(None), PhaseRecord.planned_end.is_not(None)))
+        # Archived cities and dialogues have left the relay's planning (estafette.edits).
+        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
         .options(
             selectinload(PhaseRecord.dialogue).selectinload(Dialogue.city),
             selectinload(PhaseRecord.phase),

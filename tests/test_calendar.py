@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import calendar_feed, cli, seed
+from estafette import calendar_feed, cli, edits, seed
+from estafette.accounts import SYSTEM
 from estafette.models import City, Dialogue
 from tests.factories import change, make_dialogue, phase, seeded_engine
 from ui import city as ui_city
@@ -61,6 +62,9 @@ def test_per_city_and_half_planned_phases(session: Session) -> None:
     assert all("Kanaleneiland" in str(e["summary"]) for e in events)
     assert all("Leg 2" in str(e["description"]) for e in events)
     assert len(_events(calendar_feed.build(session))) == 3
+    edits.archive_dialogue(session, SYSTEM, other.id)
+    session.commit()
+    assert len(_events(calendar_feed.build(session))) == 2
     with pytest.raises(calendar_feed.CalendarError):
         calendar_feed.build(session, "Atlantis")
 
