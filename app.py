@@ -104,6 +104,13 @@ pages = {
             url_path="tijdlijn",
             visibility=shown(readable),
         ),
+        st.Page(
+            "pages/city.py",
+            title=t("city.nav"),
+            icon=":material/location_city:",
+            url_path="stad",
+            visibility=shown(readable),
+        ),
         status,
     ],
     t("nav.section_learning"): [

@@ -80,6 +80,9 @@ class Action(enum.StrEnum):
     PROPOSE_LESSON = "propose_lesson"
     MANAGE_PRIVACY = "manage_privacy"
     READ_AUDIT = "read_audit"
+    # Edit a city's or dialogue's details and archive or restore them (estafette.edits).
+    EDIT_RELAY = "edit_relay"
+    ARCHIVE = "archive"
 
 
 # Everything a signed-in person of any role may read or do.

@@ -305,6 +305,26 @@ def prepare(url: str, national: bool) -> tuple[dict[str, int], float]:
         engine.dispose()
 
 
+REPORT_TARGET_S = 10.0
+
+
+def time_report(url: str) -> dict[str, float]:
+    """Seconds to build the steering-group report (estafette.report) as DOCX and as PDF."""
+    from estafette import report
+
+    engine = db.make_engine(url)
+    try:
+        seconds = {}
+        with Session(engine) as session:
+            for fmt in report.FORMATS:
+                started = time.perf_counter()
+                report.build(session, dt.date.today(), fmt)
+                seconds[fmt] = time.perf_counter() - started
+        return seconds
+    finally:
+        engine.dispose()
+
+
 def table(timings: list[Timing]) -> str:
     """The results as a Markdown table, with the national/seeded ratio per page."""
     seeded = {t.page: t.median_ms for t in timings if t.dataset.startswith("seed")}
@@ -359,6 +379,7 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
         sys.path.insert(0, str(PROJECT_ROOT))
     harness = importlib.import_module("ui.benchmark")
     timings: list[Timing] = []
+    reports: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="estafette-bench-") as tmp:
         folder = Path(tmp)
         plans: list[tuple[str, object, bool]] = [
@@ -377,9 +398,17 @@ def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_00
                     flush=True,
                 )
                 timings.extend(harness.measure(url, dataset, reruns))
+                if national:
+                    reports[dataset] = time_report(url)
     print()
     print(table(timings))
     missed = verdict(timings)
+    print()
+    for dataset, seconds in reports.items():
+        for fmt, value in seconds.items():
+            print(f"report {fmt} ({dataset}): {value:.1f} s (target {REPORT_TARGET_S:.0f} s)")
+            if value > REPORT_TARGET_S:
+                missed.append(f"{dataset} report {fmt}: {value:.1f} s > {REPORT_TARGET_S:.0f} s")
     if lessons:
         from estafette.bench_lessons import format_table, lesson_search_bench
 

@@ -1,4 +1,4 @@
-"""Benchmark: Dutch lesson search at scale on SQLite and PostgreSQL, and the course export."""
+"""Benchmark: Dutch lesson search (estafette.search) on SQLite and PostgreSQL; course export."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from estafette import db, leergang, lessons, seed
+from estafette import db, leergang, lessons, search, seed
 from estafette.accounts import SYSTEM, Actor
 from estafette.bench import postgres_schema
 from estafette.lesson_models import CourseItem, Lesson, LessonStatus
@@ -81,10 +81,8 @@ def _fill(engine: Engine, n: int, seed_value: int = 7) -> None:
             LessonStatus.VOORGESTELD.value,
             LessonStatus.OPGENOMEN.value,
         ]
-        sqlite = engine.dialect.name == "sqlite"
-        fts = lessons._FTS
         batch: list[dict] = []
-        fts_batch: list[dict] = []
+        index: list[dict] = []
         for number in range(1, n + 1):
             text = synthetic_lesson(rng)
             batch.append(
@@ -101,18 +99,15 @@ def _fill(engine: Engine, n: int, seed_value: int = 7) -> None:
                     "status": rng.choice(statuses),
                 }
             )
-            if sqlite:
-                body = " ".join(text[name] for name in lessons.TEXT_FIELDS)
-                fts_batch.append(lessons.fts_row(number, text["title"], body))
+            body = " ".join(text[name] for name in lessons.TEXT_FIELDS)
+            index.append(search.index_row(number, text["title"], body))
             if len(batch) == 5000:
                 session.execute(insert(Lesson), batch)
-                if fts_batch:
-                    session.execute(insert(fts), fts_batch)
-                batch, fts_batch = [], []
+                search.write_index(session, index)
+                batch, index = [], []
         if batch:
             session.execute(insert(Lesson), batch)
-        if fts_batch:
-            session.execute(insert(fts), fts_batch)
+            search.write_index(session, index)
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE lesson")
@@ -207,13 +202,13 @@ def _search_timings(url: str, backend: str, n: int) -> list[dict]:
         rows = []
         with Session(engine) as session:
             for query in QUERIES:
-                timings = _time(lambda q=query: lessons.search(session, SYSTEM, q, limit=20), 15)
+                timings = _time(lambda q=query: search.search(session, SYSTEM, q, limit=20), 15)
                 rows.append(_row(backend, n, f"search '{query}'", timings, 50.0))
             filtered = lessons.LessonFilter(
                 phase_code="vormgeven", statuses=lessons.PUBLIC_STATUSES
             )
             timings = _time(
-                lambda: lessons.search(session, SYSTEM, "bewoners betrekken", filtered, 20), 15
+                lambda: search.search(session, SYSTEM, "bewoners betrekken", filtered, 20), 15
             )
             rows.append(_row(backend, n, "search + filters", timings, 50.0))
         rows.append(_row(backend, n, "DOCX export, 500 lessons", bench_export(engine), 2000.0))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from estafette import (
     accounts,
     db,
+    features_cli,
     i18n,
     lesson_cli,
     privacy_cli,
@@ -250,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lesson_cli.register(sub)
     privacy_cli.register(sub)
+    features_cli.register(sub)
     bench_parser = sub.add_parser(
         "bench", help="time every page on national-scale synthetic data (temporary databases)"
     )

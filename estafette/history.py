@@ -108,8 +108,11 @@ def _typed_records(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def records_frame(session: Session) -> pd.DataFrame:
-    """Every phase record with its dialogue, city and phase, in relay order (one query)."""
+def records_frame(session: Session, include_archived: bool = False) -> pd.DataFrame:
+    """Every phase record with its dialogue, city and phase, in relay order (one query).
+
+    Archived cities and dialogues (estafette.edits) are left out unless ``include_archived``.
+    """
     stmt = (
         select(
             PhaseRecord.id,
@@ -144,6 +147,8 @@ def records_frame(session: Session) -> pd.DataFrame:
         .join(Phase, PhaseRecord.phase_id == Phase.id)
         .order_by(City.leg, Dialogue.id, Phase.position)
     )
+    if not include_archived:
+        stmt = stmt.where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
     raw = _frame(
         _fetch(session, stmt),
         [

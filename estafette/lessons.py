@@ -1,34 +1,26 @@
-"""Lessons learned: proposing, the review workflow, Dutch full-text search and briefings."""
+"""Lessons learned: proposing, the review workflow, browsing and briefings (search: search.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import snowballstemmer
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
-    column,
-    delete,
     desc,
     exists,
     func,
-    insert,
-    literal_column,
     or_,
     select,
-    table,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import (
     lesson_models,  # noqa: F401  (registers the lesson tables on Base)
+    search,  # circular on purpose: search.py reads lessons.* at call time
     textfields,
 )
 from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
@@ -86,118 +78,6 @@ class LessonError(ValueError):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
-
-
-# --------------------------------------------------------------------------------------------
-# Dutch stemming, shared by indexing, querying and highlighting
-# --------------------------------------------------------------------------------------------
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STEMMER = snowballstemmer.stemmer("dutch")
-# Snowball stems regular inflections ("bewoners" → "bewoner") but not the vowel change of
-# strong verbs ("betrekken" → "betrek", "betrokken" → "betrok"). These known forms of words
-# that matter in wijkdialogen expand the query, the same way on both databases.
-STRONG_FORMS: tuple[frozenset[str], ...] = tuple(
-    frozenset(group)
-    for group in (
-        {"betrekken", "betrekt", "betrok", "betrokken"},
-        {"spreken", "spreekt", "sprak", "spraken", "gesproken"},
-        {"vinden", "vindt", "vond", "vonden", "gevonden"},
-        {"nemen", "neemt", "nam", "namen", "genomen"},
-        {"zoeken", "zoekt", "zocht", "zochten", "gezocht"},
-        {"denken", "denkt", "dacht", "dachten", "gedacht"},
-        {"brengen", "brengt", "bracht", "brachten", "gebracht"},
-        {"beginnen", "begint", "begon", "begonnen"},
-        {"komen", "komt", "kwam", "kwamen", "gekomen"},
-        {"doen", "doet", "deed", "deden", "gedaan"},
-    )
-)
-_FORMS_BY_WORD = {word: group for group in STRONG_FORMS for word in group}
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The Dutch Snowball stem of one lower-case word."""
-    return _STEMMER.stemWord(word)
-
-
-def words(text: str) -> list[str]:
-    """The lower-case words of ``text``."""
-    return _WORD.findall(text.lower())
-
-
-def stem_text(text: str) -> str:
-    """``text`` as space-separated stems: what the SQLite FTS5 index stores."""
-    return " ".join(stem(w) for w in words(text))
-
-
-def query_groups(query: str) -> list[frozenset[str]]:
-    """Per query word, the set of surface forms to look for (the word plus known strong forms)."""
-    return [_FORMS_BY_WORD.get(w, frozenset({w})) for w in dict.fromkeys(words(query))]
-
-
-def query_stems(query: str) -> set[str]:
-    """Every stem a query may match, for highlighting."""
-    return {stem(w) for group in query_groups(query) for w in group}
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}~+\-])")
-
-
-def _escape(text: str, markdown: bool) -> str:
-    escaped = html.escape(text, quote=not markdown)
-    return _MD_SPECIAL.sub(r"\\\1", escaped) if markdown else escaped
-
-
-def highlight(text: str, stems: set[str], markdown: bool = False) -> str:
-    """``text`` HTML-escaped, with words whose stem is in ``stems`` wrapped in <mark>.
-
-    With ``markdown`` the text is also Markdown-escaped, for st.markdown(unsafe_allow_html=True).
-    """
-    out: list[str] = []
-    last = 0
-    for match in _WORD.finditer(text):
-        out.append(_escape(text[last : match.start()], markdown))
-        word = _escape(match.group(), markdown)
-        out.append(f"<mark>{word}</mark>" if stem(match.group().lower()) in stems else word)
-        last = match.end()
-    out.append(_escape(text[last:], markdown))
-    return "".join(out)
-
-
-def _fts_query(groups: Sequence[frozenset[str]]) -> str:
-    # Stems are \w+ only, so quoting them cannot inject FTS5 syntax.
-    parts = []
-    for group in groups:
-        stems = sorted({stem(w) for w in group})
-        parts.append("(" + " OR ".join(f'"{s}"' for s in stems) + ")")
-    return " AND ".join(parts)
-
-
-def _ts_query(groups: Sequence[frozenset[str]]) -> str:
-    # to_tsquery stems each operand with the Dutch configuration; operands are \w+ only.
-    return " & ".join("(" + " | ".join(sorted(group)) + ")" for group in groups)
-
-
-_FTS = table("lesson_fts", column("rowid", Integer), column("title"), column("body"))
-
-
-def index_lesson(session: Session, lesson: Lesson) -> None:
-    """Refresh the SQLite full-text entry of ``lesson`` (PostgreSQL's column is generated)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    session.flush()
-    session.execute(delete(_FTS).where(_FTS.c.rowid == lesson.id))
-    session.execute(insert(_FTS).values(fts_row(lesson.id, lesson.title, _body(lesson))))
-
-
-def _body(lesson: Lesson) -> str:
-    return " ".join(getattr(lesson, name) or "" for name in TEXT_FIELDS)
-
-
-def fts_row(lesson_id: int, title: str, body: str) -> dict[str, object]:
-    """One FTS5 row of stemmed text (also used by the bench's bulk insert)."""
-    return {"rowid": lesson_id, "title": stem_text(title), "body": stem_text(body)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,7 +325,7 @@ def propose(session: Session, actor: Actor, data: LessonInput) -> int:
     ]
     session.add(lesson)
     session.flush()
-    index_lesson(session, lesson)
+    search.index_lesson(session, lesson)
     return lesson.id
 
 
@@ -600,6 +480,7 @@ def dialogue_choices(session: Session) -> list[DialogueChoice]:
     stmt = (
         select(Dialogue)
         .join(City)
+        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
         .options(selectinload(Dialogue.city), selectinload(Dialogue.records))
         .order_by(City.leg, Dialogue.id)
     )
@@ -648,7 +529,8 @@ def visible_statuses(actor: Actor) -> tuple[str, ...]:
     return STATUSES if actor.role is not None else PUBLIC_STATUSES
 
 
-def _filtered(stmt: Select, f: LessonFilter) -> Select:
+def filtered(stmt: Select, f: LessonFilter) -> Select:
+    """``stmt`` narrowed to lessons matching ``f``."""
     if f.city_id is not None:
         stmt = stmt.where(Lesson.city_id == f.city_id)
     if f.leergang_only:
@@ -687,93 +569,11 @@ def list_lessons(
 ) -> list[LessonView]:
     """Lessons matching ``filters``, newest first (signed-in people only)."""
     require(actor, Action.READ_LESSONS)
-    stmt = _filtered(select(Lesson.id), filters or LessonFilter())
+    stmt = filtered(select(Lesson.id), filters or LessonFilter())
     ids = list(
         session.scalars(stmt.order_by(desc(Lesson.lesson_date), desc(Lesson.id)).limit(limit))
     )
     return load_views(session, ids)
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A search result: the lesson, its rank score and escaped, highlighted text."""
-
-    lesson: LessonView
-    score: float
-    title_html: str
-    snippet_html: str
-    highlights: dict[str, str] = field(default_factory=dict)
-
-
-# Ranking scores every match, which for a word found in most lessons ("bewoners") costs time
-# in proportion to the collection. Both databases can find the newest matches cheaply (walking
-# the primary key or the FTS doclist backwards), so ranking considers at most this many of the
-# most recently recorded matches. Below the window the ranking is exact.
-SEARCH_WINDOW = 2000
-
-
-def search_ids(
-    session: Session, query: str, filters: LessonFilter | None = None, limit: int = 50
-) -> list[tuple[int, float]]:
-    """(lesson id, score) of lessons matching ``query``, best first; higher score is better."""
-    groups = query_groups(query)
-    if not groups:
-        return []
-    f = filters or LessonFilter()
-    if session.get_bind().dialect.name == "postgresql":
-        tsq = func.to_tsquery("dutch", _ts_query(groups))
-        vector = literal_column("lesson.search_vector")
-        window = (
-            _filtered(select(Lesson.id, vector.label("sv")).where(vector.op("@@")(tsq)), f)
-            .order_by(desc(Lesson.id))
-            .limit(SEARCH_WINDOW)
-            .subquery()
-        )
-        score = func.ts_rank(window.c.sv, tsq)
-        stmt = (
-            select(window.c.id, score.label("score"))
-            .order_by(desc("score"), desc(window.c.id))
-            .limit(limit)
-        )
-        return [(row.id, float(row.score)) for row in session.execute(stmt)]
-    fts = literal_column("lesson_fts")
-    match = fts.op("MATCH")(_fts_query(groups))
-    base = select(Lesson.id).select_from(_FTS).join(Lesson, Lesson.id == _FTS.c.rowid).where(match)
-    newest = _filtered(base, f).order_by(desc(_FTS.c.rowid)).limit(SEARCH_WINDOW).subquery()
-    floor = session.scalar(select(func.min(newest.c.id)))
-    if floor is None:
-        return []
-    # bm25() is lower-is-better; title matches weigh four times the body.
-    score = func.bm25(fts, 4.0, 1.0)
-    stmt = (
-        select(Lesson.id, score.label("score"))
-        .select_from(_FTS)
-        .join(Lesson, Lesson.id == _FTS.c.rowid)
-        .where(match, _FTS.c.rowid >= floor)
-    )
-    stmt = _filtered(stmt, f).order_by(score, desc(Lesson.id)).limit(limit)
-    return [(row.id, -float(row.score)) for row in session.execute(stmt)]
-
-
-def search(
-    session: Session,
-    actor: Actor,
-    query: str,
-    filters: LessonFilter | None = None,
-    limit: int = 50,
-) -> list[SearchHit]:
-    """Full-text search with Dutch stemming, ranked, with escaped highlights (signed in only)."""
-    require(actor, Action.READ_LESSONS)
-    found = search_ids(session, query, filters, limit)
-    views = {v.id: v for v in load_views(session, [i for i, _ in found])}
-    stems = query_stems(query)
-    hits = []
-    for lesson_id, score in found:
-        view = views[lesson_id]
-        marked = {name: highlight(getattr(view, name), stems) for name in TEXT_FIELDS}
-        snippet = next((v for v in marked.values() if "<mark>" in v), marked["situation"])
-        hits.append(SearchHit(view, score, highlight(view.title, stems), snippet, marked))
-    return hits
 
 
 def briefing(
@@ -921,7 +721,7 @@ def seed_lessons(session: Session) -> int:
     session.add(AppMeta(key=SEED_KEY, value="1"))
     session.flush()
     for lesson in made:
-        index_lesson(session, lesson)
+        search.index_lesson(session, lesson)
     return len(made)
 
 

@@ -7,6 +7,7 @@ import html
 import json
 import math
 from collections.abc import Sequence
+from urllib.parse import quote
 
 import folium
 import pandas as pd
@@ -89,7 +90,9 @@ def _esc(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).map(html.escape)
 
 
-def _labels(summary: pd.DataFrame, lang: str, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
+def _labels(
+    summary: pd.DataFrame, lang: str, as_of: dt.date, link_base: str = "/"
+) -> tuple[pd.Series, pd.Series]:
     """Tooltip HTML and the popup's extra lines per dialogue; all user text is escaped."""
 
     def tr(key: str, **values: object) -> str:
@@ -137,8 +140,34 @@ def _labels(summary: pd.DataFrame, lang: str, as_of: dt.date) -> tuple[pd.Series
         + "<br><i>"
         + tr("map.click_hint")
         + "</i>"
+        + _page_links(summary, link_base, tr("city.link"), tr("city.open_dialogue"))
     )
     return tooltip, extra
+
+
+def _page_links(
+    summary: pd.DataFrame, base: str, city_label: str, dialogue_label: str
+) -> pd.Series:
+    """Links from a popup to the Stad page; target _top leaves the map's iframe."""
+    base = html.escape(base.rstrip("/") + "/")
+    city = summary["city"].map(lambda name: html.escape(quote(str(name))))
+    dialogue = summary["dialogue_id"].astype(int).astype(str)
+    return (
+        '<br><a href="'
+        + base
+        + "stad?stad="
+        + city
+        + '" target="_top">'
+        + city_label
+        + "</a>"
+        + ' · <a href="'
+        + base
+        + "stad?dialoog="
+        + dialogue
+        + '" target="_top">'
+        + dialogue_label
+        + "</a>"
+    )
 
 
 def _script_json(data: object) -> str:
@@ -160,13 +189,15 @@ def marker_payload(markers: pd.DataFrame) -> str:
     return _script_json(markers.to_dict("records"))
 
 
-def marker_table(summary: pd.DataFrame, lang: str, as_of: dt.date) -> pd.DataFrame:
+def marker_table(
+    summary: pd.DataFrame, lang: str, as_of: dt.date, link_base: str = "/"
+) -> pd.DataFrame:
     """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
     if summary.empty:
         return pd.DataFrame(columns=list(MARKER_COLUMNS))
     summary = summary.reset_index(drop=True)
     positions = marker_positions(summary)
-    tooltip, extra = _labels(summary, lang, as_of)
+    tooltip, extra = _labels(summary, lang, as_of, link_base)
     return pd.DataFrame(
         {
             "dialogue_id": summary["dialogue_id"].astype(int),

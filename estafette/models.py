@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -79,6 +80,8 @@ class City(Base):
     longitude: Mapped[float] = mapped_column(Float)
     leg: Mapped[int] = mapped_column(Integer, unique=True)
     joined_on: Mapped[dt.date] = mapped_column(Date)
+    # Archived cities leave the dashboards but keep their history and lessons (estafette.edits).
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     dialogues: Mapped[list[Dialogue]] = relationship(
         back_populates="city", order_by="Dialogue.id", cascade="all, delete-orphan"
@@ -100,6 +103,7 @@ class Dialogue(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     city: Mapped[City] = relationship(back_populates="dialogues")
     records: Mapped[list[PhaseRecord]] = relationship(
@@ -176,6 +180,27 @@ class StatusEvent(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
 
     record: Mapped[PhaseRecord] = relationship()
+
+
+class RelayEvent(Base):
+    """Append-only history of edits to a city or a dialogue (fields, archive and restore).
+
+    ``dialogue_id`` is None for a change to the city itself. ``field`` is the column name, or
+    "archived" with new_value "ja"/"nee"; values are text, ISO dates or None for empty.
+    """
+
+    __tablename__ = "relay_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    dialogue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
 
 
 # The PhaseRecord columns a StatusEvent can name in ``field``.
@@ -277,8 +302,25 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # E-mail reminders (estafette.reminders): each person may turn them off; mails in ``language``.
+    reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
 
     cities: Mapped[list[City]] = relationship(secondary=user_city, order_by="City.leg")
+
+
+class SentReminder(Base):
+    """A reminder mail that went out: the same kind goes to a person once per period."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # The ISO week the reminder belongs to, such as "2026-W48".
+    period: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class UserSession(Base):

@@ -57,6 +57,11 @@ class Settings:
     # Retention (``python -m estafette privacy purge``): residents' quotes and ended sessions.
     quote_retention_days: int = 1095
     session_retention_days: int = 90
+    # Where the app is reachable, for links in e-mails and calendar events.
+    base_url: str = ""
+    # Reminders by e-mail (python -m estafette notify): smtp[s]://user:password@host:port
+    smtp_url: str = ""
+    mail_from: str = "estafette@localhost"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -72,4 +77,7 @@ class Settings:
             session_max_hours=_int(env, "ESTAFETTE_SESSION_MAX_HOURS", 12),
             quote_retention_days=_int(env, "ESTAFETTE_QUOTE_RETENTION_DAYS", 1095),
             session_retention_days=_int(env, "ESTAFETTE_SESSION_RETENTION_DAYS", 90),
+            base_url=env.get("ESTAFETTE_BASE_URL", "").strip(),
+            smtp_url=env.get("ESTAFETTE_SMTP_URL", "").strip(),
+            mail_from=env.get("ESTAFETTE_MAIL_FROM", "").strip() or "estafette@localhost",
         )

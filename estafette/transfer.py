@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import audit, i18n, spreadsheets, textfields
+from estafette import audit, i18n, search, spreadsheets, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.logs import log_event
@@ -851,6 +851,8 @@ def import_backup(session: Session, actor: Actor, data: bytes, *, replace: bool 
                 written += len(rows)
         _reset_sequences(session)
         audit.record(session, actor, "restore", "", f"rows={written} replace={replace}")
+        # The full-text index lives outside the tables above: rebuild it for the restored lessons.
+        search.reindex_all(session)
         session.commit()
         log_event("restore", actor=actor.email, rows=written, replace=replace)
         return written

@@ -236,6 +236,7 @@ def dialogue_choices(session: Session, actor: Actor) -> list[DialogueChoice]:
     stmt = (
         select(Dialogue)
         .join(Dialogue.city)
+        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
         .options(selectinload(Dialogue.city))
         .order_by(City.leg, Dialogue.id)
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from estafette import lessons
+from estafette import lessons, search
 from estafette.accounts import Action
 from ui import lessons as ui
 from ui.core import database_url, t, tn
@@ -58,7 +58,7 @@ filters = lessons.LessonFilter(
 
 if query.strip():
     views = [hit.lesson for hit in ui.search(url, actor, query, filters)]
-    stems = lessons.query_stems(query)
+    stems = search.query_stems(query)
     st.caption(tn("search.results", len(views)))
 else:
     views = ui.browse(url, actor, filters)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from estafette.accounts import Action, can
 from ui import account, auth
+from ui import city as city_ui
 from ui.core import current_actor, t
 
 actor = current_actor()
@@ -23,6 +24,7 @@ if not actor.is_anonymous:
     auth.logout_form()
     st.subheader(t("sessions.title"))
     account.session_list(actor)
+    city_ui.reminder_settings(actor)
     st.stop()
 
 st.markdown(t("auth.intro"))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from estafette.cities import status_key
+from ui import city as city_ui
 from ui import coordinator, filters, live, loaders
 from ui.core import database_url, language, settings, t
 
@@ -45,6 +46,15 @@ else:
                         row.completed / row.total if row.total else 0.0,
                         text=t("overview.progress_value", done=row.completed, total=row.total),
                     )
+                    st.page_link(
+                        "pages/city.py",
+                        label=t("city.open_dialogue"),
+                        icon=":material/arrow_forward:",
+                        query_params={"dialoog": str(row.dialogue_id)},
+                    )
+
+    st.caption(t("city.link"))
+    city_ui.city_links(list(dict.fromkeys(shown["city"])), "estafette.overview.city_link")
 
     st.subheader(t("alerts.title"))
     stale_days = st.columns([1, 3])[0].number_input(
@@ -85,6 +95,8 @@ else:
             )
         },
     )
+
+    city_ui.report_download(url, view.as_of, settings().stale_days)
 
 st.subheader(t("overview.themes"))
 if language() == "en":

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import city as city_ui
 from ui import coordinator, filters, live
 from ui.core import database_url, language, t
 
@@ -47,3 +48,7 @@ if coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.sta
     st.info(t("timeline.empty"))
 else:
     timeline_panel()
+
+st.caption(t("city.link"))
+city_ui.city_links(city_names, "estafette.timeline.city_link")
+city_ui.calendar_download(url, city_names, "estafette.timeline.calendar")

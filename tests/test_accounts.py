@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, leergang, lessons, relay, transfer, updates
+from estafette import accounts, db, leergang, lessons, relay, search, transfer, updates
 from estafette.accounts import (
     ANONYMOUS,
     Action,
@@ -125,7 +125,7 @@ ACTIONS: dict[str, Callable[[Session, Actor], object]] = {
     # Reading what names people or quotes residents: signed-in people only, never anonymous
     # (not even with anonymous reading on: see test_anonymous_read_opens_only_the_dashboard).
     "list_lessons": lambda s, a: lessons.list_lessons(s, a),
-    "list_lesson_search": lambda s, a: lessons.search(s, a, "bewoners"),
+    "list_lesson_search": lambda s, a: search.search(s, a, "bewoners"),
     "list_lesson_history": lambda s, a: lessons.history(s, a, 1),
     "list_briefing": lambda s, a: lessons.briefing(
         s, a, s.scalar(select(Dialogue.id).order_by(Dialogue.id.desc())), "vormgeven"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from estafette import alerts, charts, cities, history, i18n, maps, relay
 from estafette.models import DATE_FIELDS
+from estafette.settings import Settings
 from ui.core import cached, engine
 from ui.filters import View
 
@@ -195,7 +196,9 @@ def handovers(url: str) -> list[relay.HandoverInfo]:
 @cached
 def markers(url: str, view: View, lang: str) -> pd.DataFrame:
     """Marker spots, colours and escaped tooltips of the dialogues in view."""
-    return maps.marker_table(_shown(url, view), lang, view.date)
+    # Popup links to the Stad page leave the map's iframe: they need the app's own address.
+    link_base = Settings.from_env().base_url or "/"
+    return maps.marker_table(_shown(url, view), lang, view.date, link_base)
 
 
 @cached

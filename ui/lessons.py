@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
 from estafette import db, leergang, lessons, textfields
+from estafette import search as search_module
 from estafette.accounts import Action, Actor, PermissionDenied, can
 from estafette.models import Wish
 from ui import loaders
@@ -59,10 +60,10 @@ def browse(url: str, actor: Actor, filters: lessons.LessonFilter) -> list[lesson
 @cached
 def search(
     url: str, actor: Actor, query: str, filters: lessons.LessonFilter
-) -> list[lessons.SearchHit]:
+) -> list[search_module.SearchHit]:
     """Ranked search hits with escaped highlights."""
     with Session(engine(url)) as session:
-        return lessons.search(session, actor, query, filters)
+        return search_module.search(session, actor, query, filters)
 
 
 @cached
@@ -170,7 +171,7 @@ def require_sign_in(action: Action) -> Actor:
 
 def safe(text: str) -> str:
     """Lesson text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
-    return lessons.highlight(text, set(), markdown=True)
+    return search_module.highlight(text, set(), markdown=True)
 
 
 def filter_select(
@@ -216,7 +217,7 @@ def render_lesson(
     stems = stems or set()
 
     def marked(text: str) -> str:
-        return lessons.highlight(text, stems, markdown=True)
+        return search_module.highlight(text, stems, markdown=True)
 
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(

@@ -32,7 +32,9 @@ def _value(field: str, value: object) -> str:
     return text
 
 
-def phase_history(url: str, dialogue_id: int, view: View) -> None:
+def phase_history(
+    url: str, dialogue_id: int, view: View, key: str = "estafette.map.history"
+) -> None:
     """The chosen dialogue's changes, newest first, as a plain table (text is never HTML)."""
     changes = coordinator.dialogue_history(url, dialogue_id, view.as_of)
     if changes.empty:
@@ -57,4 +59,4 @@ def phase_history(url: str, dialogue_id: int, view: View) -> None:
     if current_actor().is_anonymous:
         # Who changed what names people: for signed-in participants only (see PRIVACY.md).
         table = table.drop(columns=[t("map.col_actor")])
-    st.dataframe(table, hide_index=True, width="stretch", key="estafette.map.history")
+    st.dataframe(table, hide_index=True, width="stretch", key=key)

@@ -28,6 +28,7 @@ PAGE_PATHS = frozenset(
         "methode",
         "beheer",
         "import-export",
+        "stad",
     }
 )
 # First path segments that belong to Streamlit or to our own routes, never to a page.

@@ -12,7 +12,8 @@ from estafette.settings import Settings
 target_metadata = [models.Base.metadata, data_version.metadata]
 
 # Search structures live outside the ORM metadata (built by migration 0002): SQLite's FTS5 table
-# with its shadow tables, and PostgreSQL's generated tsvector column with its GIN index.
+# with its shadow tables, and PostgreSQL's tsvector column with its GIN index (since 0007
+# filled by estafette.search, no longer generated).
 SEARCH_OBJECTS = ("lesson_fts", "search_vector", "ix_lesson_search_vector")
 
 

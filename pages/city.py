@@ -1,0 +1,157 @@
+"""Stad: everything about one leg (?stad=<name>), or one dialogue of it (?dialoog=<id>)."""
+
+import streamlit as st
+
+from estafette import lessons
+from estafette.accounts import Action, can
+from ui import city as ui
+from ui import lessons as lessons_ui
+from ui import relay_views
+from ui.core import current_actor, database_url, t, tn
+from ui.filters import View
+
+CHOICE_KEY = "estafette.city.choice"
+SEEN_KEY = "estafette.city.seen_param"
+
+url = database_url()
+actor = current_actor()
+coordinator = can(actor, Action.EDIT_RELAY)
+ui.show_flash()
+
+
+def lesson_list(city_id: int, dialogue_id: int | None = None) -> None:
+    """The lessons the city (or dialogue) contributed, as far as the viewer may see them."""
+    filters = lessons.LessonFilter(city_id=city_id, statuses=lessons.visible_statuses(actor))
+    views = lessons_ui.browse(url, filters)
+    if dialogue_id is not None:
+        views = [v for v in views if v.dialogue_id == dialogue_id]
+    st.caption(tn("lessons.count", len(views)))
+    for view in views:
+        with st.expander(f"{view.title} · {lessons_ui.status_label(view.status)}"):
+            lessons_ui.render_lesson(view, show_private=not actor.is_anonymous)
+
+
+raw_dialogue = st.query_params.get("dialoog")
+summary = None
+if raw_dialogue:
+    summary = ui.dialogue(url, int(raw_dialogue)) if raw_dialogue.isdigit() else None
+    if summary is None:
+        st.warning(t("city.unknown_dialogue", id=raw_dialogue), icon=":material/help:")
+
+if summary is not None:
+    # ---------------------------------------------------------------- one dialogue
+    st.title(f"{summary.city} · {ui.dialogue_name(summary)}")
+    st.caption(
+        t("overview.leg", leg=summary.leg) + (f" · {summary.theme}" if summary.theme else "")
+    )
+    if summary.archived:
+        st.info(t("city.dialogue_archived"), icon=":material/archive:")
+    if summary.central_question:
+        st.markdown(f"> {lessons_ui.safe(summary.central_question)}")
+    links = st.container(horizontal=True)
+    links.page_link(
+        "pages/city.py",
+        label=t("city.back_to_city", city=summary.city),
+        icon=":material/location_city:",
+        query_params={"stad": summary.city},
+    )
+    if can(actor, Action.EDIT_STATUS, city_id=summary.city_id) and not summary.archived:
+        links.page_link(
+            "pages/status.py",
+            label=t("city.update_phase"),
+            icon=":material/edit_note:",
+            query_params={"dialoog": str(summary.id)},
+        )
+    st.markdown(f"### {summary.current_phase}")
+    st.progress(
+        summary.completed / summary.total if summary.total else 0.0,
+        text=t("overview.progress_value", done=summary.completed, total=summary.total),
+    )
+    ui.render_phase_table(summary.id)
+    st.subheader(t("nav.timeline"))
+    ui.render_timeline(summary.city_id, summary.id)
+    st.subheader(t("city.history"))
+    relay_views.phase_history(url, summary.id, View(), key="estafette.dialogue.history")
+    ui.render_edit_log(summary.city_id, summary.id)
+    st.subheader(t("city.lessons"))
+    lesson_list(summary.city_id, summary.id)
+    if summary.current_phase_code:
+        lessons_ui.render_briefing(summary.id, summary.current_phase_code)
+    if coordinator:
+        ui.dialogue_editor(actor, summary)
+    st.stop()
+
+# -------------------------------------------------------------------- one city
+names = ui.city_names(url)
+wanted = st.query_params.get("stad")
+if wanted and wanted != st.session_state.get(SEEN_KEY):
+    st.session_state[SEEN_KEY] = wanted
+    match = next((n for n in names if n.lower() == wanted.strip().lower()), None)
+    if match is None:
+        st.warning(t("city.unknown_city", name=wanted), icon=":material/help:")
+    else:
+        st.session_state[CHOICE_KEY] = match
+
+st.title(t("city.title"))
+choice = st.selectbox(
+    t("city.choose"), names, index=None, key=CHOICE_KEY, placeholder=t("city.placeholder")
+)
+if choice is None:
+    st.stop()
+st.query_params["stad"] = choice
+st.session_state[SEEN_KEY] = choice
+found = ui.dossier(url, choice, not actor.is_anonymous)
+if found is None:
+    st.stop()
+
+st.header(found.name)
+st.caption(
+    t(
+        "city.facts",
+        leg=found.leg,
+        province=found.province or "—",
+        joined=ui.format_day(found.joined_on),
+    )
+)
+if found.archived:
+    st.info(t("city.city_archived"), icon=":material/archive:")
+if not actor.is_anonymous:
+    st.markdown(
+        t("city.leads", names=", ".join(found.leads)) if found.leads else t("city.no_leads")
+    )
+
+tabs = st.tabs(
+    [
+        t("city.tab_dialogues"),
+        t("nav.timeline"),
+        t("city.history"),
+        t("city.tab_handovers"),
+        t("city.lessons"),
+        t("city.tab_briefing"),
+    ]
+)
+with tabs[0]:
+    ui.render_dialogue_cards(found)
+with tabs[1]:
+    ui.render_timeline(found.id)
+with tabs[2]:
+    for summary in found.dialogues:
+        st.markdown(f"**{ui.dialogue_name(summary)}**")
+        relay_views.phase_history(
+            url, summary.id, View(), key=f"estafette.city.history.{summary.id}"
+        )
+    st.markdown(f"**{t('city.edits')}**")
+    ui.render_edit_log(found.id)
+with tabs[3]:
+    ui.render_handovers(found)
+with tabs[4]:
+    lesson_list(found.id)
+with tabs[5]:
+    for summary in found.dialogues:
+        if summary.current_phase_code and not summary.archived:
+            st.markdown(f"**{ui.dialogue_name(summary)}** · {summary.current_phase}")
+            lessons_ui.render_briefing(summary.id, summary.current_phase_code)
+
+if coordinator:
+    ui.city_editor(actor, found)
+ui.calendar_download(url, names, "estafette.city.calendar", city=found.name)
