@@ -190,7 +190,11 @@ async def page_view(base: str, page: str) -> float:
     """One page view over the protocol; returns seconds from connecting to script_finished."""
     started = time.perf_counter()
     async with websockets.connect(
-        f"ws://{base}/_stcore/stream", subprotocols=["streamlit"], max_size=None, open_timeout=60
+        f"ws://{base}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=120,
+        ping_interval=None,
     ) as ws:
         back = BackMsg()
         back.rerun_script.page_name = URL_PATH.get(page, page)
