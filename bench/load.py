@@ -259,12 +259,14 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _user(
-    number: int, base: str, page: str, rounds: int, run: Run, writer: str | None
+    number: int, base: str, page: str, rounds: int, run: Run, writer: str | None, think: float
 ) -> None:
     rng = random.Random(number)
     # Every third person is a city lead: a save before each look at the overview.
     lead = writer is not None and page == "overzicht" and number % 3 == 2
     for _ in range(rounds):
+        # Think time: people read a page before the next one (0 = everyone at once, a burst).
+        await asyncio.sleep(rng.uniform(0, 2 * think))
         if lead:
             await asyncio.to_thread(save_status, writer, rng)  # type: ignore[arg-type]
             run.saves += 1
@@ -274,6 +276,7 @@ async def _user(
 async def _load(
     label: str, base: str, pids: list[int], users: int, rounds: int, pages: tuple[str, ...],
     writer: str | None,
+    think: float = 0.0,
 ) -> Run:  # fmt: skip
     run = Run(label)
     # Warm-up: the first views of each page in each process fill its caches.
@@ -284,7 +287,9 @@ async def _load(
     for page in pages:
         before = sum(cpu_seconds(p) for p in pids)
         started = time.perf_counter()
-        await asyncio.gather(*(_user(n, base, page, rounds, run, writer) for n in range(users)))
+        await asyncio.gather(
+            *(_user(n, base, page, rounds, run, writer, think) for n in range(users))
+        )
         run.seconds[page] = time.perf_counter() - started
         run.cpu[page] = sum(cpu_seconds(p) for p in pids) - before
     return run
@@ -308,7 +313,7 @@ def table(runs: list[Run], floor: Run) -> str:
     return "\n".join(lines)
 
 
-def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
+def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: float = 5.0) -> int:
     """Measure one process, two replicas behind nginx and the floor; print the table."""
     if users < 1:
         raise ValueError("--users must be at least 1")
@@ -324,7 +329,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
         print(
             f"national data on PostgreSQL: {sizes['dialogues']} dialogues, "
             f"{sizes['status_events']} status events (prepared in {seconds:.0f} s); "
-            f"{users} users x {rounds} rounds",
+            f"{users} users x {rounds} rounds, think time 0-{2 * think:.0f} s",
             flush=True,
         )
         servers: list[Server] = []
@@ -337,7 +342,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
             servers.append(bare)
             # The other replica idles while one process is measured (and vice versa).
             single = asyncio.run(
-                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url)
+                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
             )
             print(f"measured: 1 process ({single.views} views)", flush=True)
             with nginx(folder, [one, two]) as proxy:
@@ -350,6 +355,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
                         rounds,
                         PAGES,
                         url,
+                        think,
                     )
                 )
             print(f"measured: 2 replicas ({pair.views} views)", flush=True)
@@ -362,6 +368,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
                     rounds * 3,
                     ("",),
                     None,
+                    think,
                 )
             )
         finally:
