@@ -223,9 +223,16 @@ def save_status(database_url: str, rng: random.Random) -> None:
     try:
         with Session(engine) as session:
             ids = session.scalars(select(PhaseRecord.id).limit(500)).all()
-            view = updates.load_record(session, rng.choice(ids))
-            change = replace(view.as_update(), note=f"Bench {dt.datetime.now():%H:%M:%S.%f}")
-            updates.save_update(session, COORDINATOR, view, change)
+            # Some synthetic records hold states the form would refuse (e.g. done without an
+            # end date); a person would fix those first, the bench picks another record.
+            for _ in range(20):
+                view = updates.load_record(session, rng.choice(ids))
+                change = replace(view.as_update(), note=f"Bench {dt.datetime.now():%H:%M:%S.%f}")
+                try:
+                    updates.save_update(session, COORDINATOR, view, change)
+                    return
+                except (updates.ValidationFailed, updates.Conflict):
+                    continue
     finally:
         engine.dispose()
 
