@@ -190,7 +190,11 @@ async def page_view(base: str, page: str) -> float:
     """One page view over the protocol; returns seconds from connecting to script_finished."""
     started = time.perf_counter()
     async with websockets.connect(
-        f"ws://{base}/_stcore/stream", subprotocols=["streamlit"], max_size=None, open_timeout=60
+        f"ws://{base}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=120,
+        ping_interval=None,
     ) as ws:
         back = BackMsg()
         back.rerun_script.page_name = URL_PATH.get(page, page)
@@ -219,9 +223,16 @@ def save_status(database_url: str, rng: random.Random) -> None:
     try:
         with Session(engine) as session:
             ids = session.scalars(select(PhaseRecord.id).limit(500)).all()
-            view = updates.load_record(session, rng.choice(ids))
-            change = replace(view.as_update(), note=f"Bench {dt.datetime.now():%H:%M:%S.%f}")
-            updates.save_update(session, COORDINATOR, view, change)
+            # Some synthetic records hold states the form would refuse (e.g. done without an
+            # end date); a person would fix those first, the bench picks another record.
+            for _ in range(20):
+                view = updates.load_record(session, rng.choice(ids))
+                change = replace(view.as_update(), note=f"Bench {dt.datetime.now():%H:%M:%S.%f}")
+                try:
+                    updates.save_update(session, COORDINATOR, view, change)
+                    return
+                except (updates.ValidationFailed, updates.Conflict):
+                    continue
     finally:
         engine.dispose()
 
@@ -255,12 +266,14 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _user(
-    number: int, base: str, page: str, rounds: int, run: Run, writer: str | None
+    number: int, base: str, page: str, rounds: int, run: Run, writer: str | None, think: float
 ) -> None:
     rng = random.Random(number)
     # Every third person is a city lead: a save before each look at the overview.
     lead = writer is not None and page == "overzicht" and number % 3 == 2
     for _ in range(rounds):
+        # Think time: people read a page before the next one (0 = everyone at once, a burst).
+        await asyncio.sleep(rng.uniform(0, 2 * think))
         if lead:
             await asyncio.to_thread(save_status, writer, rng)  # type: ignore[arg-type]
             run.saves += 1
@@ -270,6 +283,7 @@ async def _user(
 async def _load(
     label: str, base: str, pids: list[int], users: int, rounds: int, pages: tuple[str, ...],
     writer: str | None,
+    think: float = 0.0,
 ) -> Run:  # fmt: skip
     run = Run(label)
     # Warm-up: the first views of each page in each process fill its caches.
@@ -280,7 +294,9 @@ async def _load(
     for page in pages:
         before = sum(cpu_seconds(p) for p in pids)
         started = time.perf_counter()
-        await asyncio.gather(*(_user(n, base, page, rounds, run, writer) for n in range(users)))
+        await asyncio.gather(
+            *(_user(n, base, page, rounds, run, writer, think) for n in range(users))
+        )
         run.seconds[page] = time.perf_counter() - started
         run.cpu[page] = sum(cpu_seconds(p) for p in pids) - before
     return run
@@ -304,7 +320,7 @@ def table(runs: list[Run], floor: Run) -> str:
     return "\n".join(lines)
 
 
-def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
+def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: float = 5.0) -> int:
     """Measure one process, two replicas behind nginx and the floor; print the table."""
     if users < 1:
         raise ValueError("--users must be at least 1")
@@ -320,7 +336,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
         print(
             f"national data on PostgreSQL: {sizes['dialogues']} dialogues, "
             f"{sizes['status_events']} status events (prepared in {seconds:.0f} s); "
-            f"{users} users x {rounds} rounds",
+            f"{users} users x {rounds} rounds, think time 0-{2 * think:.0f} s",
             flush=True,
         )
         servers: list[Server] = []
@@ -333,7 +349,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
             servers.append(bare)
             # The other replica idles while one process is measured (and vice versa).
             single = asyncio.run(
-                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url)
+                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
             )
             print(f"measured: 1 process ({single.views} views)", flush=True)
             with nginx(folder, [one, two]) as proxy:
@@ -346,6 +362,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
                         rounds,
                         PAGES,
                         url,
+                        think,
                     )
                 )
             print(f"measured: 2 replicas ({pair.views} views)", flush=True)
@@ -358,6 +375,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None) -> int:
                     rounds * 3,
                     ("",),
                     None,
+                    think,
                 )
             )
         finally:

@@ -79,7 +79,7 @@ def _load_bench(args: argparse.Namespace) -> int:
     from bench import load
 
     try:
-        return load.run(args.users, args.rounds, args.postgres_url)
+        return load.run(args.users, args.rounds, args.postgres_url, args.think)
     except (ValueError, load.LoadError) as exc:
         print(f"estafette: {exc}", file=sys.stderr)
         return 2
@@ -267,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="load bench instead: N simulated people over Streamlit's protocol (PostgreSQL)",
     )
     bench_parser.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
+    bench_parser.add_argument(
+        "--think", type=float, default=5.0, help="mean seconds between page views (0: burst)"
+    )
     bench_parser.set_defaults(handler=_bench)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(

@@ -115,6 +115,7 @@ def alert_list(url: str, view: View, today: dt.date, stale_days: int, lang: str)
     return alerts.alert_table(alerts_raw(url, view, today, stale_days), _label(lang))
 
 
+@cached
 def alert_counts(url: str, view: View, today: dt.date, stale_days: int) -> dict[str, int]:
     """How many alerts of each kind."""
     kinds = alerts_raw(url, view, today, stale_days)["kind"].value_counts()
@@ -132,6 +133,7 @@ def matrix(url: str, view: View, lang: str) -> pd.DataFrame:
     return cities.matrix_table(chosen, _label(lang))
 
 
+@cached
 def relay_progress(url: str, view: View) -> tuple[int, int]:
     """Phases completed and in total, over the dialogues in view."""
     return cities.relay_progress(_shown(url, view))

@@ -26,7 +26,7 @@ from estafette import db, updates
 from estafette.accounts import Actor
 from estafette.models import Role
 from estafette.updates import PhaseUpdate
-from tests.browser.conftest import StreamlitServer, _free_port, start_server
+from tests.browser.conftest import StreamlitServer, _free_port, csp_violations, start_server
 from tests.factories import record_id
 from tests.uihelpers import PASSWORD, prepare
 
@@ -173,8 +173,10 @@ def deployment(tmp_path: Path, make_db_url: Callable[[str], str]) -> Iterator[De
                 replica.process.kill()
 
 
-def _pinned_page(browser: Browser, deployment: Deployment, replica: int):
+def _pinned_page(browser: Browser, deployment: Deployment, replica: int, console: list[str]):
+    """A browser context whose requests nginx routes to ``replica``; console text collected."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.on("console", lambda message: console.append(message.text))
     context.add_cookies(
         [{"name": "estafette_route", "value": deployment.route_to[replica], "url": deployment.url}]
     )
@@ -182,14 +184,14 @@ def _pinned_page(browser: Browser, deployment: Deployment, replica: int):
 
 
 def test_status_saved_via_one_replica_shows_on_the_other(
-    browser: Browser, deployment: Deployment, page
+    browser: Browser, deployment: Deployment
 ) -> None:
-    # ``page`` (the shared fixture) only contributes its CSP check; the dashboards are pinned.
     contexts = []
+    console: list[str] = []
     try:
         pages = []
         for replica in (0, 1):
-            context, pinned = _pinned_page(browser, deployment, replica)
+            context, pinned = _pinned_page(browser, deployment, replica, console)
             contexts.append(context)
             pinned.goto(deployment.url)
             pinned.locator("[data-testid='stTable']").wait_for(timeout=60_000)
@@ -215,6 +217,8 @@ def test_status_saved_via_one_replica_shows_on_the_other(
             expect(pinned.get_by_text("01-03-2031", exact=False).first).to_be_visible(
                 timeout=LIVE_MS
             )
+        # The headers pass through nginx unchanged and block nothing the app loads.
+        assert not csp_violations(console), csp_violations(console)
     finally:
         for context in contexts:
             context.close()
@@ -223,7 +227,7 @@ def test_status_saved_via_one_replica_shows_on_the_other(
 def test_signed_in_person_stays_signed_in_on_the_other_replica(
     browser: Browser, deployment: Deployment
 ) -> None:
-    context, pinned = _pinned_page(browser, deployment, 0)
+    context, pinned = _pinned_page(browser, deployment, 0, [])
     try:
         pinned.goto(f"{deployment.url}/inloggen?next=/fase-bijwerken")
         form = pinned.get_by_test_id("estafette-login-form")
