@@ -305,7 +305,10 @@ def end_sessions(session: Session, user_id: int, reason: str) -> int:
         .values(ended_at=utcnow(), ended_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    count = result.rowcount or 0
+    if count:
+        log_event("sessions_ended", user_id=user_id, count=count, reason=reason)
+    return count
 
 
 def sso_actor(session: Session, email: str) -> Actor:

@@ -23,6 +23,7 @@ from estafette.accounts import (
     end_sessions,
     require,
 )
+from estafette.logs import log_event
 from estafette.models import User, UserSession, utcnow
 
 COOKIE_NAME = "estafette_session"
@@ -124,6 +125,7 @@ def _by_token(session: Session, token: str) -> UserSession | None:
 def _close(row: UserSession, reason: str, now: dt.datetime) -> None:
     row.ended_at = now
     row.ended_reason = reason
+    log_event("session_ended", user_id=row.user_id, session_id=row.id, reason=reason)
 
 
 def resolve(

@@ -25,7 +25,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from estafette import accounts, db, i18n, sessions
+from estafette import accounts, data_version, db, i18n, sessions
+from estafette.logs import log_event
 from estafette.settings import Settings
 
 LOGIN_PATH = "/auth/local/login"
@@ -35,8 +36,6 @@ LOGIN_PAGE = "/inloggen"
 MAX_FORM_BYTES = 16 * 1024
 # Streamlit's own OIDC identity cookies (st.login); cleared on logout and refused SSO.
 STREAMLIT_AUTH_COOKIES = ("_streamlit_user", "_streamlit_user_tokens")
-
-log = logging.getLogger("estafette.auth")
 
 
 @functools.cache
@@ -129,6 +128,8 @@ def _refused() -> PlainTextResponse:
 
 def _sign_in(email: str, password: str, user_agent: str) -> str:
     with db.storage_errors(), Session(engine()) as session:
+        # Failed-login counters are no dashboard data: they must not invalidate every cache.
+        data_version.bookkeeping(session)
         actor = accounts.authenticate(session, email, password)
         token = sessions.start(session, actor, method="local", user_agent=user_agent)
         session.commit()
@@ -138,7 +139,7 @@ def _sign_in(email: str, password: str, user_agent: str) -> str:
 async def login(request: Request) -> Response:
     """Check the login form; set the session cookie or go back to the form with the reason."""
     if not same_origin(request):
-        log.warning("login refused: foreign origin")
+        log_event("sign_in_refused", logging.WARNING, reason="foreign_origin")
         return _refused()
     form = await _form(request)
     lang = form.get("lang", "")
@@ -151,14 +152,20 @@ async def login(request: Request) -> Response:
             request.headers.get("user-agent", ""),
         )
     except accounts.LoginFailed as exc:
-        log.info("login failed: %s", exc.code)
+        log_event(
+            "lockout" if exc.code == "locked" else "sign_in_failed",
+            logging.WARNING,
+            reason=exc.code,
+            email_hash=accounts.email_hash(form.get("email", "")),
+        )
         until = exc.until.strftime("%Y-%m-%dT%H:%M") if exc.until else ""
         return RedirectResponse(
             _login_page(lang, fout=exc.code, tot=until, next=target), status_code=303
         )
     except db.StorageError as exc:
-        log.error("login failed: storage %s", exc.code)
+        log_event("storage_error", logging.ERROR, during="sign_in", cause=exc.code)
         return RedirectResponse(_login_page(lang, fout=f"db_{exc.code}"), status_code=303)
+    log_event("sign_in", method="local", email=accounts.normalise_email(form.get("email", "")))
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, request, token)
     return response
@@ -178,7 +185,7 @@ async def logout(request: Request) -> Response:
     try:
         await run_in_threadpool(_sign_out, request.cookies.get(sessions.COOKIE_NAME))
     except db.StorageError as exc:
-        log.error("logout: storage %s", exc.code)
+        log_event("storage_error", logging.ERROR, during="sign_out", cause=exc.code)
     response = RedirectResponse(_login_page(form.get("lang", ""), afgemeld="1"), status_code=303)
     _clear_cookies(response, request)
     return response
@@ -217,13 +224,14 @@ async def sso_finish(request: Request) -> Response:
     try:
         token = await run_in_threadpool(_sso_session, email, request.headers.get("user-agent", ""))
     except accounts.LoginFailed as exc:
-        log.info("sso sign-in refused: %s", exc.code)
+        log_event("sign_in_failed", logging.WARNING, method="sso", reason=exc.code)
         response = RedirectResponse(_login_page(lang, fout=exc.code), status_code=303)
         _clear_cookies(response, request)
         return response
     except db.StorageError as exc:
-        log.error("sso sign-in: storage %s", exc.code)
+        log_event("storage_error", logging.ERROR, during="sso_sign_in", cause=exc.code)
         return RedirectResponse(_login_page(lang, fout=f"db_{exc.code}"), status_code=303)
+    log_event("sign_in", method="sso", email=accounts.normalise_email(email))
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, request, token)
     return response
