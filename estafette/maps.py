@@ -7,6 +7,7 @@ import html
 import json
 import math
 from collections.abc import Sequence
+from functools import cache
 
 import folium
 import pandas as pd
@@ -15,7 +16,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from estafette import i18n
+from estafette import geo, i18n
 from estafette.cities import status_key
 from estafette.relay import HandoverInfo
 from estafette.settings import PDOK_TILES
@@ -40,6 +41,14 @@ DEFAULT_ASSET_BASE = "/app/static/vendor"
 NETHERLANDS = (52.2, 5.3)
 # Dialogues sharing a spot are spread on a small ring (degrees) so each stays clickable.
 SPREAD_RADIUS = 0.012
+# The bundled CBS outlines: land below the tiles (so tiles cover it when they load), borders
+# above them. Without internet the tiles fail and the country still shows.
+LAND_PANE = "estafette-land"
+LAND_COLOUR = "#f4f1e8"
+PROVINCE_BORDER = "#5a5a5a"
+MUNICIPALITY_BORDER = "#b9b4a6"
+NO_DIALOGUE_COLOUR = "#d9d9d9"
+CBS_ATTRIBUTION = "Grenzen: CBS, Kadaster (CC BY 4.0)"
 
 
 def asset_urls(base: str = DEFAULT_ASSET_BASE) -> dict[str, str]:
@@ -216,6 +225,7 @@ var {{ this.get_name() }} = (function () {
             });
         }
     }){% else %}L.featureGroup(){% endif %};
+    var labels = L.featureGroup();
     estafette_markers.forEach(function (d) {
         var marker = L.circleMarker([d.lat, d.lon], {
             radius: 8, color: "#222222", weight: 1,
@@ -223,9 +233,14 @@ var {{ this.get_name() }} = (function () {
         });
         marker.bindTooltip(d.tooltip);
         marker.bindPopup(d.tooltip + d.extra);
-        group.addLayer(marker);
+        group.addLayer(marker);{% if not this.cluster %}
+        // The phase number beside the dot: the phase never depends on colour alone.
+        labels.addLayer(L.marker([d.lat, d.lon], {interactive: false, keyboard: false,
+            icon: L.divIcon({className: "estafette-phase-label", html: String(d.phase),
+                             iconSize: null, iconAnchor: [-7, 18]})}));{% endif %}
     });
-    group.addTo({{ this._parent.get_name() }});
+    group.addTo({{ this._parent.get_name() }});{% if not this.cluster %}
+    labels.addTo({{ this._parent.get_name() }});{% endif %}
     return group;
 })();
 {% endmacro %}
@@ -257,6 +272,106 @@ var {{ this.get_name() }} = (function () {
             figure.header.add_child(CssLink(url), name=name)
         script = self._template.module.__dict__["script"](self, kwargs)
         figure.script.add_child(_RenderedScript(script), name=self.get_name())
+
+
+def _rounded(feature: dict, digits: int = 3) -> dict:
+    """``feature`` with coordinates rounded: the outlines are only exact to 0.001 degree."""
+
+    def walk(value: object) -> object:
+        if isinstance(value, float):
+            return round(value, digits)
+        return [walk(v) for v in value] if isinstance(value, list | tuple) else value
+
+    geometry = feature["geometry"]
+    return {
+        "type": "Feature",
+        "id": feature["id"],
+        "properties": {"name": feature["properties"].get("statnaam", "")},
+        "geometry": {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])},
+    }
+
+
+@cache
+def outline_json() -> str:
+    """Provinces and municipalities of the newest bundled year, as one script expression."""
+    provinces = [_rounded(f) for f in geo.features(geo.outline_path("provincie"))]
+    municipalities = [_rounded(f) for f in geo.features(geo.outline_path("gemeente"))]
+    return _script_json({"provinces": provinces, "municipalities": municipalities})
+
+
+@cache
+def _municipality_shapes() -> tuple[tuple[str, dict], ...]:
+    return tuple((f["id"], f["geometry"]) for f in geo.features(geo.outline_path("gemeente")))
+
+
+@cache
+def municipality_at(latitude: float, longitude: float) -> str | None:
+    """The CBS code of the municipality containing the point, if any."""
+    for code, geometry in _municipality_shapes():
+        if geo.contains(geometry, longitude, latitude):
+            return code
+    return None
+
+
+def municipality_shading(summary: pd.DataFrame) -> dict[str, str]:
+    """Per municipality of the relay: the colour of its furthest current phase (grey: none yet)."""
+    if summary.empty:
+        return {}
+    shading: dict[str, tuple[int, str]] = {}
+    for row in summary.drop_duplicates(["city_id", "dialogue_id"]).itertuples():
+        code = municipality_at(round(float(row.latitude), 5), round(float(row.longitude), 5))
+        if code is None:
+            continue
+        position = 0 if pd.isna(row.current_position) else int(row.current_position)
+        colour = phase_colour(position) if position else NO_DIALOGUE_COLOUR
+        if code not in shading or position > shading[code][0]:
+            shading[code] = (position, colour)
+    return {code: colour for code, (_, colour) in shading.items()}
+
+
+class Outline(MacroElement):
+    """The Netherlands from the bundled CBS outlines: land, municipality and province borders."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+    var map = {{ this._parent.get_name() }};
+    var outline = {{ this.data }};
+    var shading = {{ this.shading }};
+    map.createPane("{{ this.pane }}").style.zIndex = 150;
+    // Land under the tile pane: visible offline, covered by the tiles when they load.
+    L.geoJSON(outline.provinces, {pane: "{{ this.pane }}", interactive: false,
+        style: {stroke: false, fillColor: "{{ this.land }}", fillOpacity: 1}}).addTo(map);
+    L.geoJSON(outline.municipalities, {interactive: false, style: function (f) {
+        var fill = shading[f.id];
+        return {color: "{{ this.municipality_border }}", weight: 0.5, className: fill
+            ? "estafette-municipality estafette-relay-municipality" : "estafette-municipality",
+            fill: !!fill, fillColor: fill || "#000000", fillOpacity: 0.35};
+    }}).addTo(map);
+    L.geoJSON(outline.provinces, {interactive: false, style: {color: "{{ this.province_border }}",
+        weight: 1.5, fill: false, className: "estafette-province"}}).addTo(map);
+    map.attributionControl.addAttribution({{ this.attribution }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, shading: dict[str, str], attribution: str) -> None:
+        super().__init__()
+        self._name = "Outline"
+        self.data = outline_json()
+        self.shading = _script_json(shading)
+        self.pane = LAND_PANE
+        self.land = LAND_COLOUR
+        self.municipality_border = MUNICIPALITY_BORDER
+        self.province_border = PROVINCE_BORDER
+        self.attribution = _script_json(html.escape(attribution))
+
+    def render(self, **kwargs: object) -> None:
+        """Add the outline script as is (see _RenderedScript: no Jinja pass over 300 kB)."""
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_RenderedScript(script), name=self.get_name())
 
 
 class Legend(MacroElement):
@@ -293,6 +408,8 @@ MAP_CSS = """<style>
   font: 13px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 .estafette-cluster { background-color: rgba(90, 90, 90, 0.35); }
 .estafette-cluster div { background-color: rgba(60, 60, 60, 0.75); color: #ffffff; }
+.estafette-phase-label { background: #ffffff; color: #000000; border: 1px solid #222222;
+  border-radius: 3px; padding: 0 3px; font: bold 11px/14px sans-serif; white-space: nowrap; }
 .estafette-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   border: 1px solid #222; margin-right: 6px; vertical-align: middle; }
 </style>"""
@@ -342,6 +459,9 @@ def relay_map(
         show=False,
         overlay=False,
     ).add_to(m)
+
+    # The country first, so the relay line and the markers are drawn on top of it.
+    Outline(municipality_shading(summary), CBS_ATTRIBUTION).add_to(m)
 
     cities = summary.drop_duplicates("city_id").sort_values("leg")
     if len(cities) > 1:
@@ -399,7 +519,8 @@ def relay_map(
             max_zoom=11,
         )
 
-    entries = [(name, phase_colour(position)) for position, name in phases]
+    # The number matches the label beside each marker.
+    entries = [(f"{position} {name}", phase_colour(position)) for position, name in phases]
     if passed:
         entries.append((i18n.translate("map.handover_legend", lang), HANDOVER_COLOUR))
     Legend(i18n.translate("map.legend", lang), entries).add_to(m)
