@@ -96,6 +96,7 @@ def timeline(
     today: dt.date,
     past: bool = False,
     handovers: Sequence[HandoverInfo] = (),
+    empty_cities: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The timeline of ``records`` (history.records_frame rows), ordered by leg, with a today line.
 
@@ -213,6 +214,28 @@ def timeline(
                 meta={"kind": "handover"},
             )
         )
+
+    # Cities without a dialogue yet get a row of their own, in leg order among the others.
+    empty = empty_cities if empty_cities is not None else pd.DataFrame()
+    if len(empty):
+        rows = [
+            html.escape(tr("timeline.no_dialogue_row", leg=int(r.leg), city=r.city))
+            for r in empty.itertuples()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[today_ts.strftime("%Y-%m-%d")] * len(rows),
+                y=rows,
+                mode="markers",
+                marker={"symbol": "circle-open", "color": "#444444", "size": 11},
+                name=tr("timeline.no_dialogue_name"),
+                hovertemplate="%{y}<extra></extra>",
+                meta={"kind": "no_dialogue"},
+            )
+        )
+        legs = dict(zip(labels, records["leg"].astype(int), strict=True))
+        legs.update(zip(rows, empty["leg"].astype(int), strict=True))
+        order = sorted([*order, *rows], key=lambda label: legs[label])
 
     marker = tr("timeline.as_of") if past else tr("timeline.today")
     fig.add_shape(

@@ -428,6 +428,7 @@ def relay_map(
     payload: str | None = None,
     cluster_threshold: int = CLUSTER_THRESHOLD,
     handovers: Sequence[HandoverInfo] = (),
+    empty_cities: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps.
 
@@ -460,10 +461,19 @@ def relay_map(
         overlay=False,
     ).add_to(m)
 
+    empty = empty_cities if empty_cities is not None else pd.DataFrame()
     # The country first, so the relay line and the markers are drawn on top of it.
-    Outline(municipality_shading(summary), CBS_ATTRIBUTION).add_to(m)
+    shading = municipality_shading(summary)
+    for row in empty.itertuples():
+        code = municipality_at(round(float(row.latitude), 5), round(float(row.longitude), 5))
+        if code is not None:
+            shading.setdefault(code, NO_DIALOGUE_COLOUR)
+    Outline(shading, CBS_ATTRIBUTION).add_to(m)
 
-    cities = summary.drop_duplicates("city_id").sort_values("leg")
+    columns = ["city_id", "leg", "latitude", "longitude"]
+    cities = pd.concat(
+        [summary.drop_duplicates("city_id")[columns], *([empty[columns]] if len(empty) else [])]
+    ).sort_values("leg")
     if len(cities) > 1:
         folium.PolyLine(
             cities[["latitude", "longitude"]].to_numpy().tolist(),
@@ -503,6 +513,21 @@ def relay_map(
             tooltip=html.escape(text),
         ).add_to(m)
 
+    # A city without a dialogue yet: a hollow grey dot, so it is on the map from day one.
+    for row in empty.itertuples():
+        text = i18n.translate("map.no_dialogue_tooltip", lang, city=row.city, leg=int(row.leg))
+        folium.CircleMarker(
+            [float(row.latitude), float(row.longitude)],
+            radius=7,
+            color="#444444",
+            weight=2,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            tooltip=html.escape(text),
+            class_name="estafette-city-empty",
+        ).add_to(m)
+
     markers = marker_table(summary, lang, as_of) if markers is None else markers
     if not markers.empty:
         DialogueMarkers(
@@ -510,11 +535,11 @@ def relay_map(
             cluster=len(markers) > cluster_threshold,
             assets=assets,
         ).add_to(m)
+    lats = [*markers["lat"].tolist(), *(empty["latitude"].tolist() if len(empty) else [])]
+    lons = [*markers["lon"].tolist(), *(empty["longitude"].tolist() if len(empty) else [])]
+    if lats:
         m.fit_bounds(
-            [
-                [float(markers["lat"].min()), float(markers["lon"].min())],
-                [float(markers["lat"].max()), float(markers["lon"].max())],
-            ],
+            [[float(min(lats)), float(min(lons))], [float(max(lats)), float(max(lons))]],
             padding=(30, 30),
             max_zoom=11,
         )
@@ -523,6 +548,8 @@ def relay_map(
     entries = [(f"{position} {name}", phase_colour(position)) for position, name in phases]
     if passed:
         entries.append((i18n.translate("map.handover_legend", lang), HANDOVER_COLOUR))
+    if len(empty):
+        entries.append((i18n.translate("map.no_dialogue_legend", lang), "#ffffff"))
     Legend(i18n.translate("map.legend", lang), entries).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

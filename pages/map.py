@@ -37,6 +37,7 @@ def map_panel() -> None:
         markers=markers,
         payload=coordinator.marker_payload(url, view, language()),
         handovers=coordinator.handovers(url),
+        empty_cities=coordinator.empty_cities(url, view),
     )
     clicked = st_folium(
         fmap,
@@ -68,6 +69,6 @@ def map_panel() -> None:
         relay_views.phase_history(url, int(chosen), view)
 
 
-if shown.empty:
+if shown.empty and coordinator.empty_cities(url, view).empty:
     st.info(t("map.empty"))
 map_panel()

@@ -42,7 +42,8 @@ def timeline_panel() -> None:
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
 
 
-if coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses).empty:
+in_view = coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+if in_view.empty and coordinator.empty_cities(url, view).empty:
     st.info(t("timeline.empty"))
 else:
     timeline_panel()

@@ -181,6 +181,8 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         today=view.date,
         past=view.as_of is not None,
         handovers=handovers(url),
+        # Cities without a dialogue are listed once, on the first page.
+        empty_cities=empty_cities(url, view) if page == 1 else None,
     )
     undated = int(in_view[list(DATE_FIELDS)].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
@@ -213,3 +215,13 @@ def dialogue_labels(url: str, view: View, lang: str) -> dict[int, str]:
     hood = shown["neighbourhood"].where(shown["neighbourhood"] != "", undecided)
     names = shown["city"] + " · " + hood
     return dict(zip(shown["dialogue_id"].astype(int), names, strict=True))
+
+
+@st.cache_data(show_spinner=False)
+def empty_cities(url: str, view: View) -> pd.DataFrame:
+    """Cities in view that have no dialogue yet (hidden when a phase or status is filtered on)."""
+    if view.phases or view.statuses:
+        return pd.DataFrame(columns=list(cities.EMPTY_CITY_COLUMNS))
+    with Session(engine(url)) as session:
+        found = cities.without_dialogue(session, view.as_of)
+    return found[found["city"].isin(view.cities)] if view.cities else found
