@@ -9,6 +9,8 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from web.lang import HtmlLangMiddleware
+
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in matching order."""
@@ -17,4 +19,4 @@ def routes() -> list[BaseRoute]:
 
 def middleware() -> list[Middleware]:
     """Every extra middleware, outermost first."""
-    return []
+    return [Middleware(HtmlLangMiddleware)]
