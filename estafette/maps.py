@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -402,6 +403,30 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
         self.content = _script_json(f"<b>{html.escape(title)}</b>{rows}")
 
 
+_NO_ZOOM = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+class ZoomableMap(folium.Map):
+    """A folium map whose page does not forbid zooming (WCAG 1.4.4 resize text).
+
+    folium's header sets ``maximum-scale=1.0, user-scalable=no``; it is rendered into the
+    figure header (which streamlit-folium reads), so it is replaced there after rendering.
+    """
+
+    def render(self, **kwargs: object) -> None:
+        """Render as folium does, then drop the zoom-blocking viewport tag."""
+        super().render(**kwargs)
+        header = self.get_root().header
+        name = self.get_name()
+        if name in header._children:
+            text = header._children[name].render()
+            header._children[name] = _RenderedScript(
+                _NO_ZOOM.sub(
+                    '<meta name="viewport" content="width=device-width, initial-scale=1.0">', text
+                )
+            )
+
+
 MAP_CSS = """<style>
 .leaflet-container { background: #eef2f5; }
 .estafette-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
@@ -438,7 +463,7 @@ def relay_map(
     assets = asset_urls(asset_base)
     # Filtered frames keep their old index; positions and labels are aligned by position.
     summary = summary.reset_index(drop=True)
-    m = folium.Map(location=NETHERLANDS, zoom_start=7, tiles=None, control_scale=True)
+    m = ZoomableMap(location=NETHERLANDS, zoom_start=7, tiles=None, control_scale=True)
     # Everything the map needs comes from the app itself: no CDN, no bootstrap/awesome-markers.
     m.default_js = [("leaflet", assets["leaflet_js"]), ("jquery", assets["jquery_js"])]
     m.default_css = [("leaflet_css", assets["leaflet_css"])]
