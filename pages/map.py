@@ -48,6 +48,11 @@ def map_panel() -> None:
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
     )
     st.caption(tn("map.count", len(shown)))
+    relay_views.text_alternative(
+        t("table.map_title"),
+        coordinator.map_alternative(url, view, language()),
+        "estafette.map.table",
+    )
     clicked = clicked or {}
     point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
     if point and count != st.session_state.get(CLICK_KEY):

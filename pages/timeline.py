@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import coordinator, filters
+from ui import coordinator, filters, relay_views
 from ui.core import database_url, language, t
 
 PAGE_KEY = "estafette.timeline.page"
@@ -40,6 +40,11 @@ def timeline_panel() -> None:
     if chart.undated:
         st.caption(t("timeline.undated_count", count=chart.undated))
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
+    relay_views.text_alternative(
+        t("table.timeline_title"),
+        coordinator.timeline_alternative(url, view, language()),
+        "estafette.timeline.table",
+    )
 
 
 in_view = coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses)

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import alerts, charts, cities, history, i18n, maps, relay
+from estafette import alerts, alternatives, charts, cities, history, i18n, maps, relay
 from estafette.models import DATE_FIELDS
 from ui.core import engine
 from ui.filters import View
@@ -225,3 +225,16 @@ def empty_cities(url: str, view: View) -> pd.DataFrame:
     with Session(engine(url)) as session:
         found = cities.without_dialogue(session, view.as_of)
     return found[found["city"].isin(view.cities)] if view.cities else found
+
+
+@st.cache_data(show_spinner=False)
+def map_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
+    """The map in view as a table (its text alternative)."""
+    return alternatives.map_table(_shown(url, view), empty_cities(url, view), lang)
+
+
+@st.cache_data(show_spinner=False)
+def timeline_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
+    """The timeline in view as a table (its text alternative)."""
+    in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+    return alternatives.timeline_table(in_view, lang)

@@ -55,3 +55,16 @@ def phase_history(url: str, dialogue_id: int, view: View) -> None:
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", key="estafette.map.history")
+
+
+# Up to this many rows a plain HTML table (read well by screen readers); beyond it, a grid.
+ALTERNATIVE_TABLE_LIMIT = 60
+
+
+def text_alternative(title: str, table: pd.DataFrame, key: str) -> None:
+    """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter)."""
+    with st.expander(title, expanded=False):
+        if len(table) <= ALTERNATIVE_TABLE_LIMIT:
+            st.table(table.set_index(table.columns[0]))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key=key)
