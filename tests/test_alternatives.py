@@ -1,4 +1,4 @@
-"""Map and timeline have an equivalent table on the same page (dialogue, city, phase, status, dates)."""
+"""Map and timeline each have an equivalent table on the page (dialogue, city, phase, dates)."""
 
 from __future__ import annotations
 
