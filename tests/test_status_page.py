@@ -127,7 +127,9 @@ def test_login_form_signs_in_and_out(monkeypatch, sqlite_url) -> None:
     at.text_input(key="estafette.auth.password").set_value(PASSWORD)
     at.button(key="FormSubmitter:estafette.auth.login_form-Inloggen").click().run()
     assert at.session_state["estafette.actor"].email == "lead@deventer.nl"
-    assert "Ingelogd als Stadstrekker Deventer (stadstrekker)" in texts(at)
+    assert "Ingelogd als Stadstrekker Deventer (stadstrekker)" in [
+        m.value for m in at.sidebar.markdown
+    ]
     at.button(key="estafette.auth.logout").click().run()
     assert "estafette.actor" not in at.session_state
     assert "Je bent uitgelogd." in texts(at)

@@ -131,7 +131,9 @@ def sidebar(actor: Actor) -> None:
     """Who is signed in, and the logout button."""
     if actor.is_anonymous:
         return
-    st.sidebar.caption(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
+    # Markdown, not a caption: an e-mail address becomes a link, and faded link text would
+    # fall below 4.5:1 contrast.
+    st.sidebar.markdown(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
     st.sidebar.button(
         t("auth.logout"), key="estafette.auth.logout", icon=":material/logout:", on_click=sign_out
     )

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Frame, Page
 
-from tests.uihelpers import PASSWORD, prepare
+from tests.browser.signin import TIMEOUT, settle, sign_in
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 60_000
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ACCOUNTS = {
@@ -34,25 +34,6 @@ STREAMLIT_OWN: set[tuple[str, str]] = {
     ("list", '[data-testid="stSidebarNav"]'),
     ("listitem", '[data-testid="stSidebarNav"]'),
 }
-
-
-def sign_in(page: Page, base_url: str, email: str) -> None:
-    """Sign in with the "Inloggen" form (the one place the tests know how sign-in works)."""
-    page.goto(f"{base_url}/?lang=nl")
-    nav = page.get_by_test_id("stSidebarNavItems")
-    nav.get_by_role("link", name="Inloggen", exact=True).click()
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Ingelogd als").first.wait_for(timeout=TIMEOUT)
-
-
-def settle(page: Page) -> None:
-    """Wait until the script run is over and the page has drawn."""
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        timeout=TIMEOUT
-    )
-    page.wait_for_timeout(800)
 
 
 def axe(target: Page | Frame) -> list[dict]:
