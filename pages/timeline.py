@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import coordinator, filters, relay_views
-from ui.core import database_url, language, t
+from ui.core import database_url, language, t, tn
 
 PAGE_KEY = "estafette.timeline.page"
 
@@ -38,7 +38,7 @@ def timeline_panel() -> None:
             key=PAGE_KEY,
         )
     if chart.undated:
-        st.caption(t("timeline.undated_count", count=chart.undated))
+        st.caption(tn("timeline.undated_count", chart.undated))
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
     relay_views.text_alternative(
         t("table.timeline_title"),

@@ -13,7 +13,7 @@ from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
-from ui.core import database_url, engine, t
+from ui.core import database_url, engine, t, tn
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -100,11 +100,11 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
             f" · {expected.neighbourhood}" if expected.neighbourhood else ""
         )
         messages.append(
-            t(
+            tn(
                 "status_page.saved",
+                len(result.changed),
                 phase=expected.phase_name,
                 dialogue=dialogue,
-                count=len(result.changed),
             )
         )
     else:
