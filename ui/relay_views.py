@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from estafette import formatting
 from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import coordinator
-from ui.core import t
+from ui.core import language, t
 from ui.filters import View
 
 FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end", "note")
@@ -40,7 +41,7 @@ def phase_history(url: str, dialogue_id: int, view: View) -> None:
         return
     table = pd.DataFrame(
         {
-            t("map.col_at"): changes["at"].dt.strftime("%d-%m-%Y %H:%M"),
+            t("map.col_at"): changes["at"].map(lambda at: formatting.datetime(at, language())),
             t("map.col_phase"): changes["phase"],
             t("map.col_field"): [
                 t(f"map.field_{f}") if f in FIELDS else f for f in changes["field"]
