@@ -107,7 +107,9 @@ def check_every_page(page: Page, lang: str, found: dict[str, list[dict]], who: s
     assert paths, "no pages in the sidebar"
     for path in paths:
         # By address: the list is redrawn on every run, so positions are not stable.
-        page.locator(f'[data-testid="stSidebarNavItems"] a[href="{path}"]').click()
+        link = page.locator(f'[data-testid="stSidebarNavItems"] a[href="{path}"]')
+        link.wait_for(timeout=TIMEOUT)
+        link.click()
         settle(page)
         where = f"{who}/{lang}/{path}"
         assert page.evaluate("document.documentElement.lang") == lang, where
@@ -138,7 +140,11 @@ def test_no_wcag_violations_on_any_page(server_factory, page: Page, tmp_path, ro
     for lang in ("nl", "en"):
         page.get_by_test_id("stSidebar").get_by_text(LANGUAGE_LABEL[lang], exact=True).click()
         settle(page)
-        checked += check_every_page(page, lang, found, role or "anonymous")
+        try:
+            checked += check_every_page(page, lang, found, role or "anonymous")
+        except Exception:
+            page.screenshot(path=str(tmp_path / f"failure-{lang}.png"), full_page=True)
+            raise
     assert checked >= 2
     assert not found, describe(
         [{**v, "id": f"{k}: {v['id']}"} for k, vs in found.items() for v in vs]
