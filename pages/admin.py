@@ -157,13 +157,14 @@ with cities_tab:
         lat_col, lon_col, prov_col = st.columns(3)
         latitude = lat_col.number_input(
             t("relay.latitude"),
-            value=place.latitude if place else 52.1,
+            # No made-up default: without a match the coordinates stay empty until typed.
+            value=place.latitude if place else None,
             format="%.5f",
             key="estafette.admin.lat",
         )
         longitude = lon_col.number_input(
             t("relay.longitude"),
-            value=place.longitude if place else 5.3,
+            value=place.longitude if place else None,
             format="%.5f",
             key="estafette.admin.lon",
         )

@@ -27,52 +27,55 @@ markers = coordinator.markers(url, view, language())
 @st.fragment
 def map_panel() -> None:
     """Map and the chosen dialogue's history; panning and clicking rerun only this part."""
-    # Half and half: the history table needs the width for its six columns.
-    left, right = st.columns(2)
-    with left:
-        fmap = maps.relay_map(
-            shown,
-            list(enumerate(phase_names, start=1)),
-            lang=language(),
-            as_of=view.date,
-            tile_url=settings().tile_url,
-            asset_base=asset_base,
-            markers=markers,
-            payload=coordinator.marker_payload(url, view, language()),
-            handovers=coordinator.handovers(url),
-        )
-        clicked = st_folium(
-            fmap,
-            key="estafette.map.folium",
-            height=560,
-            use_container_width=True,
-            # The count makes every click a change, also a second click on the same dot.
-            returned_objects=["last_object_clicked", "last_object_clicked_count"],
-        )
-        st.caption(tn("map.count", len(shown)))
+    # The map takes the page width; the chosen dialogue's history follows below it.
+    fmap = maps.relay_map(
+        shown,
+        list(enumerate(phase_names, start=1)),
+        lang=language(),
+        as_of=view.date,
+        tile_url=settings().tile_url,
+        asset_base=asset_base,
+        markers=markers,
+        payload=coordinator.marker_payload(url, view, language()),
+        handovers=coordinator.handovers(url),
+        empty_cities=coordinator.empty_cities(url, view),
+    )
+    clicked = st_folium(
+        fmap,
+        key="estafette.map.folium",
+        height=620,
+        use_container_width=True,
+        # The count makes every click a change, also a second click on the same dot.
+        returned_objects=["last_object_clicked", "last_object_clicked_count"],
+    )
+    st.caption(tn("map.count", len(shown)))
+    relay_views.text_alternative(
+        t("table.map_title"),
+        coordinator.map_alternative(url, view, language()),
+        "estafette.map.table",
+    )
     clicked = clicked or {}
     point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
     if point and count != st.session_state.get(CLICK_KEY):
         st.session_state[CLICK_KEY] = count
         st.session_state[SELECTED_KEY] = maps.nearest_dialogue(markers, point["lat"], point["lng"])
-    with right:
-        st.subheader(t("map.history"))
-        labels = coordinator.dialogue_labels(url, view, language())
-        links.preselect(SELECTED_KEY, labels)
-        if st.session_state.get(SELECTED_KEY) not in labels:
-            st.session_state.pop(SELECTED_KEY, None)
-        chosen = st.selectbox(
-            t("map.dialogue"),
-            list(labels),
-            format_func=labels.get,
-            index=None,
-            key=SELECTED_KEY,
-            placeholder=t("map.pick"),
-        )
-        if chosen is not None:
-            relay_views.phase_history(url, int(chosen), view)
+    st.subheader(t("map.history"))
+    labels = coordinator.dialogue_labels(url, view, language())
+    links.preselect(SELECTED_KEY, labels)
+    if st.session_state.get(SELECTED_KEY) not in labels:
+        st.session_state.pop(SELECTED_KEY, None)
+    chosen = st.selectbox(
+        t("map.dialogue"),
+        list(labels),
+        format_func=labels.get,
+        index=None,
+        key=SELECTED_KEY,
+        placeholder=t("map.pick"),
+    )
+    if chosen is not None:
+        relay_views.phase_history(url, int(chosen), view)
 
 
-if shown.empty:
+if shown.empty and coordinator.empty_cities(url, view).empty:
     st.info(t("map.empty"))
 map_panel()

@@ -23,9 +23,22 @@ st.caption(t("overview.intro"))
 filters.as_of_banner(view)
 
 shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
-if shown.empty:
+empty_cities = coordinator.empty_cities(url, view)
+if shown.empty and empty_cities.empty:
     st.info(t("overview.empty") if not city_names else t("map.empty"))
-else:
+if not empty_cities.empty:
+    # A city joins the relay before its first dialogue: it shows from the day it is added.
+    st.subheader(t("overview.without_dialogue"))
+    rows = list(empty_cities.itertuples())
+    for start in range(0, min(len(rows), CARD_LIMIT), CARDS_PER_ROW):
+        columns = st.columns(CARDS_PER_ROW)
+        for column, row in zip(columns, rows[start : start + CARDS_PER_ROW], strict=False):
+            with column, st.container(border=True):
+                st.markdown(f"**{row.city}**")
+                st.markdown(f"{t('overview.leg', leg=row.leg)} · {t('overview.no_dialogue')}")
+    if len(rows) > CARD_LIMIT:
+        st.markdown(", ".join(f"{r.city} ({t('overview.no_dialogue')})" for r in rows[CARD_LIMIT:]))
+if not shown.empty:
     if len(shown) <= CARD_LIMIT:
         st.subheader(t("overview.current_phases"))
         rows = list(shown.itertuples())

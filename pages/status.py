@@ -89,12 +89,14 @@ else:
             format_func=lambda s: t(status_key(s)),
             key=form.field_key("status"),
         )
-        left, right = st.columns(2)
+        # One row per pair: the keyboard (Tab) order then follows the reading order.
+        planned_left, planned_right = st.columns(2)
+        actual_left, actual_right = st.columns(2)
         for column, name in (
-            (left, "planned_start"),
-            (right, "planned_end"),
-            (left, "actual_start"),
-            (right, "actual_end"),
+            (planned_left, "planned_start"),
+            (planned_right, "planned_end"),
+            (actual_left, "actual_start"),
+            (actual_right, "actual_end"),
         ):
             column.date_input(
                 t(f"status_page.{name}"),

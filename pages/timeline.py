@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ui import city as city_ui
-from ui import coordinator, filters, live
-from ui.core import database_url, language, t
+from ui import coordinator, filters, live, relay_views
+from ui.core import database_url, language, t, tn
 
 PAGE_KEY = "estafette.timeline.page"
 
@@ -40,11 +40,17 @@ def timeline_panel() -> None:
             key=PAGE_KEY,
         )
     if chart.undated:
-        st.caption(t("timeline.undated_count", count=chart.undated))
+        st.caption(tn("timeline.undated_count", chart.undated))
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
+    relay_views.text_alternative(
+        t("table.timeline_title"),
+        coordinator.timeline_alternative(url, view, language()),
+        "estafette.timeline.table",
+    )
 
 
-if coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses).empty:
+in_view = coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+if in_view.empty and coordinator.empty_cities(url, view).empty:
     st.info(t("timeline.empty"))
 else:
     timeline_panel()

@@ -5,7 +5,7 @@ import streamlit as st
 from estafette import transfer
 from estafette.accounts import Action, can
 from ui import admin
-from ui.core import current_actor, language, t
+from ui.core import current_actor, language, t, tn
 
 actor = current_actor()
 st.title(t("transfer.title"))
@@ -64,17 +64,15 @@ if upload is not None and st.button(
         result = admin.attempt(lambda s: transfer.import_status(s, actor, data, fmt))
     except transfer.ImportFailed as exc:
         lines = transfer.issue_lines(exc.issues, language())
-        st.error(
-            "\n".join([t("transfer.failed", count=len(lines)), *(f"- {line}" for line in lines)])
-        )
+        st.error("\n".join([tn("transfer.failed", len(lines)), *(f"- {line}" for line in lines)]))
     else:
         if result is not None:
             admin.flash(
                 t(
                     "transfer.imported",
-                    rows=result.rows,
-                    changed=result.records_changed,
-                    created=result.dialogues_created,
+                    rows=tn("transfer.rows_read", result.rows),
+                    changed=tn("transfer.phases_changed", result.records_changed),
+                    created=tn("transfer.dialogues_added", result.dialogues_created),
                 )
                 + " "
                 + t("transfer.encoding_used", encoding=result.encoding)

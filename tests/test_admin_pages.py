@@ -88,13 +88,35 @@ def test_manual_coordinates_for_unknown_place(monkeypatch, sqlite_url) -> None:
     actors = prepare(sqlite_url)
     at = app_as(monkeypatch, sqlite_url, actors["coordinator"], "pages/admin.py")
     at.text_input(key="estafette.admin.place").set_value("Nergenshuizen").run()
-    assert "Geen plaats gevonden" in texts(at)
+    assert "Dit is geen gemeente uit de CBS-lijst" in texts(at)
     at.number_input(key="estafette.admin.lat").set_value(52.2)
     at.number_input(key="estafette.admin.lon").set_value(5.9)
     at.text_input(key="estafette.admin.province").set_value("Gelderland")
     at.button(key="estafette.admin.add_city").click().run()
     city = query(sqlite_url, lambda s: s.scalar(select(City).where(City.name == "Nergenshuizen")))
     assert (city.latitude, city.longitude, city.province, city.leg) == (52.2, 5.9, "Gelderland", 4)
+
+
+def test_unknown_place_without_coordinates_is_refused(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    before = query(sqlite_url, lambda s: s.scalars(select(City.name)).all())
+    at = app_as(monkeypatch, sqlite_url, actors["coordinator"], "pages/admin.py")
+    at.text_input(key="estafette.admin.place").set_value("Nergenshuizen").run()
+    # No coordinates are prefilled: nothing may be saved near Amersfoort by accident.
+    assert at.number_input(key="estafette.admin.lat").value is None
+    at.button(key="estafette.admin.add_city").click().run()
+    assert any("staat niet in de gemeentelijst van het CBS" in e.value for e in at.error)
+    assert query(sqlite_url, lambda s: s.scalars(select(City.name)).all()) == before
+
+
+def test_coordinator_adds_merged_municipality(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    at = app_as(monkeypatch, sqlite_url, actors["coordinator"], "pages/admin.py")
+    at.text_input(key="estafette.admin.place").set_value("Súdwest-Fryslân").run()
+    assert "Súdwest-Fryslân (Fryslân)" in at.selectbox(key="estafette.admin.match").options[0]
+    at.button(key="estafette.admin.add_city").click().run()
+    city = query(sqlite_url, lambda s: s.scalar(select(City).where(City.name == "Súdwest-Fryslân")))
+    assert (city.province, city.latitude, city.longitude) == ("Fryslân", 53.02512, 5.54865)
 
 
 def test_handover_form(monkeypatch, sqlite_url) -> None:

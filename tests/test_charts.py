@@ -18,6 +18,18 @@ def traces(fig, kind: str) -> list:
     return [t for t in fig.data if (t.meta or {}).get("kind") == kind]
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def test_planned_and_actual_bars_per_dialogue(session: Session) -> None:
     seed.add_demo(session.get_bind(), today=TODAY)
     records = history.records_frame(session)
@@ -32,7 +44,9 @@ def test_planned_and_actual_bars_per_dialogue(session: Session) -> None:
     for trace in traces(fig, "actual"):
         assert trace.marker.opacity is None  # solid
     for trace in traces(fig, "planned"):
-        assert trace.marker.opacity < 1  # light
+        # Hatched, with an outline at 3:1+ against the white background (WCAG 1.4.11).
+        assert trace.marker.pattern.shape == "/"
+        assert contrast(trace.marker.line.color, "#ffffff") >= 3
     # The seeded legs have four undated phases each, listed, not dropped.
     (undated,) = traces(fig, "undated")
     assert len(undated.y) == 3

@@ -41,7 +41,7 @@ def test_city_lead_saves_a_note_and_sees_it_in_history(monkeypatch, sqlite_url) 
     at.text_area(key="estafette.status.f_note").set_value("Eerste gesprekken gevoerd")
     at.button(key=FORM_SUBMIT).click().run()
     assert not at.exception
-    assert "Opgeslagen: Verkennen van Deventer (1 wijziging(en))." in texts(at)
+    assert "Opgeslagen: Verkennen van Deventer (1 wijziging)." in texts(at)
     assert record(sqlite_url, "Deventer", "verkennen").note == "Eerste gesprekken gevoerd"
     history = at.dataframe[0].value
     assert "Eerste gesprekken gevoerd" in history.to_string()

@@ -189,7 +189,9 @@ def sidebar(actor: Actor) -> None:
     """Who is signed in, and the logout button."""
     if actor.is_anonymous:
         return
-    st.sidebar.caption(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
+    # Markdown, not a caption: an e-mail address becomes a link, and faded link text would
+    # fall below 4.5:1 contrast.
+    st.sidebar.markdown(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
     logout_form(st.sidebar)
 
 

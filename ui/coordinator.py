@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
-from estafette import alerts, charts, cities, history, i18n, maps, relay
+from estafette import alerts, alternatives, charts, cities, history, i18n, maps, relay
 from estafette.models import DATE_FIELDS
 from estafette.settings import Settings
 from ui.core import cached, engine
@@ -183,6 +183,8 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         today=view.date,
         past=view.as_of is not None,
         handovers=handovers(url),
+        # Cities without a dialogue are listed once, on the first page.
+        empty_cities=empty_cities(url, view) if page == 1 else None,
     )
     undated = int(in_view[list(DATE_FIELDS)].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
@@ -217,3 +219,26 @@ def dialogue_labels(url: str, view: View, lang: str) -> dict[int, str]:
     hood = shown["neighbourhood"].where(shown["neighbourhood"] != "", undecided)
     names = shown["city"] + " · " + hood
     return dict(zip(shown["dialogue_id"].astype(int), names, strict=True))
+
+
+@cached
+def empty_cities(url: str, view: View) -> pd.DataFrame:
+    """Cities in view that have no dialogue yet (hidden when a phase or status is filtered on)."""
+    if view.phases or view.statuses:
+        return pd.DataFrame(columns=list(cities.EMPTY_CITY_COLUMNS))
+    with Session(engine(url)) as session:
+        found = cities.without_dialogue(session, view.as_of)
+    return found[found["city"].isin(view.cities)] if view.cities else found
+
+
+@cached
+def map_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
+    """The map in view as a table (its text alternative)."""
+    return alternatives.map_table(_shown(url, view), empty_cities(url, view), lang)
+
+
+@cached
+def timeline_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
+    """The timeline in view as a table (its text alternative)."""
+    in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
+    return alternatives.timeline_table(in_view, lang)

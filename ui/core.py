@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -133,6 +134,25 @@ def language_picker() -> None:
     )
     # Page switches drop query parameters, so write the choice back on every run.
     st.query_params["lang"] = language()
+    _document_language(language())
+
+
+def _document_language(lang: str) -> None:
+    """Keep ``<html lang>`` equal to the chosen language (WCAG 3.1.1) and remember it.
+
+    web.lang sets it when the page is served; switching the language in the open page does not
+    reload it, so this small same-origin script updates the attribute and the cookie.
+    """
+    code = json.dumps(i18n.normalise_language(lang))
+    cookie = "; path=/; max-age=31536000; SameSite=Lax"
+    st.sidebar.html(
+        "<script>"
+        f"document.documentElement.lang = {code};"
+        f"document.cookie = 'estafette_lang=' + {code} + {json.dumps(cookie)};"
+        "</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 ACTOR_KEY = "estafette.actor"

@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from estafette import formatting
 from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import coordinator
-from ui.core import current_actor, t
+from ui.core import current_actor, language, t
 from ui.filters import View
 
 FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end", "note")
@@ -42,7 +43,7 @@ def phase_history(
         return
     table = pd.DataFrame(
         {
-            t("map.col_at"): changes["at"].dt.strftime("%d-%m-%Y %H:%M"),
+            t("map.col_at"): changes["at"].map(lambda at: formatting.datetime(at, language())),
             t("map.col_phase"): changes["phase"],
             t("map.col_field"): [
                 t(f"map.field_{f}") if f in FIELDS else f for f in changes["field"]
@@ -60,3 +61,16 @@ def phase_history(
         # Who changed what names people: for signed-in participants only (see PRIVACY.md).
         table = table.drop(columns=[t("map.col_actor")])
     st.dataframe(table, hide_index=True, width="stretch", key=key)
+
+
+# Up to this many rows a plain HTML table (read well by screen readers); beyond it, a grid.
+ALTERNATIVE_TABLE_LIMIT = 60
+
+
+def text_alternative(title: str, table: pd.DataFrame, key: str) -> None:
+    """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter)."""
+    with st.expander(title, expanded=False):
+        if len(table) <= ALTERNATIVE_TABLE_LIMIT:
+            st.table(table.set_index(table.columns[0]))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key=key)

@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import db, updates
+from estafette import db, formatting, updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
-from ui.core import cached, database_url, engine, t
+from ui.core import cached, database_url, engine, language, t, tn
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -100,11 +100,11 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
             f" · {expected.neighbourhood}" if expected.neighbourhood else ""
         )
         messages.append(
-            t(
+            tn(
                 "status_page.saved",
+                len(result.changed),
                 phase=expected.phase_name,
                 dialogue=dialogue,
-                count=len(result.changed),
             )
         )
     else:
@@ -142,8 +142,8 @@ def show_value(name: str, value: object) -> str:
 
 
 def when(moment: dt.datetime) -> str:
-    """A timestamp as people read it (UTC)."""
-    return moment.strftime("%d-%m-%Y %H:%M")
+    """A stored (UTC) timestamp in Amsterdam time, in the UI language (Babel)."""
+    return formatting.datetime(moment, language())
 
 
 def conflict_lines(changes: list[updates.Change]) -> list[str]:

@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from web import auth, headers, health, pages
+from web.lang import HtmlLangMiddleware
 
 
 def routes() -> list[BaseRoute]:
@@ -21,6 +22,7 @@ def middleware() -> list[Middleware]:
     """Every extra middleware, outermost first."""
     return [
         *headers.middleware(),
+        Middleware(HtmlLangMiddleware),
         Middleware(pages.NotFoundPages),
         Middleware(auth.SsoFinishRedirect),
     ]

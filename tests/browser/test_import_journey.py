@@ -51,13 +51,13 @@ def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:
 
     upload(page, bad)
     page.get_by_role("button", name="Importeren", exact=True).click()
-    page.get_by_text("Niets geïmporteerd. Het bestand heeft 1 fout(en):").wait_for(timeout=TIMEOUT)
+    page.get_by_text("Niets geïmporteerd. Het bestand heeft 1 fout:").wait_for(timeout=TIMEOUT)
     assert page.get_by_text("Rij 8, kolom stad: onbekende stad ‘Atlantis’").count() == 1
     assert status_of(url, "Deventer", "verbeelden") == ("niet gestart", "")
 
     upload(page, good)
     page.get_by_role("button", name="Importeren", exact=True).click()
-    page.get_by_text("15 rijen ingelezen: 1 fasen gewijzigd, 0 wijkdialogen toegevoegd.").wait_for(
+    page.get_by_text("15 rijen ingelezen: 1 fase gewijzigd, 0 wijkdialogen toegevoegd.").wait_for(
         timeout=TIMEOUT
     )
     assert status_of(url, "Deventer", "verbeelden") == ("niet gestart", "Coördinator")
