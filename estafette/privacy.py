@@ -183,7 +183,7 @@ def _scrub_texts(
 
 def _reindex_lessons(session: Session) -> None:
     """The SQLite full-text index stores lesson text too: rebuild it for every lesson."""
-    from estafette.lessons import index_lesson
+    from estafette.search import index_lesson
 
     if session.get_bind().dialect.name != "sqlite":
         return

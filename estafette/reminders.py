@@ -164,7 +164,8 @@ def _lead_mail(
         reason = tr(f"notify.reason_{row.kind}", phase=row.phase, days=int(row.days))
         lines.append((f"{place}: {reason}", _link(base_url, f"stad?dialoog={row.dialogue_id}")))
     if len(found) > LIST_LIMIT:
-        lines.append((tr("report.more_rows", count=len(found) - LIST_LIMIT), None))
+        more = len(found) - LIST_LIMIT
+        lines.append((i18n.translate_count("report.more_rows", user.language, more), None))
     lines += [
         (tr("notify.lead_action"), _link(base_url, "fase-bijwerken")),
         (tr("notify.footer"), _link(base_url, "inloggen")),
@@ -184,7 +185,8 @@ def _trainer_mail(
         origin = lesson.city.name if lesson.city else "Leergang"
         lines.append((f"{lesson.title} ({origin})", None))
     if len(waiting) > LIST_LIMIT:
-        lines.append((tr("report.more_rows", count=len(waiting) - LIST_LIMIT), None))
+        more = len(waiting) - LIST_LIMIT
+        lines.append((i18n.translate_count("report.more_rows", user.language, more), None))
     lines += [
         (tr("notify.trainer_action"), _link(base_url, "lessen")),
         (tr("notify.footer"), _link(base_url, "inloggen")),
@@ -215,8 +217,14 @@ def _coordinator_mail(
             ),
             None,
         ),
-        (tr("notify.weekly_attention", count=len(found)), _link(base_url, "overzicht")),
-        (tr("notify.weekly_lessons", count=len(waiting)), _link(base_url, "lessen")),
+        (
+            i18n.translate_count("notify.weekly_attention", user.language, len(found)),
+            _link(base_url, "overzicht"),
+        ),
+        (
+            i18n.translate_count("notify.weekly_lessons", user.language, len(waiting)),
+            _link(base_url, "lessen"),
+        ),
         (tr("notify.footer"), _link(base_url, "inloggen")),
     ]
     return _mail(user, KIND_COORDINATOR, period, tr("notify.weekly_subject", week=period), lines)

@@ -168,7 +168,8 @@ def build_blocks(
             )
         )
         if len(table) > ATTENTION_ROWS:
-            blocks.append(Block("para", tr("report.more_rows", count=len(table) - ATTENTION_ROWS)))
+            more = len(table) - ATTENTION_ROWS
+            blocks.append(Block("para", i18n.translate_count("report.more_rows", lang, more)))
 
     # Each city.
     blocks.append(Block("heading", tr("report.cities")))

@@ -21,8 +21,12 @@ ui.show_flash()
 
 def lesson_list(city_id: int, dialogue_id: int | None = None) -> None:
     """The lessons the city (or dialogue) contributed, as far as the viewer may see them."""
+    if not can(actor, Action.READ_LESSONS):
+        # Lessons name authors and quote residents: for signed-in participants only.
+        st.info(t("lessons.sign_in_to_read"), icon=":material/login:")
+        return
     filters = lessons.LessonFilter(city_id=city_id, statuses=lessons.visible_statuses(actor))
-    views = lessons_ui.browse(url, filters)
+    views = lessons_ui.browse(url, actor, filters)
     if dialogue_id is not None:
         views = [v for v in views if v.dialogue_id == dialogue_id]
     st.caption(tn("lessons.count", len(views)))

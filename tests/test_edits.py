@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import cities, edits, history, lessons, updates
-from estafette.accounts import Actor, PermissionDenied
+from estafette.accounts import SYSTEM, Actor, PermissionDenied
 from estafette.models import City, Dialogue, Role, StatusEvent
 from tests.factories import change, city_id, make_dialogue, phase
 
@@ -58,7 +58,7 @@ def test_archive_and_restore_a_city_and_a_dialogue(session: Session) -> None:
     assert lombok.id in set(history.records_frame(session, include_archived=True)["dialogue_id"])
     assert len(history.events_frame(session, lombok.id)) == 1
     assert session.scalar(select(StatusEvent.id).order_by(StatusEvent.id.desc())) == events_before
-    city_lessons = lessons.list_lessons(session, lessons.LessonFilter(city_id=utrecht.id))
+    city_lessons = lessons.list_lessons(session, SYSTEM, lessons.LessonFilter(city_id=utrecht.id))
     assert lesson in [v.id for v in city_lessons]
     logged = edits.edit_history(session, utrecht.id, lombok.id)
     assert [(e.field, e.old_value, e.new_value, e.actor) for e in logged] == [

@@ -56,6 +56,15 @@ def url(sqlite_url: str) -> str:
             name=LEAD.name,
             city_ids=[deventer],
         )
+        accounts.add_user(
+            session,
+            SYSTEM,
+            email="ander@example.nl",
+            role=Role.CITY_LEAD,
+            password=None,
+            name="Andere Trekker",
+            city_ids=[session.scalar(select(City.id).where(City.name == "Utrecht"))],
+        )
     engine.dispose()
     return sqlite_url
 

@@ -415,7 +415,10 @@ def report_download(url: str, as_of: dt.date | None, stale_days: int) -> None:
     with st.expander(t("report.section"), icon=":material/description:"):
         left, right = st.columns(2)
         day = left.date_input(
-            t("report.as_of"), value=as_of or dt.date.today(), key=f"{REPORT_KEY}.as_of"
+            t("report.as_of"),
+            value=as_of or dt.date.today(),
+            format="DD-MM-YYYY",
+            key=f"{REPORT_KEY}.as_of",
         )
         fmt = right.radio(
             t("report.format"), report.FORMATS, horizontal=True, key=f"{REPORT_KEY}.format"
