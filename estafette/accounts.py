@@ -11,6 +11,7 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -243,20 +244,19 @@ def authenticate(
     now = now or utcnow()
     user = _user_by_email(session, email)
     if user is None:
+        # An address without an account is counted and locked exactly like a real one, so the
+        # answers never tell whether it exists.
         _verify(_DUMMY_HASH, password)
-        _fail_unknown(session, email, now)
+        throttle = _throttle(session, email, now)
+        if throttle.locked_until is not None and throttle.locked_until > now:
+            session.commit()
+            raise LoginFailed("locked", throttle.locked_until)
+        _refuse(session, throttle, now)
     if user.locked_until is not None and user.locked_until > now:
         # No verification while locked: guessing on is pointless, even with the right password.
         raise LoginFailed("locked", user.locked_until)
     if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            session.commit()
-            raise LoginFailed("locked", user.locked_until)
-        session.commit()
-        raise LoginFailed("invalid")
+        _refuse(session, user, now)
     if not user.active:
         raise LoginFailed("inactive")
     if user.failed_logins or user.locked_until is not None:
@@ -273,26 +273,24 @@ def email_hash(email: str) -> str:
     return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
 
 
-def _fail_unknown(session: Session, email: str, now: dt.datetime) -> None:
-    """Count a failure for an address without an account, exactly as for a real one.
-
-    The answers (invalid, then locked with the same lockout time) must not tell whether an
-    address has an account; only a hash of the address is stored.
-    """
+def _throttle(session: Session, email: str, now: dt.datetime) -> LoginThrottle:
+    """The failure counter of an address without an account (only its hash is stored)."""
     row = session.get(LoginThrottle, email_hash(email))
     if row is None:
         row = LoginThrottle(email_hash=email_hash(email), failed_logins=0)
         session.add(row)
     row.updated_at = now
-    if row.locked_until is not None and row.locked_until > now:
+    return row
+
+
+def _refuse(session: Session, counter: User | LoginThrottle, now: dt.datetime) -> NoReturn:
+    """Count one more failure, lock at MAX_FAILED_LOGINS, commit the counter and refuse."""
+    counter.failed_logins += 1
+    if counter.failed_logins >= MAX_FAILED_LOGINS:
+        counter.locked_until = now + LOCKOUT
+        counter.failed_logins = 0
         session.commit()
-        raise LoginFailed("locked", row.locked_until)
-    row.failed_logins += 1
-    if row.failed_logins >= MAX_FAILED_LOGINS:
-        row.locked_until = now + LOCKOUT
-        row.failed_logins = 0
-        session.commit()
-        raise LoginFailed("locked", row.locked_until)
+        raise LoginFailed("locked", counter.locked_until)
     session.commit()
     raise LoginFailed("invalid")
 

@@ -6,7 +6,6 @@ import streamlit as st
 
 from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
-from estafette.models import Role
 from ui import admin
 from ui.core import current_actor, t
 
@@ -40,18 +39,8 @@ with users_tab:
         st.markdown(f"**{t('admin.add_user')}**")
         email = st.text_input(t("auth.email"), key="estafette.admin.user_email")
         name = st.text_input(t("auth.name"), key="estafette.admin.user_name")
-        role = st.selectbox(
-            t("admin.role"),
-            [r.value for r in Role],
-            format_func=lambda r: t(f"user.role.{r}"),
-            key="estafette.admin.user_role",
-        )
-        chosen = st.multiselect(
-            t("admin.cities"),
-            list(city_names),
-            format_func=city_names.get,
-            placeholder=t("admin.choose"),
-            key="estafette.admin.user_cities",
+        role, chosen = admin.role_and_cities(
+            t("admin.role"), city_names, "estafette.admin.user_role", "estafette.admin.user_cities"
         )
         password = st.text_input(t("admin.password"), type="password", key="estafette.admin.pw")
         if st.form_submit_button(t("admin.add_user")):
@@ -93,18 +82,11 @@ with users_tab:
         ):
             st.rerun()
         with st.form("estafette.admin.role_form"):
-            new_role = st.selectbox(
+            new_role, role_cities = admin.role_and_cities(
                 t("admin.new_role"),
-                [r.value for r in Role],
-                format_func=lambda r: t(f"user.role.{r}"),
-                key="estafette.admin.new_role",
-            )
-            role_cities = st.multiselect(
-                t("admin.cities"),
-                list(city_names),
-                format_func=city_names.get,
-                placeholder=t("admin.choose"),
-                key="estafette.admin.role_cities",
+                city_names,
+                "estafette.admin.new_role",
+                "estafette.admin.role_cities",
             )
             if st.form_submit_button(t("admin.change_role")) and admin.attempt(
                 lambda s: accounts.set_role(s, actor, target, new_role, role_cities) or True

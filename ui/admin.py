@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from estafette import accounts, audit, cities, db, privacy, relay, textfields, transfer
 from estafette.accounts import Actor, PermissionDenied
+from estafette.models import Role
 from ui.core import database_url, engine, language, t, tn
 
 T = TypeVar("T")
@@ -48,6 +49,26 @@ def attempt(action: Callable[[Session], T]) -> T | None:
         return None
     loaders.clear()
     return result
+
+
+def role_and_cities(
+    label: str, city_names: dict[int, str], role_key: str, cities_key: str
+) -> tuple[str, list[int]]:
+    """A role choice and the cities a city lead would edit (inside an account form)."""
+    role = st.selectbox(
+        label,
+        [r.value for r in Role],
+        format_func=lambda r: t(f"user.role.{r}"),
+        key=role_key,
+    )
+    chosen = st.multiselect(
+        t("admin.cities"),
+        list(city_names),
+        format_func=city_names.get,
+        placeholder=t("admin.choose"),
+        key=cities_key,
+    )
+    return role, chosen
 
 
 def end_sessions(session: Session, actor: Actor, email: str) -> int:
