@@ -22,18 +22,17 @@ def key(name: str) -> str:
 
 
 def nav(page, title: str) -> None:
-    # Sidebar links navigate inside the session; a full reload (page.goto) would sign out.
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
 
 
 def login(page, base: str, email: str) -> None:
-    page.goto(base)
-    nav(page, "Inloggen")
-    page.locator(f"{key('estafette.auth.email')} input").fill(email, timeout=TIMEOUT)
-    page.locator(f"{key('estafette.auth.password')} input").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    # Signed in: the login form is gone.
-    page.locator(key("estafette.auth.password")).wait_for(state="detached", timeout=TIMEOUT)
+    # The sign-in form posts to the server, which sets the session cookie and reloads.
+    page.goto(f"{base}/inloggen")
+    form = page.get_by_test_id("estafette-login-form")
+    form.get_by_label("E-mailadres").fill(email, timeout=TIMEOUT)
+    form.get_by_label("Wachtwoord").fill(PASSWORD)
+    form.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Ingelogd als").first.wait_for(timeout=TIMEOUT)
 
 
 def settle(page) -> None:
