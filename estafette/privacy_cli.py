@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session
 from estafette import db, i18n, privacy, transfer
 from estafette.accounts import SYSTEM
 from estafette.settings import Settings
+
+T = TypeVar("T")
 
 
 def _refused(exc: privacy.PrivacyError) -> int:
@@ -24,12 +28,18 @@ def _refused(exc: privacy.PrivacyError) -> int:
     return 1
 
 
-def _forget(args: argparse.Namespace, engine: Engine) -> int:
+def _in_session(engine: Engine, action: Callable[[Session], T]) -> T:
+    """Run one privacy action on the migrated database in one committed transaction."""
     db.upgrade(engine)
+    with Session(engine) as session:
+        result = action(session)
+        session.commit()
+    return result
+
+
+def _forget(args: argparse.Namespace, engine: Engine) -> int:
     try:
-        with Session(engine) as session:
-            report = privacy.forget(session, SYSTEM, args.email)
-            session.commit()
+        report = _in_session(engine, lambda s: privacy.forget(s, SYSTEM, args.email))
     except privacy.PrivacyError as exc:
         return _refused(exc)
     print(
@@ -43,11 +53,8 @@ def _forget(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _export(args: argparse.Namespace, engine: Engine) -> int:
-    db.upgrade(engine)
     try:
-        with Session(engine) as session:
-            document = privacy.export_person(session, SYSTEM, args.email)
-            session.commit()
+        document = _in_session(engine, lambda s: privacy.export_person(s, SYSTEM, args.email))
     except privacy.PrivacyError as exc:
         return _refused(exc)
     data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

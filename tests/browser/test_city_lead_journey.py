@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from estafette import db
 from estafette.models import City, Dialogue, Phase, PhaseRecord
-from tests.uihelpers import PASSWORD, prepare
+from tests.browser.signin import sign_in
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -63,12 +64,7 @@ def test_city_lead_journey(server_factory, page, tmp_path) -> None:
     prepare(url)
     server = server_factory(database_url=url)
 
-    # Log in (through the sidebar: a full page load would start a new, signed-out session).
-    page.goto(server.url)
-    nav(page, "Inloggen").click()
-    page.get_by_label("E-mailadres").fill("lead@deventer.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in(page, server.url, "lead@deventer.nl")
     page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").first.wait_for(
         timeout=TIMEOUT
     )

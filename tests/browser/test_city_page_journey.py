@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from estafette import db
 from estafette.models import City, Dialogue
+from tests.browser.signin import sign_in
 from tests.browser.test_city_lead_journey import TIMEOUT, nav
-from tests.uihelpers import PASSWORD, prepare
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +32,7 @@ def test_overview_city_dialogue_status_by_clicks_and_by_link(
     server = server_factory(database_url=url)
 
     # By clicks, signed in as the Deventer city lead.
-    page.goto(server.url)
-    nav(page, "Inloggen").click()
-    page.get_by_label("E-mailadres").fill("lead@deventer.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in(page, server.url, "lead@deventer.nl")
     page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").first.wait_for(
         timeout=TIMEOUT
     )
