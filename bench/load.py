@@ -87,8 +87,14 @@ class Server:
         return f"127.0.0.1:{self.port}"
 
 
-def start_streamlit(script: Path, database_url: str, folder: Path, name: str) -> Server:
-    """Start ``streamlit run script`` on a free port; wait until it answers."""
+def start_streamlit(
+    script: Path, database_url: str, folder: Path, name: str, cwd: Path = PROJECT_ROOT
+) -> Server:
+    """Start ``streamlit run script`` on a free port; wait until it answers.
+
+    Streamlit reads ``.streamlit/config.toml`` from ``cwd``: the project's folder gives the
+    app's settings, an empty folder gives Streamlit's defaults.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -102,7 +108,7 @@ def start_streamlit(script: Path, database_url: str, folder: Path, name: str) ->
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -345,8 +351,15 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
             servers.append(one)
             two = start_streamlit(PROJECT_ROOT / "server.py", url, folder, "replica2")
             servers.append(two)
-            bare = start_streamlit(BARE_PAGE, url, folder, "bare")
+            # The floor is a bare page as Streamlit ships it (run from an empty folder, so with
+            # Streamlit's default settings), as the targets were set. A second bare page runs
+            # with the app's own .streamlit/config.toml, for comparison.
+            stock_folder = folder / "stock"
+            stock_folder.mkdir()
+            bare = start_streamlit(BARE_PAGE, url, folder, "bare", cwd=stock_folder)
             servers.append(bare)
+            tuned = start_streamlit(BARE_PAGE, url, folder, "bare-tuned")
+            servers.append(tuned)
             # The other replica idles while one process is measured (and vice versa).
             single = asyncio.run(
                 _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
@@ -368,9 +381,21 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
             print(f"measured: 2 replicas ({pair.views} views)", flush=True)
             floor = asyncio.run(
                 _load(
-                    "floor (bare page)",
+                    "floor (bare page, Streamlit defaults)",
                     bare.base,
                     [bare.process.pid],
+                    users,
+                    rounds * 3,
+                    ("",),
+                    None,
+                    think,
+                )
+            )
+            tuned_floor = asyncio.run(
+                _load(
+                    "bare page, app's runner settings",
+                    tuned.base,
+                    [tuned.process.pid],
                     users,
                     rounds * 3,
                     ("",),
@@ -382,7 +407,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
             for server in servers:
                 stop(server.process)
     print()
-    print(table([single, pair], floor))
+    print(table([single, pair, tuned_floor], floor))
     floor_cpu = floor.cpu_per_view("")
     speedup = pair.rate / single.rate
     p95 = _pct([v for values in single.latencies.values() for v in values], 0.95)

@@ -14,14 +14,20 @@ from estafette import calendar_feed, charts, cities, db, edits, relay, updates
 from estafette import dossier as dossier_mod
 from estafette.accounts import Actor, PermissionDenied
 from ui import loaders
-from ui.core import cached, database_url, engine, language, settings, t
+from ui.core import cached, data_version_seen, database_url, engine, language, settings, t
 
 
-@cached
-def calendar_file(url: str, city: str | None, lang: str, base_url: str) -> bytes:
-    """The .ics file of planned phase dates (one city or all)."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def _calendar_bytes(url: str, version: int, city: str | None, lang: str, base_url: str) -> bytes:
+    # Keyed on the data version passed in: a click is served outside a script run, where the
+    # session's version cannot be looked up.
     with Session(engine(url)) as session:
         return calendar_feed.build(session, city, lang, base_url)
+
+
+def calendar_file(url: str, city: str | None, lang: str, base_url: str) -> bytes:
+    """The .ics file of planned phase dates (one city or all)."""
+    return _calendar_bytes(url, data_version_seen(), city, lang, base_url)
 
 
 def calendar_download(url: str, city_names: list[str], key: str, city: str | None = None) -> None:
@@ -33,9 +39,17 @@ def calendar_download(url: str, city_names: list[str], key: str, city: str | Non
             format_func=lambda name: t("calendar.all_cities") if name is None else name,
             key=f"{key}.city",
         )
+    lang, base_url, version = language(), settings().base_url, data_version_seen()
+
+    def build() -> bytes:
+        # Deferred: the file is built when someone clicks, not on every run of the page (a
+        # national calendar takes about a second to write). The values are bound now, because
+        # the click is served outside this script run.
+        return _calendar_bytes(url, version, city, lang, base_url)
+
     st.download_button(
         t("calendar.download"),
-        data=calendar_file(url, city, language(), settings().base_url),
+        data=build,
         file_name=calendar_feed.file_name(city),
         mime=calendar_feed.MIME_TYPE,
         help=t("calendar.download_help"),

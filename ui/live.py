@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from estafette import data_version, db
 from ui.core import VERSION_KEY, engine, settings
@@ -11,8 +12,18 @@ from ui.core import VERSION_KEY, engine, settings
 POLL_SECONDS = 2.0
 
 
+def _polling() -> bool:
+    """Whether this run is the fragment's own timed rerun (not a full run of the page)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def _watch() -> None:
+    if not _polling():
+        # A full run has just read the version (the router does, once per run): reading it
+        # again here would double the database round trips of every page view.
+        return
     seen = st.session_state.get(VERSION_KEY)
     url = settings().database_url
     try:
