@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from estafette import formatting
 from estafette.models import Status
 
 ALERT_COLUMNS: tuple[str, ...] = (
@@ -89,10 +90,10 @@ def attention(
     return out.drop(columns="_order").reset_index(drop=True)
 
 
-def alert_table(frame: pd.DataFrame, label: Callable[..., str]) -> pd.DataFrame:
+def alert_table(frame: pd.DataFrame, label: Callable[..., str], lang: str) -> pd.DataFrame:
     """The alerts as a display table with translated headers and a readable reason per row."""
     undecided = label("overview.undecided")
-    since = pd.to_datetime(frame["since"]).dt.strftime("%d-%m-%Y").fillna("")
+    since = formatting.dates(frame["since"], lang)
     reasons = [
         label(f"alerts.reason_{kind}", days=int(days), date=day)
         for kind, days, day in zip(frame["kind"], frame["days"], since, strict=True)

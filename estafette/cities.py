@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import history
+from estafette import formatting, history
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Status
 from estafette.phases import STATUSES
 
@@ -169,11 +169,7 @@ def status_key(status: str) -> str:
     return "status." + status.replace(" ", "_")
 
 
-def _day(values: pd.Series) -> pd.Series:
-    return values.dt.strftime("%d-%m-%Y").fillna("")
-
-
-def matrix_table(records: pd.DataFrame, label: Callable[..., str]) -> pd.DataFrame:
+def matrix_table(records: pd.DataFrame, label: Callable[..., str], lang: str) -> pd.DataFrame:
     """The city × phase matrix for display: one row per dialogue, status and dates per cell."""
     if records.empty:
         return pd.DataFrame()
@@ -181,9 +177,15 @@ def matrix_table(records: pd.DataFrame, label: Callable[..., str]) -> pd.DataFra
     statuses = records["status"].map(
         {s: f"{STATUS_SYMBOLS.get(s, '')} {label(status_key(s))}" for s in STATUSES}
     )
-    actual = (_day(records["actual_start"]) + " → " + _day(records["actual_end"])).str.rstrip()
-    planned = label("matrix.planned") + " " + _day(records["planned_start"]) + " → "
-    planned = (planned + _day(records["planned_end"])).str.rstrip()
+    actual = (
+        formatting.dates(records["actual_start"], lang)
+        + " → "
+        + formatting.dates(records["actual_end"], lang)
+    ).str.rstrip()
+    planned = (
+        label("matrix.planned") + " " + formatting.dates(records["planned_start"], lang) + " → "
+    )
+    planned = (planned + formatting.dates(records["planned_end"], lang)).str.rstrip()
     dates = actual.where(
         records["actual_start"].notna() | records["actual_end"].notna(),
         planned.where(

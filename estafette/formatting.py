@@ -43,6 +43,13 @@ def datetime(value: dt.datetime | pd.Timestamp | None, lang: str) -> str:
     )
 
 
+def dates(values: pd.Series, lang: str, fmt: str = "d MMM y") -> pd.Series:
+    """Each date of a column as :func:`date` does; formats each distinct date once."""
+    stamps = pd.to_datetime(values)
+    distinct = {v: date(v, lang, fmt) for v in stamps.dropna().unique()}
+    return pd.Series([distinct.get(v, "") for v in stamps], index=stamps.index, dtype=object)
+
+
 def number(value: float, lang: str) -> str:
     """A number with the language's separators (1.234,5 / 1,234.5)."""
     return format_decimal(value, locale=locale(lang))

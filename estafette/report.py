@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import alerts, cities, history, i18n, lessons, relay
+from estafette import alerts, cities, formatting, history, i18n, lessons, relay
 from estafette.lesson_models import LessonEvent, LessonStatus
 from estafette.maps import phase_colour
 from estafette.models import Phase
@@ -65,10 +65,9 @@ class Block:
 # --------------------------------------------------------------------------------------------
 
 
-def _day(value: object) -> str:
-    """A date as dd-mm-yyyy; a dash for missing dates (None, NaT)."""
-    stamp = pd.Timestamp(value) if value is not None else pd.NaT
-    return "—" if pd.isna(stamp) else stamp.strftime("%d-%m-%Y")
+def _day(value: object, lang: str) -> str:
+    """A date in the report's language (Babel); a dash for missing dates (None, NaT)."""
+    return formatting.date(value, lang) or "—"  # type: ignore[arg-type]
 
 
 def _accepted_lessons(session: Session, since: dt.date, as_of: dt.date) -> list[lessons.LessonView]:
@@ -106,8 +105,8 @@ def build_blocks(
     handovers = [h for h in relay.handovers(session) if h.handed_over_on <= as_of]
     blocks = [
         Block("title", tr("report.title")),
-        Block("para", tr("report.subtitle", date=_day(as_of), since=_day(since))),
-        Block("para", tr("report.generated", date=_day(dt.date.today()))),
+        Block("para", tr("report.subtitle", date=_day(as_of, lang), since=_day(since, lang))),
+        Block("para", tr("report.generated", date=_day(dt.date.today(), lang))),
         Block("pagebreak"),
     ]
 
@@ -159,7 +158,7 @@ def build_blocks(
     if found.empty:
         blocks.append(Block("para", tr("alerts.none")))
     else:
-        table = alerts.alert_table(found, tr)
+        table = alerts.alert_table(found, tr, lang)
         blocks.append(
             Block(
                 "table",
@@ -173,10 +172,12 @@ def build_blocks(
 
     # Each city.
     blocks.append(Block("heading", tr("report.cities")))
-    blocks += _city_sections(summary, records, handovers, tr)
+    blocks += _city_sections(summary, records, handovers, tr, lang)
 
     # Lessons of the period.
-    blocks.append(Block("heading", tr("report.lessons", since=_day(since), date=_day(as_of))))
+    blocks.append(
+        Block("heading", tr("report.lessons", since=_day(since, lang), date=_day(as_of, lang)))
+    )
     accepted = _accepted_lessons(session, since, as_of)
     if not accepted:
         blocks.append(Block("para", tr("report.no_lessons")))
@@ -246,6 +247,7 @@ def _city_sections(
     records: pd.DataFrame,
     handovers: list[relay.HandoverInfo],
     tr: Callable[..., str],
+    lang: str,
 ) -> list[Block]:
     if summary.empty:
         return [Block("para", tr("report.empty"))]
@@ -264,7 +266,7 @@ def _city_sections(
                 row.city,
                 str(int(sizes[(row.leg, row.city)])),
                 str(row.current_phase),
-                _day(last[(row.leg, row.city)]),
+                _day(last[(row.leg, row.city)], lang),
                 str(len(received.get(row.city, []))),
                 str(len(given.get(row.city, []))),
             ]
@@ -302,8 +304,8 @@ def _city_sections(
                         dialogue=row.neighbourhood or tr("overview.undecided"),
                         phase=row.current_phase,
                         status=tr(cities.status_key(row.current_status)),
-                        since=_day(start),
-                        planned_end=_day(end),
+                        since=_day(start, lang),
+                        planned_end=_day(end, lang),
                         done=int(row.completed),
                         total=int(row.total),
                     ),
@@ -313,12 +315,15 @@ def _city_sections(
             blocks.append(
                 Block(
                     "para",
-                    tr("report.received_text", city=h.from_city, date=_day(h.handed_over_on)),
+                    tr("report.received_text", city=h.from_city, date=_day(h.handed_over_on, lang)),
                 )
             )
         for h in given.get(city, []):
             blocks.append(
-                Block("para", tr("report.given_text", city=h.to_city, date=_day(h.handed_over_on)))
+                Block(
+                    "para",
+                    tr("report.given_text", city=h.to_city, date=_day(h.handed_over_on, lang)),
+                )
             )
     return blocks
 

@@ -7,7 +7,7 @@ import streamlit as st
 from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
 from ui import admin
-from ui.core import current_actor, t
+from ui.core import current_actor, day, t
 
 actor = current_actor()
 st.title(t("admin.title"))
@@ -265,7 +265,7 @@ with handover_tab:
             "- "
             + t(
                 "relay.handover_line",
-                date=item.handed_over_on.strftime("%d-%m-%Y"),
+                date=day(item.handed_over_on),
                 from_city=item.from_city
                 + (f" · {item.from_neighbourhood}" if item.from_neighbourhood else ""),
                 to_city=item.to_city,

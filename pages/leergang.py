@@ -6,7 +6,7 @@ from estafette import leergang, lessons
 from estafette.accounts import Action
 from ui import lessons as ui
 from ui import loaders
-from ui.core import database_url, language, t, tn
+from ui.core import database_url, language, moment, t, tn
 
 url = database_url()
 st.title(t("leergang.title"))
@@ -135,7 +135,7 @@ if versions:
         [
             {
                 t("course.version"): v.label,
-                t("course.col_created"): v.created_at.strftime("%d-%m-%Y %H:%M"),
+                t("course.col_created"): moment(v.created_at),
                 t("course.col_by"): v.created_by,
                 t("course.col_items"): v.item_count,
             }

@@ -93,7 +93,9 @@ def test_stale_threshold_is_configurable(session: Session) -> None:
 
 def test_alert_table_reads_in_dutch(session: Session) -> None:
     craft(session)
-    table = alerts.alert_table(_attention(session), lambda k, **v: i18n.translate(k, "nl", **v))
+    table = alerts.alert_table(
+        _attention(session), lambda k, **v: i18n.translate(k, "nl", **v), "nl"
+    )
     reasons = " ".join(table["Toelichting"])
     assert "10 dagen over het geplande einde" in reasons
     assert "werkelijke einddatum ontbreekt" in reasons

@@ -107,7 +107,7 @@ def test_report_cli(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     seeded_engine(db_url).dispose()
     out = tmp_path / "stuurgroep.pdf"
     assert cli.main(["--database-url", db_url, "report", "--as-of", "2026-01-31", str(out)]) == 0
-    assert "31-01-2026" in pdf_text(out.read_bytes())[0]
+    assert "31 jan 2026" in pdf_text(out.read_bytes())[0]
     out = tmp_path / "stuurgroep.docx"
     assert cli.main(["--database-url", db_url, "report", str(out), "--lang", "en"]) == 0
     assert "progress report" in docx_text(out.read_bytes())[0]

@@ -149,7 +149,8 @@ def test_login_page_posts_to_the_sign_in_route_with_the_linked_view(
     ("code", "expected"),
     [
         ("invalid", "E-mailadres of wachtwoord klopt niet."),
-        ("locked", "Inloggen kan weer vanaf 25-11-2026 14:05"),
+        # The lockout moment travels as naive UTC and is shown in Amsterdam time.
+        ("locked", "Inloggen kan weer vanaf 25 nov 2026 15:05"),
         ("inactive", "Dit account is uitgeschakeld."),
         ("bogus", "E-mailadres of wachtwoord klopt niet."),
     ],

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from estafette import accounts, db, sessions
 from estafette.accounts import Actor
 from ui.auth import current_session_id
-from ui.core import database_url, engine, t
+from ui.core import database_url, engine, moment, t
 
 PREFIX = "estafette.account."
 
@@ -73,7 +73,7 @@ def session_list(actor: Actor) -> None:
                 "sessions.row",
                 device=device_label(row.user_agent),
                 method=t(f"sessions.method.{row.method}"),
-                seen=row.last_seen_at.strftime("%d-%m-%Y %H:%M"),
+                seen=moment(row.last_seen_at),
             )
             + here
         )

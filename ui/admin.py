@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from estafette import accounts, audit, cities, db, privacy, relay, textfields, transfer
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import Role
-from ui.core import database_url, engine, language, t, tn
+from ui.core import database_url, engine, language, moment, t, tn
 
 T = TypeVar("T")
 FLASH_KEY = "estafette.admin.flash"
@@ -108,9 +108,7 @@ def users_table(actor: Actor) -> pd.DataFrame:
             t("admin.col_role"): [t(f"user.role.{u.role}") for u in users],
             t("admin.col_cities"): [", ".join(u.city_names) for u in users],
             t("admin.col_active"): [u.active for u in users],
-            t("admin.col_locked"): [
-                u.locked_until.strftime("%d-%m-%Y %H:%M") if u.locked_until else "" for u in users
-            ],
+            t("admin.col_locked"): [moment(u.locked_until) for u in users],
         }
     )
 
@@ -120,7 +118,7 @@ def audit_table(actor: Actor) -> pd.DataFrame:
     entries = read(lambda s: audit.entries(s, actor))
     return pd.DataFrame(
         {
-            t("privacy.audit.col_at"): [e.at.strftime("%d-%m-%Y %H:%M") for e in entries],
+            t("privacy.audit.col_at"): [moment(e.at) for e in entries],
             t("privacy.audit.col_actor"): [e.actor for e in entries],
             t("privacy.audit.col_action"): [e.action for e in entries],
             t("privacy.audit.col_target"): [e.target for e in entries],

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from estafette import accounts, db, sessions, textfields
 from estafette.accounts import ANONYMOUS, Actor
-from ui.core import ACTOR_KEY, database_url, engine, language, settings, t
+from ui.core import ACTOR_KEY, database_url, engine, language, moment, settings, t
 
 NOTICE_KEY = "estafette.auth.notice"
 SESSION_ID_KEY = "estafette.auth.session_id"
@@ -204,7 +204,7 @@ def login_error(code: str, until: str) -> str:
     when = ""
     if until:
         try:
-            when = dt.datetime.fromisoformat(until).strftime("%d-%m-%Y %H:%M")
+            when = moment(dt.datetime.fromisoformat(until))
         except ValueError:
             when = ""
     key = "auth.error.sso_no_account" if code == "no_account" else f"auth.error.{code}"

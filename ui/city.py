@@ -14,7 +14,17 @@ from estafette import calendar_feed, charts, cities, db, edits, relay, updates
 from estafette import dossier as dossier_mod
 from estafette.accounts import Actor, PermissionDenied
 from ui import loaders
-from ui.core import cached, data_version_seen, database_url, engine, language, settings, t
+from ui.core import (
+    cached,
+    data_version_seen,
+    database_url,
+    day,
+    engine,
+    language,
+    moment,
+    settings,
+    t,
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -124,8 +134,8 @@ def edit_log(url: str, city_id: int, dialogue_id: int | None = None) -> list[edi
 
 
 def format_day(value: dt.date | None) -> str:
-    """A date as dd-mm-yyyy, or a dash."""
-    return value.strftime("%d-%m-%Y") if value else "—"
+    """A date in the chosen language, or a dash."""
+    return day(value) or "—"
 
 
 def dialogue_name(summary: dossier_mod.DialogueSummary) -> str:
@@ -212,7 +222,7 @@ def render_edit_log(city_id: int, dialogue_id: int | None = None) -> None:
         return
     rows = [
         {
-            t("map.col_at"): e.at.strftime("%d-%m-%Y %H:%M"),
+            t("map.col_at"): moment(e.at),
             t("city.col_what"): t(f"city.field.{e.field}"),
             t("map.col_old"): e.old_value or "—",
             t("map.col_new"): e.new_value or "—",

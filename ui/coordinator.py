@@ -112,7 +112,7 @@ def alerts_raw(url: str, view: View, today: dt.date, stale_days: int) -> pd.Data
 @cached
 def alert_list(url: str, view: View, today: dt.date, stale_days: int, lang: str) -> pd.DataFrame:
     """The alerts for the dialogues in view, as a translated display table."""
-    return alerts.alert_table(alerts_raw(url, view, today, stale_days), _label(lang))
+    return alerts.alert_table(alerts_raw(url, view, today, stale_days), _label(lang), lang)
 
 
 @cached
@@ -130,7 +130,7 @@ def matrix(url: str, view: View, lang: str) -> pd.DataFrame:
     chosen = chosen[chosen["dialogue_id"].isin(shown)]
     if view.phases:
         chosen = chosen[chosen["phase"].isin(view.phases)]
-    return cities.matrix_table(chosen, _label(lang))
+    return cities.matrix_table(chosen, _label(lang), lang)
 
 
 @cached

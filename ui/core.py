@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 import streamlit as st
 from sqlalchemy import Engine
 
-from estafette import data_version, db, i18n, seed
+from estafette import data_version, db, formatting, i18n, seed
 from estafette.accounts import ANONYMOUS, Actor
 from estafette.settings import Settings
 
@@ -106,6 +107,16 @@ def language() -> str:
 def t(key: str, **values: object) -> str:
     """Translate ``key`` into the chosen language."""
     return i18n.translate(key, language(), **values)
+
+
+def day(value: dt.date | None) -> str:
+    """A date in the chosen language ("5 mrt. 2026"); empty for no date."""
+    return formatting.date(value, language())
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A moment in the chosen language and Amsterdam time ("5 mrt. 2026 15:05")."""
+    return formatting.datetime(value, language())
 
 
 def tn(key: str, count: int, **values: object) -> str:

@@ -14,7 +14,7 @@ import streamlit as st
 from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import links
-from ui.core import t
+from ui.core import day, t
 
 PREFIX = "estafette.filters."
 PARAMS = {"cities": "stad", "phases": "phase", "statuses": "status"}
@@ -155,7 +155,7 @@ def _time_travel(span: tuple[dt.date, dt.date]) -> dt.date | None:
         key=widget,
         on_change=_sync,
         args=(ASOF_KEY, widget),
-        format_func=lambda d: d.strftime("%d-%m-%Y"),
+        format_func=day,
     )
     st.query_params[ASOF_PARAM] = as_of.isoformat()
     _player(steps)
@@ -215,7 +215,7 @@ def sidebar(cities: list[str], phases: list[str], span: tuple[dt.date, dt.date])
 def as_of_banner(view: View) -> None:
     """Say clearly when the page shows the past instead of today."""
     if view.as_of is not None:
-        st.info(t("asof.banner", date=view.as_of.strftime("%d-%m-%Y")), icon=":material/history:")
+        st.info(t("asof.banner", date=day(view.as_of)), icon=":material/history:")
 
 
 def today() -> dt.date:

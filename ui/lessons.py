@@ -15,7 +15,7 @@ from estafette import search as search_module
 from estafette.accounts import Action, Actor, PermissionDenied, can
 from estafette.models import Wish
 from ui import loaders
-from ui.core import cached, current_actor, database_url, engine, language, t, tn
+from ui.core import cached, current_actor, database_url, engine, language, moment, t, tn
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -254,7 +254,7 @@ def render_history(view: lessons.LessonView) -> None:
     """The lesson's transitions as a small table."""
     rows = [
         {
-            t("workflow.col_when"): e.at.strftime("%d-%m-%Y %H:%M"),
+            t("workflow.col_when"): moment(e.at),
             t("workflow.col_who"): e.actor,
             t("workflow.col_from"): status_label(e.from_status) if e.from_status else "—",
             t("workflow.col_to"): status_label(e.to_status),

@@ -27,7 +27,7 @@ def _value(field: str, value: object) -> str:
     if field in DATE_FIELDS:
         # Stored as ISO dates; people read dd-mm-yyyy everywhere else in the app.
         try:
-            return dt.date.fromisoformat(text).strftime("%d-%m-%Y")
+            return formatting.date(dt.date.fromisoformat(text), language())
         except ValueError:
             return text
     return text

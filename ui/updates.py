@@ -135,7 +135,7 @@ def show_value(name: str, value: object) -> str:
         return t(status_key(str(value)))
     if name in DATE_FIELDS:
         try:
-            return dt.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+            return formatting.date(dt.date.fromisoformat(str(value)), language())
         except ValueError:
             return str(value)
     return str(value)
