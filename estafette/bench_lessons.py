@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from estafette import db, leergang, lessons, search, seed
 from estafette.accounts import SYSTEM, Actor
 from estafette.bench import postgres_schema
-from estafette.lesson_models import CourseItem, Lesson, LessonStatus
-from estafette.models import City, LeergangModule, Phase, Role
+from estafette.models import City, CourseItem, LeergangModule, Lesson, LessonStatus, Phase, Role
 
 SUBJECTS = [
     "bewoners", "buurtbewoners", "jongeren", "ouderen", "vrijwilligers", "sleutelfiguren",

@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from estafette import i18n, lessons, textfields
 from estafette.accounts import Action, Actor, require, require_role
-from estafette.lesson_models import CourseItem, CourseVersion, Lesson
-from estafette.models import LeergangModule, LeergangTopic, Phase, utcnow
+from estafette.models import (
+    CourseItem,
+    CourseVersion,
+    LeergangModule,
+    LeergangTopic,
+    Lesson,
+    Phase,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)

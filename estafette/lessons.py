@@ -19,32 +19,29 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import (
-    lesson_models,  # noqa: F401  (registers the lesson tables on Base)
     search,  # circular on purpose: search.py reads lessons.* at call time
     textfields,
 )
 from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
-from estafette.lesson_models import (
+from estafette.models import (
+    AppMeta,
+    City,
     CourseItem,
     CourseVersion,
+    Dialogue,
+    LeergangModule,
+    LeergangTopic,
     Lesson,
     LessonEvent,
     LessonQuote,
     LessonScope,
     LessonStatus,
     LessonTag,
-    lesson_wish,
-)
-from estafette.models import (
-    AppMeta,
-    City,
-    Dialogue,
-    LeergangModule,
-    LeergangTopic,
     Phase,
     Role,
     Wish,
     WorkshopOutcome,
+    lesson_wish,
     utcnow,
 )
 from estafette.phases import current_position

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from estafette import audit
 from estafette.accounts import Action, Actor, email_hash, normalise_email, require
-from estafette.lesson_models import Lesson, LessonEvent, LessonQuote
 from estafette.models import (
     Base,
     Handover,
+    Lesson,
+    LessonEvent,
+    LessonQuote,
     LoginThrottle,
     PhaseRecord,
     StatusEvent,

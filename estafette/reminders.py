@@ -25,8 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import alerts, cities, history, i18n
-from estafette.lesson_models import Lesson, LessonStatus
-from estafette.models import Role, SentReminder, User, utcnow
+from estafette.models import Lesson, LessonStatus, Role, SentReminder, User, utcnow
 
 KIND_LEAD = "city_lead"
 KIND_TRAINER = "trainer"

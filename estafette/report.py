@@ -22,9 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import alerts, cities, history, i18n, lessons, relay
-from estafette.lesson_models import LessonEvent, LessonStatus
 from estafette.maps import phase_colour
-from estafette.models import Phase
+from estafette.models import LessonEvent, LessonStatus, Phase
 
 FORMATS = ("docx", "pdf")
 MIME_TYPES = {

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from estafette import lessons
 from estafette.accounts import Action, Actor, require
-from estafette.lesson_models import Lesson
+from estafette.models import Lesson
 
 # Letters and digits only: "_" would be a separator in PostgreSQL's parser but not in \w.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

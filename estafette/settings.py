@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from estafette import sessions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "estafette.db"
@@ -36,6 +33,19 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
 
 
 @dataclass(frozen=True)
+class SessionPolicy:
+    """How long a session may live: idle timeout and absolute maximum."""
+
+    idle: dt.timedelta
+    absolute: dt.timedelta
+
+    @classmethod
+    def of(cls, idle_minutes: int, max_hours: int) -> SessionPolicy:
+        """A policy from the two settings."""
+        return cls(dt.timedelta(minutes=idle_minutes), dt.timedelta(hours=max_hours))
+
+
+@dataclass(frozen=True)
 class Settings:
     """All tunables of Estafette; see the configuration table in the README."""
 
@@ -48,11 +58,9 @@ class Settings:
     session_max_hours: int = 12
 
     @property
-    def session_policy(self) -> sessions.Policy:
+    def session_policy(self) -> SessionPolicy:
         """Idle timeout and absolute maximum of a sign-in session."""
-        from estafette import sessions  # settings stay importable without the models
-
-        return sessions.Policy.of(self.session_idle_minutes, self.session_max_hours)
+        return SessionPolicy.of(self.session_idle_minutes, self.session_max_hours)
 
     # Retention (``python -m estafette privacy purge``): residents' quotes and ended sessions.
     quote_retention_days: int = 1095

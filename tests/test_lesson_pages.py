@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from estafette import accounts, db, leergang, lessons
 from estafette.accounts import SYSTEM, Actor
-from estafette.lesson_models import Lesson
-from estafette.models import City, Role
+from estafette.models import City, Lesson, Role
 from tests.factories import seeded_engine
 
 TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke Trainer")

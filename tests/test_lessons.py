@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from estafette import db, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
-from estafette.lesson_models import CourseItem, Lesson, LessonEvent
-from estafette.models import LeergangModule, LeergangTopic, Role
+from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent, Role
 from tests.factories import city_id, seeded_engine
 
 

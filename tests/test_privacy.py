@@ -11,8 +11,16 @@ from sqlalchemy.orm import Session
 
 from estafette import accounts, audit, cli, lessons, privacy, updates
 from estafette.accounts import SYSTEM, PermissionDenied
-from estafette.lesson_models import Lesson, LessonEvent, LessonQuote
-from estafette.models import Base, LoginThrottle, StatusEvent, User, UserSession
+from estafette.models import (
+    Base,
+    Lesson,
+    LessonEvent,
+    LessonQuote,
+    LoginThrottle,
+    StatusEvent,
+    User,
+    UserSession,
+)
 from tests.factories import city_id, record_id, snapshot
 
 EMAIL = "marieke.jansen@voorbeeld.nl"

@@ -16,8 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from estafette import bench, cli, lessons, report, seed
 from estafette.accounts import Actor
-from estafette.lesson_models import LessonEvent
-from estafette.models import Role
+from estafette.models import LessonEvent, Role
 from tests.factories import city_id, seeded_engine
 
 TODAY = dt.date.today()

@@ -8,12 +8,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from estafette import cities, db, seed
-from estafette.lesson_models import Lesson
 from estafette.models import (
     TRACKED_FIELDS,
     City,
     Dialogue,
     LeergangModule,
+    Lesson,
     Phase,
     PhaseRecord,
     Status,

@@ -18,16 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from estafette.models import (
-    Base,
-    City,
-    Dialogue,
-    LeergangModule,
-    LeergangTopic,
-    Phase,
-    Wish,
-    utcnow,
-)
+from estafette.models.base import Base, utcnow
+from estafette.models.course import LeergangModule, LeergangTopic, Wish
+from estafette.models.relay import City, Dialogue, Phase
 
 
 class LessonStatus(enum.StrEnum):
