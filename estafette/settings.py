@@ -8,6 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _data_dir() -> Path:
+    """Where the shipped data lives: $ESTAFETTE_DATA_DIR, the checkout's data/, or the wheel's."""
+    if configured := os.environ.get("ESTAFETTE_DATA_DIR"):
+        return Path(configured)
+    checkout = PROJECT_ROOT / "data"
+    if (checkout / "seed").is_dir():
+        return checkout
+    # An installed wheel carries data/ as the package estafette_data (see pyproject.toml).
+    return PROJECT_ROOT / "estafette_data"
+
+
+DATA_DIR = _data_dir()
+SEED_DIR = DATA_DIR / "seed"
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "estafette.db"
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
 PDOK_TILES = (

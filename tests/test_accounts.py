@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, leergang, lessons, relay, search, transfer, updates
+from estafette import accounts, db, handout, leergang, lessons, relay, search, transfer, updates
 from estafette.accounts import (
     ANONYMOUS,
     Action,
@@ -132,8 +132,8 @@ ACTIONS: dict[str, Callable[[Session, Actor], object]] = {
     ),
     "list_course": lambda s, a: leergang.course(s, a, "training-2"),
     "list_course_versions": lambda s, a: leergang.versions(s, a, "training-2"),
-    "export_course_docx": lambda s, a: leergang.export(s, a, "training-2", "docx"),
-    "export_course_md": lambda s, a: leergang.export(s, a, "training-2", "md"),
+    "export_course_docx": lambda s, a: handout.export(s, a, "training-2", "docx"),
+    "export_course_md": lambda s, a: handout.export(s, a, "training-2", "md"),
 }
 READS = {
     name

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import bench, cli, history
+from bench import data as bench
+from estafette import cli, history
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -59,17 +60,17 @@ def test_bench_refuses_bad_input_in_one_line(
     message: str,
     sqlite_url: str,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
     assert cli.main(["bench", *args]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_lesson_search_bench_runs_on_a_small_corpus(backend: str, pg_available: bool) -> None:
-    from estafette.bench_lessons import format_table, lesson_search_bench
+    from bench.lessons import format_table, lesson_search_bench
     from tests.conftest import PG_URL
 
     rows = lesson_search_bench(None if backend == "sqlite" else PG_URL, 300)
@@ -80,9 +81,9 @@ def test_lesson_search_bench_runs_on_a_small_corpus(backend: str, pg_available: 
 
 
 def test_bench_lessons_refuses_an_empty_corpus_in_one_line(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
     assert cli.main(["bench-lessons", "--lessons", "0"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = capfd.readouterr().err.strip().splitlines()
     assert err == ["estafette: --lessons must be at least 1"]

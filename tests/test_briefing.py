@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import lessons
+from estafette import leergang, lesson_seed, lessons
 from estafette.accounts import SYSTEM, Actor
 from estafette.models import City, Dialogue, LeergangModule, LeergangTopic, Role
 from tests.factories import seeded_engine
@@ -46,7 +46,7 @@ def lesson(session: Session, city: str, phase: str, title: str, status: str) -> 
             .join(LeergangModule)
             .where(LeergangModule.code == "training-2", LeergangTopic.position == 2)
         )
-        lessons.include(session, TRAINER, lesson_id, "training-2", topic)
+        leergang.include(session, TRAINER, lesson_id, "training-2", topic)
     if status == "afgewezen":
         lessons.reject(session, TRAINER, lesson_id, "Niet overdraagbaar")
     return lesson_id
@@ -93,7 +93,7 @@ def test_first_leg_has_no_earlier_lessons(session: Session) -> None:
 
 
 def test_seeded_workshop_lessons_brief_amsterdam(session: Session) -> None:
-    lessons.seed_lessons(session)
+    lesson_seed.seed_lessons(session)
     session.commit()
     shown = lessons.briefing(
         session, SYSTEM, dialogue_of(session, "Amsterdam").id, "vormgeven", limit=20

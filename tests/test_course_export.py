@@ -11,7 +11,7 @@ import docx
 import pytest
 from sqlalchemy.orm import Session
 
-from estafette import leergang, lessons
+from estafette import handout, leergang, lessons
 from estafette.accounts import SYSTEM, Actor, PermissionDenied
 from estafette.models import Role
 from tests.factories import city_id
@@ -55,7 +55,7 @@ def add(
     if include_in:
         module, position = include_in
         topic = leergang.module_topics(session, module)[position - 1]
-        lessons.include(session, TRAINER, lesson_id, module, topic.id)
+        leergang.include(session, TRAINER, lesson_id, module, topic.id)
     return lesson_id
 
 
@@ -77,7 +77,7 @@ def material(session: Session) -> dict[str, int]:
         "not_included": add(session, "Alleen geaccepteerd", "verbeelden", include_in=None),
     }
     topic = leergang.module_topics(session, "training-2")[2]
-    lessons.include(session, TRAINER, ids["vormgeven"], "training-2", topic.id)
+    leergang.include(session, TRAINER, ids["vormgeven"], "training-2", topic.id)
     session.commit()
     return ids
 
@@ -91,7 +91,7 @@ def docx_text(data: bytes) -> tuple[list[str], str]:
 def test_docx_has_included_lessons_in_phase_order_and_only_consented_quotes(
     session: Session, material: dict[str, int]
 ) -> None:
-    data = leergang.export(session, SYSTEM, "training-2", "docx")
+    data = handout.export(session, SYSTEM, "training-2", "docx")
     paragraphs, text = docx_text(data)
     document = docx.Document(io.BytesIO(data))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
@@ -118,7 +118,7 @@ def test_docx_has_included_lessons_in_phase_order_and_only_consented_quotes(
 
 
 def test_xss_payloads_stay_text_in_docx(session: Session, material: dict[str, int]) -> None:
-    _, text = docx_text(leergang.export(session, SYSTEM, "training-2", "docx"))
+    _, text = docx_text(handout.export(session, SYSTEM, "training-2", "docx"))
     for payload in XSS:
         assert payload in text  # shown literally, as text
 
@@ -126,7 +126,7 @@ def test_xss_payloads_stay_text_in_docx(session: Session, material: dict[str, in
 def test_markdown_has_same_content_and_escapes_html(
     session: Session, material: dict[str, int]
 ) -> None:
-    md = leergang.export(session, SYSTEM, "training-2", "md").decode("utf-8")
+    md = handout.export(session, SYSTEM, "training-2", "md").decode("utf-8")
     assert md.startswith("*Leergang Wijkdialoog")
     assert "# Training Wijkdialoog 2" in md
     phases = [md.index(f"## Fase {n}") for n in range(1, 5)]
@@ -141,17 +141,17 @@ def test_markdown_has_same_content_and_escapes_html(
 
 
 def test_empty_module_exports_a_clear_note(session: Session) -> None:
-    md = leergang.export(session, SYSTEM, "dialoog-begeleiden", "md").decode()
+    md = handout.export(session, SYSTEM, "dialoog-begeleiden", "md").decode()
     assert "Er zijn nog geen lessen in deze module opgenomen." in md
-    _, text = docx_text(leergang.export(session, SYSTEM, "dialoog-begeleiden", "docx"))
+    _, text = docx_text(handout.export(session, SYSTEM, "dialoog-begeleiden", "docx"))
     assert "Er zijn nog geen lessen" in text
 
 
 def test_unknown_module_or_format_is_refused(session: Session) -> None:
     with pytest.raises(lessons.LessonError, match="unknown_module"):
-        leergang.export(session, SYSTEM, "bestaat-niet", "md")
+        handout.export(session, SYSTEM, "bestaat-niet", "md")
     with pytest.raises(lessons.LessonError, match="unknown_format"):
-        leergang.export(session, SYSTEM, "training-2", "pdf")
+        handout.export(session, SYSTEM, "training-2", "pdf")
 
 
 def verkennen_entries(session: Session) -> list[leergang.CourseEntry]:
@@ -234,7 +234,7 @@ def test_cli_unknown_module_is_one_readable_line(db_url: str, engine, tmp_path: 
 
 
 def test_english_export(session: Session, material: dict[str, int]) -> None:
-    md = leergang.export(session, SYSTEM, "training-2", "md", lang="en").decode()
+    md = handout.export(session, SYSTEM, "training-2", "md", lang="en").decode()
     assert "## Phase 1 · Verkennen" in md and "## Sources" in md
     assert "Deventer (leg 1)" in md
 

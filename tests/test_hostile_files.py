@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from estafette import leergang, relay, spreadsheets, textfields, transfer, updates
+from estafette import handout, relay, spreadsheets, textfields, transfer, updates
 from estafette.accounts import SYSTEM
 from estafette.history import apply_change
 from estafette.models import City, Dialogue, PhaseRecord
@@ -144,8 +144,8 @@ def test_stored_control_characters_never_break_an_export(engine: Engine) -> None
     exports = {fmt: _export(engine, fmt) for fmt in transfer.FORMATS}
     with Session(engine) as session:
         exports["backup"] = transfer.export_backup(session, SYSTEM)
-        exports["docx"] = leergang.export(session, SYSTEM, "training-1", "docx")
-        exports["md"] = leergang.export(session, SYSTEM, "training-1", "md")
+        exports["docx"] = handout.export(session, SYSTEM, "training-1", "docx")
+        exports["md"] = handout.export(session, SYSTEM, "training-1", "md")
     for name, data in exports.items():
         if name in {"csv", "json", "backup", "md"}:
             text = data.decode("utf-8-sig")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts, db, leergang, lessons
+from estafette import accounts, db, leergang, lesson_seed, lessons
 from estafette.accounts import SYSTEM, Actor
 from estafette.models import City, Lesson, Role
 from tests.factories import seeded_engine
@@ -23,7 +23,7 @@ XSS = "<script>alert('xss')</script><iframe src=x></iframe><img src=x onerror=al
 def url(sqlite_url: str) -> str:
     engine = seeded_engine(sqlite_url)
     with Session(engine) as session, session.begin():
-        lessons.seed_lessons(session)
+        lesson_seed.seed_lessons(session)
         deventer = session.scalar(select(City.id).where(City.name == "Deventer"))
         lessons.propose(
             session,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import db, lessons, search
+from estafette import db, leergang, lesson_seed, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent, Role
 from tests.factories import city_id, seeded_engine
@@ -129,7 +129,7 @@ def test_anonymous_may_not_propose(session: Session) -> None:
 def test_full_workflow_keeps_every_transition(session: Session) -> None:
     lesson_id = propose(session)
     lessons.accept(session, TRAINER, lesson_id, "Mooi voorbeeld")
-    item_id = lessons.include(
+    item_id = leergang.include(
         session, COORDINATOR, lesson_id, "training-2", topic_id(session, "training-2")
     )
     session.commit()
@@ -148,8 +148,8 @@ def test_full_workflow_keeps_every_transition(session: Session) -> None:
 def test_author_sees_where_their_lesson_is_used(session: Session) -> None:
     lesson_id = propose(session)
     lessons.accept(session, TRAINER, lesson_id)
-    lessons.include(session, TRAINER, lesson_id, "training-2", topic_id(session, "training-2", 2))
-    lessons.include(session, TRAINER, lesson_id, "training-1", topic_id(session, "training-1", 1))
+    leergang.include(session, TRAINER, lesson_id, "training-2", topic_id(session, "training-2", 2))
+    leergang.include(session, TRAINER, lesson_id, "training-1", topic_id(session, "training-1", 1))
     session.commit()
     (mine,) = lessons.my_lessons(session, LEAD)
     assert mine.id == lesson_id
@@ -171,7 +171,7 @@ def test_reject_needs_a_reason_and_is_final(session: Session) -> None:
     for attempt in (
         lambda: lessons.accept(session, TRAINER, lesson_id),
         lambda: lessons.reject(session, TRAINER, lesson_id, "nog eens"),
-        lambda: lessons.include(
+        lambda: leergang.include(
             session, TRAINER, lesson_id, "training-2", topic_id(session, "training-2")
         ),
     ):
@@ -194,12 +194,12 @@ def test_forbidden_transitions(session: Session, start: str, action: str) -> Non
     if start in ("geaccepteerd", "opgenomen"):
         lessons.accept(session, TRAINER, lesson_id)
     if start == "opgenomen":
-        lessons.include(session, TRAINER, lesson_id, "training-2", topic_id(session, "training-2"))
+        leergang.include(session, TRAINER, lesson_id, "training-2", topic_id(session, "training-2"))
     session.commit()
     events_before = count(session, LessonEvent)
     with pytest.raises(lessons.LessonError, match="forbidden_transition"):
         if action == "include":
-            lessons.include(
+            leergang.include(
                 session, TRAINER, lesson_id, "training-2", topic_id(session, "training-2")
             )
         elif action == "accept":
@@ -215,16 +215,16 @@ def test_including_twice_in_the_same_version_is_refused(session: Session) -> Non
     lesson_id = propose(session)
     lessons.accept(session, TRAINER, lesson_id)
     topic = topic_id(session, "training-2")
-    lessons.include(session, TRAINER, lesson_id, "training-2", topic)
+    leergang.include(session, TRAINER, lesson_id, "training-2", topic)
     with pytest.raises(lessons.LessonError, match="already_included"):
-        lessons.include(session, TRAINER, lesson_id, "training-2", topic)
+        leergang.include(session, TRAINER, lesson_id, "training-2", topic)
 
 
 def test_topic_must_belong_to_module(session: Session) -> None:
     lesson_id = propose(session)
     lessons.accept(session, TRAINER, lesson_id)
     with pytest.raises(lessons.LessonError, match="topic_not_in_module"):
-        lessons.include(session, TRAINER, lesson_id, "training-2", topic_id(session, "training-1"))
+        leergang.include(session, TRAINER, lesson_id, "training-2", topic_id(session, "training-1"))
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_review_permissions_per_role(session: Session, actor: Actor, allowed: bo
     actions = [
         lambda: lessons.accept(session, actor, first),
         lambda: lessons.reject(session, actor, first, "reden"),
-        lambda: lessons.include(
+        lambda: leergang.include(
             session, actor, second, "training-2", topic_id(session, "training-2")
         ),
     ]
@@ -369,7 +369,7 @@ def test_highlights_are_escaped(session: Session, corpus: dict[str, int]) -> Non
 
 def test_browse_filters(session: Session, corpus: dict[str, int]) -> None:
     lessons.accept(session, TRAINER, corpus["bewoner"])
-    lessons.include(
+    leergang.include(
         session, TRAINER, corpus["bewoner"], "training-2", topic_id(session, "training-2")
     )
     lessons.reject(session, TRAINER, corpus["unrelated"], "Geen les")
@@ -402,10 +402,10 @@ def test_theme_and_tag_filters(session: Session) -> None:
 
 
 def test_seed_lessons_are_utrecht_workshop_lessons_and_idempotent(session: Session) -> None:
-    made = lessons.seed_lessons(session)
+    made = lesson_seed.seed_lessons(session)
     session.commit()
     assert made == 9
-    assert lessons.seed_lessons(session) == 0
+    assert lesson_seed.seed_lessons(session) == 0
     views = lessons.list_lessons(session, SYSTEM)
     assert len(views) == 9
     assert {v.city_name for v in views} == {"Utrecht"}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import lessons
+from estafette import lesson_seed
 from estafette.accounts import Action, can
 from tests.factories import seeded_engine
 from tests.uihelpers import app_as, prepare
@@ -38,7 +38,7 @@ SEED_QUOTE_AUTHOR = "Kennismakingsworkshop 3 juli 2018"
 def url(sqlite_url: str) -> str:
     engine = seeded_engine(sqlite_url)
     with Session(engine) as session, session.begin():
-        lessons.seed_lessons(session)
+        lesson_seed.seed_lessons(session)
     engine.dispose()
     return sqlite_url
 

@@ -14,7 +14,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import bench, cli, lessons, report, seed
+from bench import data as bench
+from estafette import cli, lessons, report, seed
 from estafette.accounts import Actor
 from estafette.models import LessonEvent, Role
 from tests.factories import city_id, seeded_engine

@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
-from estafette import db, leergang, lessons, textfields
+from estafette import db, handout, leergang, lessons, textfields
 from estafette import search as search_module
 from estafette.accounts import Action, Actor, PermissionDenied, can
 from estafette.models import Wish
@@ -116,7 +116,7 @@ def export(
 ) -> bytes:
     """The course material as DOCX or Markdown bytes."""
     with Session(engine(url)) as session:
-        return leergang.export(session, actor, module_code, fmt, label, lang)
+        return handout.export(session, actor, module_code, fmt, label, lang)
 
 
 # ---------------------------------------------------------------------------- writes
@@ -222,7 +222,7 @@ def render_lesson(
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(
         f"{safe(origin(view))} · {view.phase_name} · {safe(view.author)} · "
-        f"{leergang.format_date(view.lesson_date, language())} · **{status_label(view.status)}**"
+        f"{handout.format_date(view.lesson_date, language())} · **{status_label(view.status)}**"
     )
     for name in lessons.TEXT_FIELDS:
         text = getattr(view, name)

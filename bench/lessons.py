@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from estafette import db, leergang, lessons, search, seed
+from bench.schema import postgres_schema
+from estafette import db, handout, leergang, lessons, search, seed
 from estafette.accounts import SYSTEM, Actor
-from estafette.bench import postgres_schema
 from estafette.models import City, CourseItem, LeergangModule, Lesson, LessonStatus, Phase, Role
 
 SUBJECTS = [
@@ -147,7 +147,7 @@ def bench_export(engine: Engine, lessons_in_course: int = 500, repeat: int = 3) 
     """Put ``lessons_in_course`` lessons in Training Wijkdialoog 2; time its DOCX export (ms)."""
     with Session(engine) as session, session.begin():
         module = session.scalar(select(LeergangModule).where(LeergangModule.code == "training-2"))
-        version = lessons.working_version(session, module, Actor(name="Bench", role=Role.TRAINER))
+        version = leergang.working_version(session, module, Actor(name="Bench", role=Role.TRAINER))
         topics = [t.id for t in module.topics]
         ids = list(session.scalars(select(Lesson.id).order_by(Lesson.id).limit(lessons_in_course)))
         session.execute(
@@ -165,7 +165,7 @@ def bench_export(engine: Engine, lessons_in_course: int = 500, repeat: int = 3) 
 
     def run() -> None:
         with Session(engine) as session:
-            data = leergang.export(session, SYSTEM, "training-2", "docx")
+            data = handout.export(session, SYSTEM, "training-2", "docx")
         assert len(data) > 10_000
 
     return _time(run, repeat)

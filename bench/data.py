@@ -1,25 +1,12 @@
-"""``python -m estafette bench``: national-scale synthetic data and page timings with AppTest.
-
-This is a benchmark, not a test. The domain never imports Streamlit, so the AppTest harness
-lives in ui/benchmark.py and is loaded by name only when the benchmark runs.
-"""
+"""National-scale synthetic relay data for the page benchmark (exact sizes, replayable)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
-import statistics
-import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-import psycopg
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -34,23 +21,11 @@ from estafette.models import (
     StatusEvent,
     event_text,
 )
-from estafette.settings import PROJECT_ROOT
 
 MUNICIPALITIES = 342
 DIALOGUES = 1000
 PHASES = 5
 EVENTS = 50_000
-PAGES = {
-    "floor (methode)": "pages/method.py",
-    "overzicht": "pages/overview.py",
-    "kaart": "pages/map.py",
-    "tijdlijn": "pages/timeline.py",
-    # Time travel replays the whole status history: the heaviest view there is.
-    "kaart, peildatum 30-06-2022": "pages/map.py?asof=2022-06-30",
-}
-TARGET_RERUN_MS = 100.0
-TARGET_FIRST_MS = 1000.0
-TARGET_RATIO = 3.0
 # The Netherlands, roughly: synthetic municipalities are scattered inside this box.
 LAT_RANGE = (50.80, 53.45)
 LON_RANGE = (3.40, 7.15)
@@ -240,57 +215,6 @@ def counts(engine: Engine) -> dict[str, int]:
         }
 
 
-@dataclass
-class Timing:
-    """First run and warm reruns of one page on one dataset, in milliseconds."""
-
-    dataset: str
-    page: str
-    first_ms: float
-    reruns_ms: list[float]
-
-    @property
-    def median_ms(self) -> float:
-        """Median warm rerun."""
-        return statistics.median(self.reruns_ms)
-
-    @property
-    def p90_ms(self) -> float:
-        """90th percentile warm rerun."""
-        ordered = sorted(self.reruns_ms)
-        return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-
-
-@contextmanager
-def _sqlite_database(folder: Path, name: str) -> Iterator[str]:
-    yield f"sqlite:///{folder / f'{name}.db'}"
-
-
-class BenchError(Exception):
-    """The benchmark cannot run; the message says why in one line."""
-
-
-@contextmanager
-def postgres_schema(base_url: str) -> Iterator[str]:
-    """A temporary schema on the given server, dropped afterwards whatever happens."""
-    url = db.parse_url(base_url)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.Error as exc:
-        shown = db.display_url(base_url)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BenchError(f"PostgreSQL at {shown} is not usable: {reason}") from exc
-    try:
-        scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 def prepare(url: str, national: bool) -> tuple[dict[str, int], float]:
     """Migrate and seed ``url`` (and fill it to national scale); returns counts and seconds."""
     started = time.perf_counter()
@@ -303,133 +227,3 @@ def prepare(url: str, national: bool) -> tuple[dict[str, int], float]:
         return counts(engine), time.perf_counter() - started
     finally:
         engine.dispose()
-
-
-REPORT_TARGET_S = 10.0
-
-
-def time_report(url: str) -> dict[str, float]:
-    """Seconds to build the steering-group report (estafette.report) as DOCX and as PDF."""
-    from estafette import report
-
-    engine = db.make_engine(url)
-    try:
-        seconds = {}
-        with Session(engine) as session:
-            for fmt in report.FORMATS:
-                started = time.perf_counter()
-                report.build(session, dt.date.today(), fmt)
-                seconds[fmt] = time.perf_counter() - started
-        return seconds
-    finally:
-        engine.dispose()
-
-
-def table(timings: list[Timing]) -> str:
-    """The results as a Markdown table, with the national/seeded ratio per page."""
-    seeded = {t.page: t.median_ms for t in timings if t.dataset.startswith("seed")}
-    lines = [
-        "| dataset | page | first run (ms) | rerun median (ms) | rerun p90 (ms) | × seeded |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for t in timings:
-        ratio = t.median_ms / seeded[t.page] if t.page in seeded else float("nan")
-        lines.append(
-            f"| {t.dataset} | {t.page} | {t.first_ms:.0f} | {t.median_ms:.1f} | {t.p90_ms:.1f} "
-            f"| {ratio:.2f} |"
-        )
-    return "\n".join(lines)
-
-
-def verdict(timings: list[Timing]) -> list[str]:
-    """One line per target that was missed (empty when every target is met)."""
-    seeded = {t.page: t.median_ms for t in timings if t.dataset.startswith("seed")}
-    missed = []
-    for t in timings:
-        if t.dataset.startswith("seed"):
-            continue
-        if t.median_ms > TARGET_RERUN_MS:
-            missed.append(f"{t.dataset}/{t.page}: rerun median {t.median_ms:.0f} ms > 100 ms")
-        if t.first_ms > TARGET_FIRST_MS:
-            missed.append(f"{t.dataset}/{t.page}: first run {t.first_ms:.0f} ms > 1 s")
-        if t.median_ms > TARGET_RATIO * seeded[t.page]:
-            missed.append(
-                f"{t.dataset}/{t.page}: rerun {t.median_ms / seeded[t.page]:.1f}× seeded > 3×"
-            )
-    return missed
-
-
-def run(postgres_url: str | None = None, reruns: int = 20, lessons: int = 100_000) -> int:
-    """Generate the data sets, time every page, print the table; 0 when every target is met."""
-    if reruns < 1:
-        raise ValueError("--reruns must be at least 1")
-    if lessons < 0:
-        raise ValueError("--lessons must be 0 (skip) or more")
-    if postgres_url is not None:
-        try:
-            backend = db.parse_url(postgres_url).get_backend_name()
-        except db.StorageError:
-            backend = ""
-        if backend != "postgresql":
-            raise ValueError(f"--postgres-url must be a postgresql:// URL, got {postgres_url}")
-        # Fail before minutes of SQLite work, not after.
-        with postgres_schema(postgres_url):
-            pass
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    harness = importlib.import_module("ui.benchmark")
-    timings: list[Timing] = []
-    reports: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="estafette-bench-") as tmp:
-        folder = Path(tmp)
-        plans: list[tuple[str, object, bool]] = [
-            ("seed (sqlite)", _sqlite_database(folder, "seed"), False),
-            ("national (sqlite)", _sqlite_database(folder, "national"), True),
-        ]
-        if postgres_url:
-            plans.append(("national (postgresql)", postgres_schema(postgres_url), True))
-        for dataset, database, national in plans:
-            with database as url:  # type: ignore[attr-defined]
-                sizes, seconds = prepare(url, national)
-                print(
-                    f"{dataset}: {sizes['municipalities']} municipalities, "
-                    f"{sizes['dialogues']} dialogues, {sizes['phase_records']} phase records, "
-                    f"{sizes['status_events']} status events (prepared in {seconds:.1f} s)",
-                    flush=True,
-                )
-                timings.extend(harness.measure(url, dataset, reruns))
-                if national:
-                    reports[dataset] = time_report(url)
-    print()
-    print(table(timings))
-    missed = verdict(timings)
-    print()
-    for dataset, seconds in reports.items():
-        for fmt, value in seconds.items():
-            print(f"report {fmt} ({dataset}): {value:.1f} s (target {REPORT_TARGET_S:.0f} s)")
-            if value > REPORT_TARGET_S:
-                missed.append(f"{dataset} report {fmt}: {value:.1f} s > {REPORT_TARGET_S:.0f} s")
-    if lessons:
-        from estafette.bench_lessons import format_table, lesson_search_bench
-
-        rows = lesson_search_bench(None, lessons)
-        if postgres_url:
-            rows += lesson_search_bench(postgres_url, lessons)
-        print()
-        print(format_table(rows))
-        missed += [
-            f"{r['backend']} {r['measure']}: median {r['median_ms']} ms > {r['target_ms']} ms"
-            for r in rows
-            if not r["ok"]
-        ]
-    print()
-    if missed:
-        print("targets missed:")
-        for line in missed:
-            print(f"  - {line}")
-        return 1
-    print(
-        "all targets met: rerun median ≤ 100 ms, first run ≤ 1 s, national ≤ 3× seeded,"
-        " search ≤ 50 ms"
-    )
-    return 0
