@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from estafette import (
     accounts,
+    backup,
     bench_cli,
     db,
     features_cli,
@@ -163,7 +164,7 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
     db.upgrade(engine)
     with Session(engine) as session:
         if args.all:
-            data = transfer.export_backup(session, accounts.SYSTEM)
+            data = backup.export_backup(session, accounts.SYSTEM)
         else:
             try:
                 fmt = transfer.detect_format(target.name)
@@ -188,10 +189,8 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
     try:
         fmt = transfer.detect_format(source.name)
         with Session(engine) as session:
-            if fmt == "json" and transfer.is_backup(data):
-                written = transfer.import_backup(
-                    session, accounts.SYSTEM, data, replace=args.replace
-                )
+            if fmt == "json" and backup.is_backup(data):
+                written = backup.import_backup(session, accounts.SYSTEM, data, replace=args.replace)
                 print(f"restored {written} rows from {source}")
                 return 0
             seed.seed(engine)

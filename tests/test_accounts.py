@@ -10,7 +10,18 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, handout, leergang, lessons, relay, search, transfer, updates
+from estafette import (
+    accounts,
+    backup,
+    db,
+    handout,
+    leergang,
+    lessons,
+    relay,
+    search,
+    transfer,
+    updates,
+)
 from estafette.accounts import (
     ANONYMOUS,
     Action,
@@ -64,7 +75,7 @@ def _status(city: str) -> Callable[[Session, Actor], object]:
 
 
 def _backup_export(session: Session, actor: Actor) -> object:
-    return transfer.export_backup(session, actor)
+    return backup.export_backup(session, actor)
 
 
 def _status_import(session: Session, actor: Actor) -> object:
@@ -74,10 +85,10 @@ def _status_import(session: Session, actor: Actor) -> object:
 
 
 def _backup_import(session: Session, actor: Actor) -> object:
-    document = json.loads(transfer.export_backup(session, accounts.SYSTEM))
+    document = json.loads(backup.export_backup(session, accounts.SYSTEM))
     document["tables"]["phase_record"][0]["note"] = "hersteld uit back-up"
     data = json.dumps(document).encode("utf-8")
-    return transfer.import_backup(session, actor, data, replace=True)
+    return backup.import_backup(session, actor, data, replace=True)
 
 
 def _handover(session: Session, actor: Actor) -> object:

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from estafette import handout, relay, spreadsheets, textfields, transfer, updates
+from estafette import backup, handout, relay, spreadsheets, textfields, transfer, updates
 from estafette.accounts import SYSTEM
 from estafette.history import apply_change
 from estafette.models import City, Dialogue, PhaseRecord
@@ -143,7 +143,7 @@ def test_stored_control_characters_never_break_an_export(engine: Engine) -> None
         session.commit()
     exports = {fmt: _export(engine, fmt) for fmt in transfer.FORMATS}
     with Session(engine) as session:
-        exports["backup"] = transfer.export_backup(session, SYSTEM)
+        exports["backup"] = backup.export_backup(session, SYSTEM)
         exports["docx"] = handout.export(session, SYSTEM, "training-1", "docx")
         exports["md"] = handout.export(session, SYSTEM, "training-1", "md")
     for name, data in exports.items():
@@ -298,7 +298,7 @@ def test_xlsx_with_too_small_dimension_reads_every_row(
 
 def _backup(engine: Engine) -> dict:
     with Session(engine) as session:
-        return json.loads(transfer.export_backup(session, SYSTEM))
+        return json.loads(backup.export_backup(session, SYSTEM))
 
 
 @pytest.mark.parametrize(
@@ -323,7 +323,7 @@ def test_backup_with_duplicated_key_is_refused(
     # Restoring over the same database (replace) and into an empty one: both refused.
     before = snapshot(engine)
     with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
-        transfer.import_backup(session, SYSTEM, json.dumps(document).encode(), replace=True)
+        backup.import_backup(session, SYSTEM, json.dumps(document).encode(), replace=True)
     assert snapshot(engine) == before
     found = [(i.table, i.row, i.column, i.code) for i in info.value.issues]
     assert (table, row, column, "duplicate_key") in found
@@ -336,7 +336,7 @@ def test_backup_restore_refuses_control_characters(engine: Engine) -> None:
     document["tables"]["dialogue"][0]["theme"] = "thema\x1b[0m"
     before = snapshot(engine)
     with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
-        transfer.import_backup(session, SYSTEM, json.dumps(document).encode(), replace=True)
+        backup.import_backup(session, SYSTEM, json.dumps(document).encode(), replace=True)
     assert snapshot(engine) == before
     issue = info.value.issues[0]
     assert (issue.table, issue.row, issue.column, issue.code) == (

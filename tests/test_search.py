@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import db, lessons, search, transfer
+from estafette import backup, db, lessons, search
 from estafette.accounts import SYSTEM, Actor
 from estafette.models import Role
 from tests.factories import city_id, seeded_engine
@@ -118,11 +118,11 @@ def test_search_works_after_restoring_a_backup(
 ) -> None:
     lesson = _propose(session, "Buurtfeest", "De kinderen hielpen met koken.")
     session.commit()
-    backup = transfer.export_backup(session, SYSTEM)
+    dump = backup.export_backup(session, SYSTEM)
     backend = "postgresql" if db_url.startswith("postgresql") else "sqlite"
     target = db.make_engine(make_db_url(backend))
     db.upgrade(target)
     with Session(target) as fresh:
-        transfer.import_backup(fresh, SYSTEM, backup)
+        backup.import_backup(fresh, SYSTEM, dump)
         assert [i for i, _ in search.search_ids(fresh, "kind helpen")] == [lesson]
     target.dispose()

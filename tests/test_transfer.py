@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import cli, db, relay, seed, transfer, updates
+from estafette import backup, cli, db, relay, seed, transfer, updates
 from estafette.accounts import SYSTEM, Actor, PermissionDenied
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Role, StatusEvent
 from tests.factories import seeded_engine, snapshot
@@ -122,37 +122,37 @@ def test_full_backup_moves_sqlite_to_postgresql(make_db_url: Callable[[str], str
             session, email="c@example.nl", password="zeilboot op de Vecht"
         )
         session.commit()
-        backup = transfer.export_backup(session, SYSTEM)
+        dump = backup.export_backup(session, SYSTEM)
     target = db.make_engine(target_url)
     db.upgrade(target)
     with Session(target) as session:
-        written = transfer.import_backup(session, SYSTEM, backup)
+        written = backup.import_backup(session, SYSTEM, dump)
     assert written > 50
     with Session(target) as session:
-        assert transfer.export_backup(session, SYSTEM) == backup
+        assert backup.export_backup(session, SYSTEM) == dump
         assert relay.handovers(session)[0].checklist["lessons_shared"] is True
         # Sequences continue after restored ids: a new dialogue gets a fresh id.
         utrecht = session.scalar(select(City.id).where(City.name == "Utrecht"))
         new = relay.add_dialogue(session, SYSTEM, city_id=utrecht, neighbourhood="Zuilen")
         session.commit()
-        assert new.id > max(d["id"] for d in json.loads(backup)["tables"]["dialogue"])
+        assert new.id > max(d["id"] for d in json.loads(dump)["tables"]["dialogue"])
     # A non-empty database refuses a restore unless told to replace everything.
     with Session(target) as session, pytest.raises(transfer.ImportFailed) as info:
-        transfer.import_backup(session, SYSTEM, backup)
+        backup.import_backup(session, SYSTEM, dump)
     assert info.value.issues[0].code == "database_not_empty"
     with Session(target) as session:
-        transfer.import_backup(session, SYSTEM, backup, replace=True)
-        assert transfer.export_backup(session, SYSTEM) == backup
+        backup.import_backup(session, SYSTEM, dump, replace=True)
+        assert backup.export_backup(session, SYSTEM) == dump
 
 
 def test_cli_backup_and_restore(make_db_url, tmp_path, capsys) -> None:
     source_url, target_url = make_db_url("sqlite"), make_db_url("postgresql")
     populate(seeded_engine(source_url))
-    backup, again = tmp_path / "backup.json", tmp_path / "again.json"
-    assert cli.main(["--database-url", source_url, "export", "--all", str(backup)]) == 0
-    assert cli.main(["--database-url", target_url, "import", str(backup)]) == 0
+    backup_file, again = tmp_path / "backup.json", tmp_path / "again.json"
+    assert cli.main(["--database-url", source_url, "export", "--all", str(backup_file)]) == 0
+    assert cli.main(["--database-url", target_url, "import", str(backup_file)]) == 0
     assert cli.main(["--database-url", target_url, "export", "--all", str(again)]) == 0
-    assert backup.read_bytes() == again.read_bytes()
+    assert backup_file.read_bytes() == again.read_bytes()
     nowhere = tmp_path / "missing" / "out.json"
     assert cli.main(["--database-url", source_url, "export", "--all", str(nowhere)]) == 1
     assert "cannot write" in capsys.readouterr().err
@@ -298,21 +298,21 @@ def test_import_needs_a_coordinator_and_export_a_signed_in_user(engine: Engine) 
         with pytest.raises(PermissionDenied):
             transfer.export_status(session, Actor(), "csv")
         with pytest.raises(PermissionDenied):
-            transfer.export_backup(session, lead)
+            backup.export_backup(session, lead)
         assert transfer.export_status(session, lead, "csv") == data
 
 
 def test_backup_with_unknown_city_reference_is_refused(make_db_url) -> None:
     source = seeded_engine(make_db_url("sqlite"))
     with Session(source) as session:
-        document = json.loads(transfer.export_backup(session, SYSTEM))
+        document = json.loads(backup.export_backup(session, SYSTEM))
     document["tables"]["dialogue"][1]["city_id"] = 999
     document["tables"]["city"][0]["latitude"] = "noord"
     target = db.make_engine(make_db_url("sqlite"))
     db.upgrade(target)
     before = snapshot(target)
     with Session(target) as session, pytest.raises(transfer.ImportFailed) as info:
-        transfer.import_backup(session, SYSTEM, json.dumps(document).encode())
+        backup.import_backup(session, SYSTEM, json.dumps(document).encode())
     found = {(i.table, i.row, i.column, i.code) for i in info.value.issues}
     assert ("dialogue", 2, "city_id", "city_unknown") in found
     assert ("city", 1, "latitude", "not_a_number") in found

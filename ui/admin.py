@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from estafette import accounts, audit, cities, db, privacy, relay, textfields, transfer
 from estafette.accounts import Actor, PermissionDenied
+from estafette.backup import export_backup
 from estafette.models import Role
 from ui.core import database_url, engine, language, t, tn
 
@@ -184,4 +185,4 @@ def export(actor: Actor, fmt: str, dialect: str = transfer.spreadsheets.DEFAULT_
 
 def backup(actor: Actor) -> bytes:
     """The full JSON backup."""
-    return read(lambda s: transfer.export_backup(s, actor))
+    return read(lambda s: export_backup(s, actor))
