@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import audit, passwords, textfields
+from estafette.errors import DomainError
 from estafette.logs import log_event
 from estafette.models import City, LoginThrottle, Role, User, UserSession, utcnow
 from estafette.permissions import (  # noqa: F401  (re-exported: callers import them from here)
@@ -43,13 +44,10 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """Invalid account input; ``code`` is the translation key suffix (``user.error.<code>``)."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
+    prefix = "user.error"
 
 
 class LoginFailed(Exception):

@@ -24,6 +24,7 @@ from estafette import (
     textfields,
 )
 from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
+from estafette.errors import DomainError
 from estafette.lesson_views import (  # noqa: F401  (re-exported for callers)
     PUBLIC_STATUSES,
     REVIEWERS,
@@ -66,12 +67,10 @@ CONSENT_BASES: tuple[str, ...] = ("schriftelijk", "mondeling", "gepubliceerd")
 MAX_TAG = 60
 
 
-class LessonError(ValueError):
+class LessonError(DomainError, ValueError):
     """Input or a transition the workflow does not allow; ``code`` picks the translated text."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
+    prefix = "lessons.error"
 
 
 # --------------------------------------------------------------------------------------------

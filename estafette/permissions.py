@@ -5,11 +5,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from estafette.errors import DomainError
 from estafette.models import Role
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(DomainError):
     """Raised by domain functions when the actor may not do this; nothing has been written."""
+
+    prefix = "auth.permission"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("denied", detail)
 
 
 @dataclass(frozen=True)

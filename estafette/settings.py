@@ -10,20 +10,18 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _data_dir() -> Path:
-    """Where the shipped data lives: $ESTAFETTE_DATA_DIR, the checkout's data/, or the wheel's."""
-    if configured := os.environ.get("ESTAFETTE_DATA_DIR"):
-        return Path(configured)
-    checkout = PROJECT_ROOT / "data"
-    if (checkout / "seed").is_dir():
-        return checkout
-    # An installed wheel carries data/ as the package estafette_data (see pyproject.toml).
-    return PROJECT_ROOT / "estafette_data"
-
-
-DATA_DIR = _data_dir()
+# In a checkout the shipped data sits in data/; an installed wheel carries the same files as the
+# package estafette_data (see pyproject.toml). ESTAFETTE_DATA_DIR overrides both.
+IN_CHECKOUT = (PROJECT_ROOT / "data" / "seed").is_dir()
+DATA_DIR = Path(
+    os.environ.get("ESTAFETTE_DATA_DIR")
+    or (PROJECT_ROOT / "data" if IN_CHECKOUT else PROJECT_ROOT / "estafette_data")
+)
 SEED_DIR = DATA_DIR / "seed"
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "estafette.db"
+# Installed (no checkout), the default database is estafette.db in the working folder.
+DEFAULT_SQLITE_PATH = (
+    PROJECT_ROOT / "data" / "estafette.db" if IN_CHECKOUT else Path("estafette.db")
+)
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
 PDOK_TILES = (
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"

@@ -10,11 +10,11 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
-from estafette import db, handout, leergang, lessons, textfields
+from estafette import handout, leergang, lessons
 from estafette import search as search_module
-from estafette.accounts import Action, Actor, PermissionDenied, can
+from estafette.accounts import Action, Actor, can
 from estafette.models import Wish
-from ui import loaders
+from ui import write
 from ui.core import cached, current_actor, database_url, engine, language, t, tn
 
 # ---------------------------------------------------------------------------- loaders
@@ -123,37 +123,16 @@ def export(
 
 
 def run_write(action: Callable[..., object], *args: object, success: str | None = None) -> bool:
-    """Run a domain write in one transaction; show a clear Dutch message instead of a traceback."""
-    try:
-        with db.storage_errors(), Session(engine(database_url())) as session, session.begin():
-            action(session, *args)
-    except db.StorageError as exc:
-        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
-        return False
-    except PermissionDenied:
-        st.error(t("lessons.error.permission"), icon=":material/block:")
-        return False
-    except lessons.LessonError as exc:
-        st.error(t(f"lessons.error.{exc.code}"), icon=":material/error:")
-        return False
-    except textfields.TextRejected as exc:
-        st.error(textfields.message(exc, language()), icon=":material/error:")
-        return False
-    loaders.clear()
-    if success:
-        # Pages rerun after a write; the message is shown by show_flash() on the next run.
-        st.session_state[FLASH_KEY] = success
-    return True
+    """Run a domain write through the one write helper; True when it was committed."""
+    ok, _ = write.attempt(
+        lambda session: action(session, *args),
+        success=success,
+        denied="lessons.error.permission",
+    )
+    return ok
 
 
-FLASH_KEY = "estafette.lessons.flash"
-
-
-def show_flash() -> None:
-    """Show (once) the confirmation of the last write."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+show_flash = write.show_flash
 
 
 # ---------------------------------------------------------------------------- rendering
