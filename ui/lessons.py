@@ -16,6 +16,7 @@ from estafette.accounts import Action, Actor, can
 from estafette.models import Wish
 from ui import write
 from ui.core import cached, current_actor, database_url, engine, language, t, tn
+from ui.format import origin, safe
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -148,11 +149,6 @@ def require_sign_in(action: Action) -> Actor:
     return actor
 
 
-def safe(text: str) -> str:
-    """Lesson text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
-    return search_module.highlight(text, set(), markdown=True)
-
-
 def filter_select(
     column: DeltaGenerator, label_key: str, choices: Sequence[tuple[Any, str]], key: str
 ) -> Any:
@@ -176,14 +172,6 @@ def dialogue_label(choice: lessons.DialogueChoice) -> str:
     # The domain falls back to the city name, which would read "Deventer — Deventer".
     name = choice.label if choice.label != choice.city_name else t("overview.undecided")
     return t("lesson_add.place_dialogue", city=choice.city_name, dialogue=name)
-
-
-def origin(view: lessons.LessonView) -> str:
-    """City with leg (and dialogue), or the Leergang."""
-    if view.city_name is None:
-        return t("lessons.scope_leergang")
-    text = t("course.export.city_leg", city=view.city_name, leg=view.city_leg)
-    return f"{text} · {view.dialogue_label}" if view.dialogue_label else text
 
 
 def render_lesson(
