@@ -30,7 +30,15 @@ from estafette.accounts import (
     can,
 )
 from estafette.models import City, Dialogue, PhaseRecord, Role, User
-from tests.factories import city_id, record_id, snapshot
+from tests.factories import (
+    city_id,
+    city_lead,
+    coordinator,
+    make_actor,
+    record_id,
+    snapshot,
+    trainer,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -181,17 +189,17 @@ def test_role_action_matrix(engine: Engine, role: str) -> None:
 
 
 def test_can_matrix_is_consistent() -> None:
-    lead = Actor(email="l@x.nl", role=Role.CITY_LEAD, user_id=1, city_ids=frozenset({7}))
+    lead = city_lead(email="l@x.nl", user_id=1, city_ids=frozenset({7}))
     assert can(lead, Action.EDIT_STATUS, city_id=7)
     assert not can(lead, Action.EDIT_STATUS, city_id=8)
     assert not can(lead, Action.MANAGE_USERS)
-    coordinator = Actor(email="c@x.nl", role=Role.COORDINATOR, user_id=2)
-    assert all(can(coordinator, action, city_id=8) for action in Action)
-    trainer = Actor(email="t@x.nl", role=Role.TRAINER, user_id=3)
-    assert not can(trainer, Action.EDIT_STATUS, city_id=7)
+    coord = coordinator(email="c@x.nl", user_id=2)
+    assert all(can(coord, action, city_id=8) for action in Action)
+    reviewer = trainer(email="t@x.nl", user_id=3)
+    assert not can(reviewer, Action.EDIT_STATUS, city_id=7)
     assert not any(can(ANONYMOUS, action, city_id=7) for action in Action)
     assert accounts.may_read(ANONYMOUS, True) and not accounts.may_read(ANONYMOUS, False)
-    assert accounts.may_read(trainer, False)
+    assert accounts.may_read(reviewer, False)
 
 
 def test_anonymous_read_opens_only_the_dashboard() -> None:
@@ -201,7 +209,7 @@ def test_anonymous_read_opens_only_the_dashboard() -> None:
     for action in (Action.READ_LESSONS, Action.READ_COURSE, Action.PROPOSE_LESSON):
         assert not can(ANONYMOUS, action, anonymous_read=True)
         for role in Role:
-            assert can(Actor(email="x@x.nl", role=role, user_id=1), action)
+            assert can(make_actor(role, email="x@x.nl", user_id=1), action)
 
 
 def test_password_is_stored_as_argon2id(session: Session) -> None:

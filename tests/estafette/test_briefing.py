@@ -9,12 +9,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from estafette import leergang, lesson_seed, lessons
-from estafette.accounts import SYSTEM, Actor
-from estafette.models import City, Dialogue, LeergangModule, LeergangTopic, Role
-from tests.factories import seeded_engine
+from estafette.accounts import SYSTEM
+from estafette.models import City, Dialogue, LeergangModule, LeergangTopic
+from tests.factories import city_lead, seeded_engine, trainer
 
-TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Trainer")
-LEAD = Actor(email="l@example.nl", role=Role.CITY_LEAD, name="Stadstrekker")
+TRAINER = trainer(email="t@example.nl", name="Trainer")
+LEAD = city_lead(email="l@example.nl", name="Stadstrekker")
 
 
 @pytest.fixture

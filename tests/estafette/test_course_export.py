@@ -12,13 +12,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from estafette import handout, leergang, lessons
-from estafette.accounts import SYSTEM, Actor, PermissionDenied
-from estafette.models import Role
-from tests.factories import city_id
+from estafette.accounts import SYSTEM, PermissionDenied
+from tests.factories import city_id, city_lead, trainer
 
 ROOT = Path(__file__).resolve().parents[2]
-TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke Trainer")
-LEAD = Actor(email="l@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
+TRAINER = trainer(email="t@example.nl", name="Tineke Trainer")
+LEAD = city_lead(email="l@example.nl", name="Lies Stadstrekker")
 EXPORT = ("course", "export")
 XSS = [
     "<script>alert('xss')</script>",

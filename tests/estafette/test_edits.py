@@ -9,13 +9,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import cities, edits, history, lessons, updates
-from estafette.accounts import SYSTEM, Actor, PermissionDenied
-from estafette.models import City, Dialogue, Role, StatusEvent
-from tests.factories import change, city_id, make_dialogue, phase
+from estafette.accounts import SYSTEM, PermissionDenied
+from estafette.models import City, Dialogue, StatusEvent
+from tests.factories import (
+    anonymous,
+    change,
+    city_id,
+    city_lead,
+    coordinator,
+    make_dialogue,
+    phase,
+    trainer,
+)
 
-COORD = Actor(email="coord@example.nl", role=Role.COORDINATOR, name="Cor")
-LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies", city_ids=frozenset({1}))
-TRAINER = Actor(email="trainer@example.nl", role=Role.TRAINER, name="Tim")
+COORD = coordinator(email="coord@example.nl", name="Cor")
+LEAD = city_lead(email="lead@example.nl", name="Lies", city_ids=frozenset({1}))
+TRAINER = trainer(email="trainer@example.nl", name="Tim")
 
 
 def _dashboard_cities(session: Session) -> set[str]:
@@ -155,7 +164,7 @@ def test_edit_city_refuses_bad_input(session: Session, fields: dict, code: str) 
 def test_only_coordinators_edit_and_archive(session: Session) -> None:
     deventer = city_id(session, "Deventer")
     dialogue = session.scalar(select(Dialogue.id).where(Dialogue.city_id == deventer))
-    for actor in (LEAD, TRAINER, Actor()):
+    for actor in (LEAD, TRAINER, anonymous()):
         with pytest.raises(PermissionDenied):
             edits.archive_city(session, actor, deventer)
         with pytest.raises(PermissionDenied):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from estafette import db, leergang, lesson_seed, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
-from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent, Role
-from tests.factories import city_id, seeded_engine
+from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent
+from tests.factories import city_id, city_lead, coordinator, seeded_engine, trainer
 
 
 @pytest.fixture
@@ -23,9 +23,9 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-TRAINER = Actor(email="trainer@example.nl", role=Role.TRAINER, user_id=None, name="Tineke Trainer")
-COORDINATOR = Actor(email="coord@example.nl", role=Role.COORDINATOR, name="Cor Coördinator")
-LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
+TRAINER = trainer(email="trainer@example.nl", user_id=None, name="Tineke Trainer")
+COORDINATOR = coordinator(email="coord@example.nl", name="Cor Coördinator")
+LEAD = city_lead(email="lead@example.nl", name="Lies Stadstrekker")
 
 
 def topic_id(session: Session, module_code: str, position: int = 1) -> int:

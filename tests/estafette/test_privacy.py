@@ -21,7 +21,7 @@ from estafette.models import (
     User,
     UserSession,
 )
-from tests.factories import city_id, record_id, snapshot
+from tests.factories import city_id, record_id, snapshot, trainer
 
 EMAIL = "marieke.jansen@voorbeeld.nl"
 NAME = "Marieke Jansen"
@@ -140,8 +140,8 @@ def test_forget_leaves_no_trace_but_keeps_lessons_and_history(engine: Engine) ->
 def test_privacy_actions_are_for_coordinators_only(engine: Engine) -> None:
     person(engine)
     before = snapshot(engine)
-    trainer = accounts.Actor(email="t@x.nl", role=accounts.Role.TRAINER, user_id=99)
-    for actor in (accounts.ANONYMOUS, trainer):
+    reviewer = trainer(email="t@x.nl", user_id=99)
+    for actor in (accounts.ANONYMOUS, reviewer):
         with Session(engine) as session:
             with pytest.raises(PermissionDenied):
                 privacy.forget(session, actor, EMAIL)

@@ -16,12 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 from bench import data as bench
 from estafette import cli, lessons, report, seed
-from estafette.accounts import Actor
-from estafette.models import LessonEvent, Role
-from tests.factories import city_id, seeded_engine
+from estafette.models import LessonEvent
+from tests.factories import city_id, seeded_engine, trainer
 
 TODAY = dt.date.today()
-TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke")
+TRAINER = trainer(email="t@example.nl", name="Tineke")
 
 
 def docx_text(data: bytes) -> tuple[str, docx.document.Document]:

@@ -9,11 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from estafette import backup, db, lessons, search
-from estafette.accounts import SYSTEM, Actor
-from estafette.models import Role
-from tests.factories import city_id, seeded_engine
+from estafette.accounts import SYSTEM
+from tests.factories import city_id, city_lead, seeded_engine
 
-LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
+LEAD = city_lead(email="lead@example.nl", name="Lies Stadstrekker")
 
 # (base form, inflected form): strong and weak verbs, plurals and diminutives.
 PAIRS: list[tuple[str, str]] = [

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from estafette import backup, cli, db, relay, seed, transfer, updates
-from estafette.accounts import SYSTEM, Actor, PermissionDenied
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Role, StatusEvent
-from tests.factories import seeded_engine, snapshot
+from estafette.accounts import SYSTEM, PermissionDenied
+from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent
+from tests.factories import anonymous, city_lead, seeded_engine, snapshot
 
 
 def populate(engine: Engine) -> None:
@@ -291,12 +291,12 @@ def test_all_errors_are_listed_with_row_and_column(engine: Engine) -> None:
 
 def test_import_needs_a_coordinator_and_export_a_signed_in_user(engine: Engine) -> None:
     data = _exported(engine, "csv")
-    lead = Actor(email="l@x.nl", role=Role.CITY_LEAD, user_id=9, city_ids=frozenset({1}))
+    lead = city_lead(email="l@x.nl", user_id=9, city_ids=frozenset({1}))
     with Session(engine) as session:
         with pytest.raises(PermissionDenied):
             transfer.import_status(session, lead, data, "csv")
         with pytest.raises(PermissionDenied):
-            transfer.export_status(session, Actor(), "csv")
+            transfer.export_status(session, anonymous(), "csv")
         with pytest.raises(PermissionDenied):
             backup.export_backup(session, lead)
         assert transfer.export_status(session, lead, "csv") == data

@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 
 from estafette import updates
 from estafette.accounts import Actor, PermissionDenied
-from estafette.models import City, Role, StatusEvent
+from estafette.models import City, StatusEvent
 from estafette.updates import PhaseUpdate, validate
-from tests.factories import record_id, seeded_engine
+from tests.factories import city_lead, coordinator, record_id, seeded_engine, trainer
 
 TODAY = dt.date(2026, 11, 25)
-LEAD = Actor(email="lead@deventer.nl", role=Role.CITY_LEAD, user_id=1, name="Lead Deventer")
-COORD = Actor(email="coord@example.nl", role=Role.COORDINATOR, user_id=2, name="Coördinator")
+LEAD = city_lead(email="lead@deventer.nl", user_id=1, name="Lead Deventer")
+COORD = coordinator(email="coord@example.nl", user_id=2, name="Coördinator")
 
 
 def lead_for(session: Session, *cities: str) -> Actor:
     ids = frozenset(session.scalar(select(City.id).where(City.name == c)) for c in cities)
-    return Actor(email=LEAD.email, role=Role.CITY_LEAD, user_id=1, name=LEAD.name, city_ids=ids)
+    return city_lead(email=LEAD.email, user_id=1, name=LEAD.name, city_ids=ids)
 
 
 def event_count(engine: Engine) -> int:
@@ -126,8 +126,8 @@ def test_city_lead_cannot_edit_another_city(engine: Engine) -> None:
                 session, lead, view, PhaseUpdate("gepauzeerd", actual_start=view.actual_start)
             )
         with pytest.raises(PermissionDenied):
-            trainer = Actor(email="t@x.nl", role=Role.TRAINER, user_id=5)
-            updates.save_update(session, trainer, view, PhaseUpdate("gepauzeerd"))
+            reviewer = trainer(email="t@x.nl", user_id=5)
+            updates.save_update(session, reviewer, view, PhaseUpdate("gepauzeerd"))
     with Session(engine) as session:
         assert updates.load_record(session, view.id).status == "bezig"
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import charts, cities, history, maps, relay
-from estafette.accounts import Actor
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Role
+from estafette.models import City, Dialogue, Phase, PhaseRecord
+from tests.factories import coordinator
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
-COORDINATOR = Actor(email="c@example.nl", role=Role.COORDINATOR, name="Coördinator")
+COORDINATOR = coordinator(email="c@example.nl", name="Coördinator")
 HANDED_OVER = dt.date(2025, 3, 14)
 
 

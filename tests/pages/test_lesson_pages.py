@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 from estafette import accounts, db, leergang, lesson_seed, lessons
 from estafette.accounts import SYSTEM, Actor
 from estafette.models import City, Lesson, Role
-from tests.factories import seeded_engine
+from tests.factories import city_lead, seeded_engine, trainer
 
-TRAINER = Actor(email="t@example.nl", role=Role.TRAINER, name="Tineke Trainer")
-LEAD = Actor(email="lead@example.nl", role=Role.CITY_LEAD, name="Lies Stadstrekker")
+TRAINER = trainer(email="t@example.nl", name="Tineke Trainer")
+LEAD = city_lead(email="lead@example.nl", name="Lies Stadstrekker")
 XSS = "<script>alert('xss')</script><iframe src=x></iframe><img src=x onerror=alert(1)>"
 
 
@@ -111,7 +111,7 @@ def test_lessons_are_for_signed_in_people(app_test, url: str) -> None:
 
 
 def test_quotes_without_consent_only_for_author_and_reviewers(app_test, url: str) -> None:
-    other = Actor(email="ander@example.nl", role=Role.CITY_LEAD, name="Andere Trekker")
+    other = city_lead(email="ander@example.nl", name="Andere Trekker")
     at = run(app_test, url, "pages/lessons.py", other)
     text = markdown_text(at)
     assert "Openbaar citaat" in text and "Geheim citaat" not in text

@@ -16,14 +16,13 @@ from starlette.testclient import TestClient
 
 import web
 from estafette import accounts, db, logs, updates
-from estafette.accounts import Actor
 from estafette.models import Role
 from estafette.updates import PhaseUpdate
-from tests.factories import record_id
+from tests.factories import coordinator, record_id
 from web import headers, health
 
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
-COORD = Actor(email="coord@example.nl", role=Role.COORDINATOR, user_id=2, name="Coördinator")
+COORD = coordinator(email="coord@example.nl", user_id=2, name="Coördinator")
 
 
 def _client() -> TestClient:
