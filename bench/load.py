@@ -1,4 +1,4 @@
-"""``python -m estafette bench --users N``: N simulated people at the protocol level.
+"""``estafette bench --users N``: N simulated people at the protocol level.
 
 No browsers. Each page view is what a browser tab does after loading the HTML: open
 Streamlit's WebSocket (/_stcore/stream), send a ``rerun_script`` BackMsg naming the page,
@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from estafette import bench as data_bench
+from bench import data as data_bench
+from bench.schema import postgres_schema
 from estafette import db, updates
 from estafette.accounts import Actor
 from estafette.models import PhaseRecord, Role
@@ -335,7 +336,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
     )
     with (
         tempfile.TemporaryDirectory(prefix="estafette-load-") as tmp,
-        data_bench.postgres_schema(base_url) as url,
+        postgres_schema(base_url) as url,
     ):
         folder = Path(tmp)
         sizes, seconds = data_bench.prepare(url, national=True)

@@ -10,28 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, String, Text, desc, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import desc, select
+from sqlalchemy.orm import Session
 
-from estafette.models import Base, utcnow
-
-if TYPE_CHECKING:
-    from estafette.accounts import Actor
-
-
-class AuditEntry(Base):
-    """One administrative action (append-only)."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    target: Mapped[str] = mapped_column(String(254), default="")
-    detail: Mapped[str] = mapped_column(Text, default="")
+from estafette.models import AuditEntry, utcnow
+from estafette.permissions import Action, Actor, require
 
 
 def record(session: Session, actor: Actor, action: str, target: str = "", detail: str = "") -> None:
@@ -56,7 +40,6 @@ class AuditView:
 
 def entries(session: Session, actor: Actor, limit: int = 500) -> list[AuditView]:
     """The newest entries first (coordinators only)."""
-    from estafette.accounts import Action, require  # accounts writes entries: import late
 
     require(actor, Action.READ_AUDIT)
     stmt = select(AuditEntry).order_by(desc(AuditEntry.id)).limit(limit)

@@ -15,19 +15,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from estafette import i18n
 from estafette.cities import status_key
+from estafette.errors import DomainError
 from estafette.models import City, Dialogue, Phase, PhaseRecord, utcnow
 
 PRODID = "-//Estafette Wijkdialoog//Estafette//NL"
 MIME_TYPE = "text/calendar"
 
 
-class CalendarError(ValueError):
+class CalendarError(DomainError, ValueError):
     """A calendar request that cannot be served; ``code`` picks the translated text."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
+    prefix = "calendar.error"
 
 
 def _city(session: Session, name: str) -> City:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from estafette import (
     accounts,
+    backup,
+    bench_cli,
     db,
     features_cli,
     i18n,
@@ -56,33 +58,6 @@ def _demo(_args: argparse.Namespace, engine: Engine) -> int:
     added = seed.add_demo(engine)
     print(f"added {added} fictional demo dialogue(s), labelled '(demo)'")
     return 0
-
-
-def _bench(args: argparse.Namespace, _engine: Engine) -> int:
-    if args.users:
-        return _load_bench(args)
-    from estafette import bench  # imports Streamlit's test harness: only when asked for
-
-    try:
-        return bench.run(args.postgres_url, args.reruns, args.lessons)
-    except (ValueError, bench.BenchError) as exc:
-        print(f"estafette: {exc}", file=sys.stderr)
-        return 2
-
-
-def _load_bench(args: argparse.Namespace) -> int:
-    """The protocol-level load benchmark (bench/load.py; it uses Streamlit, the domain not)."""
-    from estafette.settings import PROJECT_ROOT
-
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    from bench import load
-
-    try:
-        return load.run(args.users, args.rounds, args.postgres_url, args.think)
-    except (ValueError, load.LoadError) as exc:
-        print(f"estafette: {exc}", file=sys.stderr)
-        return 2
 
 
 class CliError(Exception):
@@ -189,7 +164,7 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
     db.upgrade(engine)
     with Session(engine) as session:
         if args.all:
-            data = transfer.export_backup(session, accounts.SYSTEM)
+            data = backup.export_backup(session, accounts.SYSTEM)
         else:
             try:
                 fmt = transfer.detect_format(target.name)
@@ -214,10 +189,8 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
     try:
         fmt = transfer.detect_format(source.name)
         with Session(engine) as session:
-            if fmt == "json" and transfer.is_backup(data):
-                written = transfer.import_backup(
-                    session, accounts.SYSTEM, data, replace=args.replace
-                )
+            if fmt == "json" and backup.is_backup(data):
+                written = backup.import_backup(session, accounts.SYSTEM, data, replace=args.replace)
                 print(f"restored {written} rows from {source}")
                 return 0
             seed.seed(engine)
@@ -237,7 +210,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="python -m estafette", description=__doc__)
+    parser = argparse.ArgumentParser(prog="estafette", description=__doc__)
     parser.add_argument("--database-url", help="overrides ESTAFETTE_DATABASE_URL")
     sub = parser.add_subparsers(dest="command", required=True)
     db_parser = sub.add_parser("db", help="database maintenance")
@@ -252,25 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     lesson_cli.register(sub)
     privacy_cli.register(sub)
     features_cli.register(sub)
-    bench_parser = sub.add_parser(
-        "bench", help="time every page on national-scale synthetic data (temporary databases)"
-    )
-    bench_parser.add_argument("--postgres-url", help="also measure on this PostgreSQL server")
-    bench_parser.add_argument("--reruns", type=int, default=20, help="warm reruns per page")
-    bench_parser.add_argument(
-        "--lessons", type=int, default=100_000, help="lessons for the search bench (0 skips)"
-    )
-    bench_parser.add_argument(
-        "--users",
-        type=int,
-        default=0,
-        help="load bench instead: N simulated people over Streamlit's protocol (PostgreSQL)",
-    )
-    bench_parser.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
-    bench_parser.add_argument(
-        "--think", type=float, default=5.0, help="mean seconds between page views (0: burst)"
-    )
-    bench_parser.set_defaults(handler=_bench)
+    bench_cli.register(sub)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
         dest="user_command", required=True

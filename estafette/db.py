@@ -18,19 +18,17 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from sqlalchemy.orm import Session
 
 from estafette import data_version
+from estafette.errors import DomainError
 from estafette.logs import log_event
 from estafette.models import AppMeta, utcnow
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class StorageError(Exception):
+class StorageError(DomainError):
     """A storage problem a person must fix; ``code`` picks the translated explanation."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
+    prefix = "error.db"
 
 
 def parse_url(raw: str) -> URL:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from estafette.accounts import Action, Actor, require
+from estafette.errors import DomainError
 from estafette.models import City, Dialogue, RelayEvent, event_text, utcnow
 
 ARCHIVED_FIELD = "archived"
@@ -21,13 +22,10 @@ MAX_NAME = 120
 MAX_THEME = 200
 
 
-class EditError(ValueError):
+class EditError(DomainError, ValueError):
     """Invalid edit; ``code`` is the translation key suffix (``edit.error.<code>``)."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(f"{code} {values}" if values else code)
-        self.code = code
-        self.values = values
+    prefix = "edit.error"
 
 
 def _log(

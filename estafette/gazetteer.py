@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from estafette import geo
+from estafette.settings import DATA_DIR
 
-GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
 FIELDS = ("code", "name", "province", "latitude", "longitude")
 _YEAR_FILE = re.compile(r"^gemeenten_(\d{4})\.csv$")
 # CBS adds a short province mark to names used twice, e.g. "Bergen (NH.)", "Hengelo (O.)".

@@ -10,7 +10,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+from estafette.settings import DATA_DIR
+
+GEO_DIR = DATA_DIR / "geo"
 _YEAR_FILE = re.compile(r"^(?P<kind>[a-z]+)_(?P<year>\d{4})\.topojson$")
 
 Ring = list[tuple[float, float]]  # (longitude, latitude) pairs, closed

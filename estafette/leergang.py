@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import io
-import re
 from dataclasses import dataclass
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
-from docx.text.paragraph import Paragraph
-from sqlalchemy import desc, select
+from sqlalchemy import desc, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n, lessons, textfields
+from estafette import lessons, textfields
 from estafette.accounts import Action, Actor, require, require_role
-from estafette.lesson_models import CourseItem, CourseVersion, Lesson
-from estafette.models import LeergangModule, LeergangTopic, Phase, utcnow
+from estafette.models import (
+    CourseItem,
+    CourseVersion,
+    LeergangModule,
+    LeergangTopic,
+    Lesson,
+    LessonStatus,
+    Phase,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def new_version(session: Session, actor: Actor, module_code: str, label: str) ->
     )
     if taken is not None:
         raise lessons.LessonError("version_label_taken", label)
-    current = lessons.working_version(session, module, actor)
+    current = working_version(session, module, actor)
     fresh = CourseVersion(module=module, label=label, created_by=actor.label)
     fresh.items = [
         CourseItem(lesson_id=i.lesson_id, topic_id=i.topic_id, position=i.position)
@@ -172,6 +173,55 @@ def move_item(session: Session, actor: Actor, item_id: int, offset: int) -> None
     other = siblings[target]
     item.position, other.position = other.position, item.position
     session.flush()
+
+
+def working_version(session: Session, module: LeergangModule, actor: Actor) -> CourseVersion:
+    """The module's newest course version (the editable one), creating "v1" when there is none."""
+    version = session.scalar(
+        select(CourseVersion)
+        .where(CourseVersion.module_id == module.id)
+        .order_by(desc(CourseVersion.id))
+        .limit(1)
+    )
+    if version is None:
+        version = CourseVersion(module=module, label="v1", created_by=actor.label)
+        session.add(version)
+        session.flush()
+    return version
+
+
+def include(session: Session, actor: Actor, lesson_id: int, module_code: str, topic_id: int) -> int:
+    """Include an accepted lesson in a topic of the current course version; returns the item id."""
+    require_role(actor, *lessons.REVIEWERS)
+    lesson = lessons.get_lesson(session, lesson_id)
+    module = session.scalar(select(LeergangModule).where(LeergangModule.code == module_code))
+    if module is None:
+        raise lessons.LessonError("unknown_module", module_code)
+    topic = session.get(LeergangTopic, topic_id)
+    if topic is None or topic.module_id != module.id:
+        raise lessons.LessonError("topic_not_in_module")
+    if LessonStatus.OPGENOMEN not in lessons.TRANSITIONS[LessonStatus(lesson.status)]:
+        raise lessons.LessonError("forbidden_transition", f"{lesson.status} → opgenomen")
+    version = working_version(session, module, actor)
+    already = session.scalar(
+        select(CourseItem.id).where(
+            CourseItem.course_version_id == version.id, CourseItem.lesson_id == lesson.id
+        )
+    )
+    if already is not None:
+        raise lessons.LessonError("already_included")
+    last = session.scalar(
+        select(func.max(CourseItem.position)).where(
+            CourseItem.course_version_id == version.id, CourseItem.topic_id == topic.id
+        )
+    )
+    item = CourseItem(version=version, lesson=lesson, topic=topic, position=(last or 0) + 1)
+    session.add(item)
+    lessons.transition(
+        lesson, actor, LessonStatus.OPGENOMEN, f"{module.name} › {topic.name} ({version.label})"
+    )
+    session.flush()
+    return item.id
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,246 +311,3 @@ def course(
         utcnow().date(),
         tuple(sections),
     )
-
-
-# Characters XML 1.0 cannot hold; python-docx would refuse them.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-MONTHS_NL = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-LESSON_PARTS = (
-    ("situation", "course.export.situation"),
-    ("what_worked", "course.export.what_worked"),
-    ("would_repeat", "course.export.would_repeat"),
-    ("would_change", "course.export.would_change"),
-    ("recommendation", "course.export.recommendation"),
-)
-
-
-def _clean(text: str) -> str:
-    return textfields.clean(_XML_ILLEGAL.sub("", text or ""))
-
-
-def format_date(day: dt.date, lang: str = "nl") -> str:
-    """A date the way people write it: 3 juli 2018 / 3 July 2018."""
-    months = MONTHS_EN if lang == "en" else MONTHS_NL
-    return f"{day.day} {months[day.month - 1]} {day.year}"
-
-
-def attribution(lesson: lessons.LessonView, lang: str = "nl") -> str:
-    """Who learned this, where and when: city with leg, neighbourhood, author, date."""
-    if lesson.city_name is None:
-        where = "Leergang Wijkdialoog"
-    else:
-        where = i18n.translate(
-            "course.export.city_leg", lang, city=lesson.city_name, leg=lesson.city_leg
-        )
-        if lesson.dialogue_label:
-            where += f", {lesson.dialogue_label}"
-    return f"{where} · {lesson.author} · {format_date(lesson.lesson_date, lang)}"
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return i18n.translate(f"course.export.{key}", lang, **values)
-
-
-def to_docx(material: CourseMaterial, lang: str = "nl") -> bytes:
-    """The handout as a Word document: title page, a section per phase, sources."""
-    doc = Document()
-    styles = doc.styles
-    styles["Normal"].font.name = "Calibri"
-    styles["Normal"].font.size = Pt(11)
-    accent = RGBColor(0x1F, 0x5C, 0x4A)
-    # python-docx resolves a style name by scanning every style on each call (slow for 500
-    # lessons); resolve the ids once and set them on the paragraph directly.
-    style_ids = {
-        name: styles[name].style_id
-        for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Intense Quote")
-    }
-
-    def styled(text: str, style: str) -> Paragraph:
-        paragraph = doc.add_paragraph(text)
-        paragraph._p.style = style_ids[style]
-        return paragraph
-
-    # Title page.
-    for _ in range(6):
-        doc.add_paragraph()
-    kicker = doc.add_paragraph(_t("kicker", lang))
-    kicker.runs[0].font.color.rgb = accent
-    kicker.runs[0].bold = True
-    styled(_clean(material.module_name), "Title")
-    styled(_clean(material.module_description), "Subtitle")
-    meta = doc.add_paragraph()
-    meta.add_run(
-        _t(
-            "version_line",
-            lang,
-            version=material.version_label or "—",
-            date=format_date(material.generated_on, lang),
-        )
-    ).italic = True
-    count = len(material.entries)
-    doc.add_paragraph(i18n.translate_count("course.export.intro", lang, count))
-    doc.add_paragraph(_t("organisers", lang)).runs[0].font.size = Pt(9)
-    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-
-    sources: list[lessons.LessonView] = []
-    for section in material.sections:
-        styled(_t("phase_heading", lang, position=section.position, name=section.name), "Heading 1")
-        intro = doc.add_paragraph(_clean(section.description))
-        intro.runs[0].italic = True
-        for entry in section.entries:
-            lesson = entry.lesson
-            sources.append(lesson)
-            styled(_clean(lesson.title), "Heading 2")
-            line = doc.add_paragraph()
-            run = line.add_run(f"{attribution(lesson, lang)} [{len(sources)}]")
-            run.font.size = Pt(9)
-            run.font.color.rgb = accent
-            topic = doc.add_paragraph()
-            topic.add_run(_t("topic", lang) + ": ").bold = True
-            topic.add_run(_clean(entry.topic_name))
-            if lesson.wish_names:
-                topic.add_run("   " + _t("themes", lang) + ": ").bold = True
-                topic.add_run(", ".join(lesson.wish_names))
-            for name, key in LESSON_PARTS:
-                text = _clean(getattr(lesson, name))
-                if not text:
-                    continue
-                para = doc.add_paragraph()
-                para.add_run(i18n.translate(key, lang) + " ").bold = True
-                para.add_run(text)
-            for quote in lesson.consented_quotes:
-                styled(f"“{_clean(quote)}”", "Intense Quote")
-
-    styled(_t("sources", lang), "Heading 1")
-    if not sources:
-        doc.add_paragraph(_t("empty", lang))
-    for number, lesson in enumerate(sources, 1):
-        source = doc.add_paragraph(
-            f"[{number}] {_clean(lesson.title)} — {attribution(lesson, lang)}. "
-            + _t("source_ref", lang, id=lesson.id)
-        )
-        source.paragraph_format.left_indent = Cm(0.8)
-        source.paragraph_format.first_line_indent = Cm(-0.8)
-        source.paragraph_format.space_after = Pt(4)
-        source.runs[0].font.size = Pt(9.5)
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.text = f"{_clean(material.module_name)} · Leergang Wijkdialoog"
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}])")
-
-
-def md_escape(text: str) -> str:
-    """Text that Markdown shows literally: HTML escaped, Markdown syntax backslashed."""
-    escaped = html.escape(_clean(text), quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", "  \n")
-
-
-def to_markdown(material: CourseMaterial, lang: str = "nl") -> str:
-    """The same handout as Markdown (all lesson text escaped)."""
-    lines = [
-        f"*{_t('kicker', lang)}*",
-        "",
-        f"# {md_escape(material.module_name)}",
-        "",
-        md_escape(material.module_description),
-        "",
-        "_"
-        + _t(
-            "version_line",
-            lang,
-            version=md_escape(material.version_label or "—"),
-            date=format_date(material.generated_on, lang),
-        )
-        + "_",
-        "",
-        i18n.translate_count("course.export.intro", lang, len(material.entries)),
-        "",
-        _t("organisers", lang),
-        "",
-    ]
-    sources: list[lessons.LessonView] = []
-    for section in material.sections:
-        lines += [
-            f"## {_t('phase_heading', lang, position=section.position, name=section.name)}",
-            "",
-            f"*{md_escape(section.description)}*",
-            "",
-        ]
-        for entry in section.entries:
-            lesson = entry.lesson
-            sources.append(lesson)
-            lines += [
-                f"### {md_escape(lesson.title)}",
-                "",
-                f"{md_escape(attribution(lesson, lang))} \\[{len(sources)}\\]",
-                "",
-                f"**{_t('topic', lang)}:** {md_escape(entry.topic_name)}",
-            ]
-            if lesson.wish_names:
-                lines.append(f"**{_t('themes', lang)}:** {md_escape(', '.join(lesson.wish_names))}")
-            lines.append("")
-            for name, key in LESSON_PARTS:
-                text = getattr(lesson, name)
-                if text:
-                    lines += [f"**{i18n.translate(key, lang)}** {md_escape(text)}", ""]
-            for quote in lesson.consented_quotes:
-                lines += [f"> “{md_escape(quote)}”", ""]
-    lines += [f"## {_t('sources', lang)}", ""]
-    if not sources:
-        lines += [_t("empty", lang), ""]
-    for number, lesson in enumerate(sources, 1):
-        lines.append(
-            f"{number}. {md_escape(lesson.title)} — {md_escape(attribution(lesson, lang))}. "
-            + _t("source_ref", lang, id=lesson.id)
-        )
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def export(
-    session: Session,
-    actor: Actor,
-    module_code: str,
-    fmt: str,
-    version_label: str | None = None,
-    lang: str = "nl",
-) -> bytes:
-    """Export a module's course material as ``docx`` or ``md`` bytes (signed-in people only)."""
-    material = course(session, actor, module_code, version_label)
-    if fmt == "docx":
-        return to_docx(material, lang)
-    if fmt == "md":
-        return to_markdown(material, lang).encode("utf-8")
-    raise lessons.LessonError("unknown_format", fmt)

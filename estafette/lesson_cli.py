@@ -1,4 +1,4 @@
-"""Subcommands for lessons and course material: ``course export`` and ``bench-lessons``."""
+"""Subcommands for lessons and course material: ``course export``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import db, i18n, leergang, lessons, transfer
+from estafette import db, handout, i18n, lessons, transfer
 from estafette.accounts import SYSTEM
 from estafette.settings import Settings
 
@@ -20,7 +20,7 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.out)
     try:
         with Session(engine) as session:
-            data = leergang.export(session, SYSTEM, args.module, args.format, args.version, lang)
+            data = handout.export(session, SYSTEM, args.module, args.format, args.version, lang)
     except lessons.LessonError as exc:
         message = i18n.translate(f"lessons.error.{exc.code}", lang)
         print(f"estafette: {message} ({args.module})", file=sys.stderr)
@@ -34,24 +34,6 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
-    from estafette.bench import BenchError
-    from estafette.bench_lessons import format_table, lesson_search_bench
-
-    if args.lessons < 1:
-        print("estafette: --lessons must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        rows = lesson_search_bench(None, args.lessons)
-        if args.postgres_url:
-            rows += lesson_search_bench(args.postgres_url, args.lessons)
-    except BenchError as exc:
-        print(f"estafette: {exc}", file=sys.stderr)
-        return 2
-    print(format_table(rows))
-    return 0
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the lesson subcommands to the main parser."""
     course = sub.add_parser("course", help="Leergang course material")
@@ -62,7 +44,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--version", help="course version label (default: the newest)")
     export.add_argument("out", help="output file")
     export.set_defaults(handler=_course_export)
-    bench = sub.add_parser("bench-lessons", help="time lesson search and the course export")
-    bench.add_argument("--postgres-url", help="also bench PostgreSQL (a temporary schema)")
-    bench.add_argument("--lessons", type=int, default=100_000, help="synthetic lessons")
-    bench.set_defaults(handler=_bench_lessons)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from zxcvbn import zxcvbn
 
-from estafette.settings import PROJECT_ROOT
+from estafette.settings import DATA_DIR
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 MIN_SCORE = 3  # zxcvbn 0–4: 3 means "safely unguessable" for an online attack with throttling
-COMMON_LIST = PROJECT_ROOT / "data" / "common_passwords_nl.txt"
+COMMON_LIST = DATA_DIR / "common_passwords_nl.txt"
 APP_WORDS: tuple[str, ...] = ("estafette", "wijkdialoog", "wijk", "dialoog", "leergang")
 # Parts of an e-mail domain that say nothing about the person.
 _GENERIC_DOMAIN_PARTS = frozenset({"nl", "com", "org", "net", "eu", "info", "www", "mail"})

@@ -19,10 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from estafette import audit
 from estafette.accounts import Action, Actor, email_hash, normalise_email, require
-from estafette.lesson_models import Lesson, LessonEvent, LessonQuote
+from estafette.errors import DomainError
 from estafette.models import (
     Base,
     Handover,
+    Lesson,
+    LessonEvent,
+    LessonQuote,
     LoginThrottle,
     PhaseRecord,
     StatusEvent,
@@ -36,13 +39,10 @@ PSEUDONYM_PREFIX = "Oud-deelnemer"
 RETAINED_BASES = ("gepubliceerd",)
 
 
-class PrivacyError(ValueError):
+class PrivacyError(DomainError, ValueError):
     """A privacy request that cannot be carried out; ``code`` picks the translated text."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
+    prefix = "privacy.error"
 
 
 def _identifiers(email: str, user: User | None) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from estafette import audit, gazetteer, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.cities import create_dialogue
+from estafette.errors import DomainError
 from estafette.logs import log_event
 from estafette.models import City, Dialogue, Handover, Phase, PhaseRecord, Status, utcnow
 
@@ -25,13 +26,10 @@ CHECKLIST: tuple[str, ...] = (
 FINAL_PHASE_CODE = "vervolgen"
 
 
-class RelayError(Exception):
+class RelayError(DomainError):
     """Invalid relay input; ``code`` is the translation key suffix (``relay.error.<code>``)."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(f"{code} {values}" if values else code)
-        self.code = code
-        self.values = values
+    prefix = "relay.error"
 
 
 # A place offered when adding a city: a municipality of the official CBS list.

@@ -25,8 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import alerts, cities, history, i18n
-from estafette.lesson_models import Lesson, LessonStatus
-from estafette.models import Role, SentReminder, User, utcnow
+from estafette.errors import DomainError
+from estafette.models import Lesson, LessonStatus, Role, SentReminder, User, utcnow
 
 KIND_LEAD = "city_lead"
 KIND_TRAINER = "trainer"
@@ -34,13 +34,10 @@ KIND_COORDINATOR = "weekly"
 LIST_LIMIT = 20
 
 
-class ReminderError(ValueError):
+class ReminderError(DomainError, ValueError):
     """A configuration problem (SMTP URL); ``code`` picks the translated text."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
+    prefix = "notify.error"
 
 
 @dataclass(frozen=True)

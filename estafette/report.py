@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import alerts, cities, formatting, history, i18n, lessons, relay
-from estafette.lesson_models import LessonEvent, LessonStatus
+from estafette.errors import DomainError
 from estafette.maps import phase_colour
-from estafette.models import Phase
+from estafette.models import LessonEvent, LessonStatus, Phase
 
 FORMATS = ("docx", "pdf")
 MIME_TYPES = {
@@ -39,13 +39,10 @@ LESSON_ROWS = 50
 DEFAULT_PERIOD = dt.timedelta(days=91)
 
 
-class ReportError(ValueError):
+class ReportError(DomainError, ValueError):
     """A report request that cannot be served; ``code`` picks the translated text."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
+    prefix = "report.error"
 
 
 @dataclass

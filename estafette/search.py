@@ -23,9 +23,9 @@ from sqlalchemy import Integer, column, delete, desc, func, insert, literal_colu
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from estafette import lessons
+from estafette import lesson_views
 from estafette.accounts import Action, Actor, require
-from estafette.lesson_models import Lesson
+from estafette.models import Lesson
 
 # Letters and digits only: "_" would be a separator in PostgreSQL's parser but not in \w.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -138,7 +138,7 @@ def index_row(lesson_id: int, title: str, body: str) -> dict[str, object]:
 
 def lesson_body(lesson: Lesson) -> str:
     """The searchable body of a lesson: its appreciative fields."""
-    return " ".join(getattr(lesson, name) or "" for name in lessons.TEXT_FIELDS)
+    return " ".join(getattr(lesson, name) or "" for name in lesson_views.TEXT_FIELDS)
 
 
 def write_index(session: Session, rows: Iterable[dict[str, object]]) -> None:
@@ -165,7 +165,7 @@ def reindex_all(session: Session, batch: int = 2000) -> int:
     """Rebuild every lesson's full-text entry (after the key rules change); returns the count."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(delete(_FTS))  # entries of lessons that no longer exist go too
-    cols = [Lesson.id, Lesson.title, *(getattr(Lesson, n) for n in lessons.TEXT_FIELDS)]
+    cols = [Lesson.id, Lesson.title, *(getattr(Lesson, n) for n in lesson_views.TEXT_FIELDS)]
     done = 0
     last = 0
     while True:
@@ -190,7 +190,7 @@ def reindex_all(session: Session, batch: int = 2000) -> int:
 class SearchHit:
     """A search result: the lesson, its rank score and escaped, highlighted text."""
 
-    lesson: lessons.LessonView
+    lesson: lesson_views.LessonView
     score: float
     title_html: str
     snippet_html: str
@@ -205,18 +205,20 @@ SEARCH_WINDOW = 2000
 
 
 def search_ids(
-    session: Session, query: str, filters: lessons.LessonFilter | None = None, limit: int = 50
+    session: Session, query: str, filters: lesson_views.LessonFilter | None = None, limit: int = 50
 ) -> list[tuple[int, float]]:
     """(lesson id, score) of lessons matching ``query``, best first; higher score is better."""
     groups = query_groups(query)
     if not groups:
         return []
-    f = filters or lessons.LessonFilter()
+    f = filters or lesson_views.LessonFilter()
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery(literal_column("'simple'::regconfig"), _ts_query(groups))
         vector = literal_column("lesson.search_vector")
         window = (
-            lessons.filtered(select(Lesson.id, vector.label("sv")).where(vector.op("@@")(tsq)), f)
+            lesson_views.filtered(
+                select(Lesson.id, vector.label("sv")).where(vector.op("@@")(tsq)), f
+            )
             .order_by(desc(Lesson.id))
             .limit(SEARCH_WINDOW)
             .subquery()
@@ -231,7 +233,9 @@ def search_ids(
     fts = literal_column("lesson_fts")
     match = fts.op("MATCH")(_fts_query(groups))
     base = select(Lesson.id).select_from(_FTS).join(Lesson, Lesson.id == _FTS.c.rowid).where(match)
-    newest = lessons.filtered(base, f).order_by(desc(_FTS.c.rowid)).limit(SEARCH_WINDOW).subquery()
+    newest = (
+        lesson_views.filtered(base, f).order_by(desc(_FTS.c.rowid)).limit(SEARCH_WINDOW).subquery()
+    )
     floor = session.scalar(select(func.min(newest.c.id)))
     if floor is None:
         return []
@@ -243,7 +247,7 @@ def search_ids(
         .join(Lesson, Lesson.id == _FTS.c.rowid)
         .where(match, _FTS.c.rowid >= floor)
     )
-    stmt = lessons.filtered(stmt, f).order_by(score, desc(Lesson.id)).limit(limit)
+    stmt = lesson_views.filtered(stmt, f).order_by(score, desc(Lesson.id)).limit(limit)
     return [(row.id, -float(row.score)) for row in session.execute(stmt)]
 
 
@@ -251,7 +255,7 @@ def search(
     session: Session,
     actor: Actor,
     query: str,
-    filters: lessons.LessonFilter | None = None,
+    filters: lesson_views.LessonFilter | None = None,
     limit: int = 50,
 ) -> list[SearchHit]:
     """Full-text search with Dutch lemmas and stems, ranked, with escaped highlights.
@@ -260,12 +264,12 @@ def search(
     """
     require(actor, Action.READ_LESSONS)
     found = search_ids(session, query, filters, limit)
-    views = {v.id: v for v in lessons.load_views(session, [i for i, _ in found])}
+    views = {v.id: v for v in lesson_views.load_views(session, [i for i, _ in found])}
     stems = query_stems(query)
     hits = []
     for lesson_id, score in found:
         view = views[lesson_id]
-        marked = {name: highlight(getattr(view, name), stems) for name in lessons.TEXT_FIELDS}
+        marked = {name: highlight(getattr(view, name), stems) for name in lesson_views.TEXT_FIELDS}
         snippet = next((v for v in marked.values() if "<mark>" in v), marked["situation"])
         hits.append(SearchHit(view, score, highlight(view.title, stems), snippet, marked))
     return hits

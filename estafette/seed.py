@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import db, lessons
+from estafette import db, lesson_seed
 from estafette.cities import create_dialogue
 from estafette.history import apply_change
 from estafette.models import (
@@ -26,8 +25,8 @@ from estafette.models import (
     WorkshopOutcome,
     WorkshopTheme,
 )
+from estafette.settings import SEED_DIR
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
 SEED_VERSION = "1"
 DEMO_ACTOR = "Demo (fictief)"
 OUTCOME_KINDS = {
@@ -128,7 +127,7 @@ def seed(engine: Engine, *, workshop_lessons: bool = True) -> bool:
             session.flush()
         # The workshop's own lessons have their own seed marker, so older databases get them too.
         if workshop_lessons:
-            lessons.seed_lessons(session)
+            lesson_seed.seed_lessons(session)
         return seeded_now
 
 

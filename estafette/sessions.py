@@ -25,6 +25,7 @@ from estafette.accounts import (
 )
 from estafette.logs import log_event
 from estafette.models import User, UserSession, utcnow
+from estafette.settings import SessionPolicy
 
 COOKIE_NAME = "estafette_session"
 TOKEN_BYTES = 32
@@ -46,17 +47,8 @@ class Ended:
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Policy:
-    """How long a session may live: idle timeout and absolute maximum."""
-
-    idle: dt.timedelta
-    absolute: dt.timedelta
-
-    @classmethod
-    def of(cls, idle_minutes: int, max_hours: int) -> Policy:
-        """A policy from the two settings."""
-        return cls(dt.timedelta(minutes=idle_minutes), dt.timedelta(hours=max_hours))
+# The policy is a setting; the name stays here for the callers of sessions.Policy.
+Policy = SessionPolicy
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from estafette import sessions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "estafette.db"
+
+
+# In a checkout the shipped data sits in data/; an installed wheel carries the same files as the
+# package estafette_data (see pyproject.toml). ESTAFETTE_DATA_DIR overrides both.
+IN_CHECKOUT = (PROJECT_ROOT / "data" / "seed").is_dir()
+DATA_DIR = Path(
+    os.environ.get("ESTAFETTE_DATA_DIR")
+    or (PROJECT_ROOT / "data" if IN_CHECKOUT else PROJECT_ROOT / "estafette_data")
+)
+SEED_DIR = DATA_DIR / "seed"
+# Installed (no checkout), the default database is estafette.db in the working folder.
+DEFAULT_SQLITE_PATH = (
+    PROJECT_ROOT / "data" / "estafette.db" if IN_CHECKOUT else Path("estafette.db")
+)
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
 PDOK_TILES = (
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
@@ -36,6 +46,19 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
 
 
 @dataclass(frozen=True)
+class SessionPolicy:
+    """How long a session may live: idle timeout and absolute maximum."""
+
+    idle: dt.timedelta
+    absolute: dt.timedelta
+
+    @classmethod
+    def of(cls, idle_minutes: int, max_hours: int) -> SessionPolicy:
+        """A policy from the two settings."""
+        return cls(dt.timedelta(minutes=idle_minutes), dt.timedelta(hours=max_hours))
+
+
+@dataclass(frozen=True)
 class Settings:
     """All tunables of Estafette; see the configuration table in the README."""
 
@@ -48,11 +71,9 @@ class Settings:
     session_max_hours: int = 12
 
     @property
-    def session_policy(self) -> sessions.Policy:
+    def session_policy(self) -> SessionPolicy:
         """Idle timeout and absolute maximum of a sign-in session."""
-        from estafette import sessions  # settings stay importable without the models
-
-        return sessions.Policy.of(self.session_idle_minutes, self.session_max_hours)
+        return SessionPolicy.of(self.session_idle_minutes, self.session_max_hours)
 
     # Retention (``python -m estafette privacy purge``): residents' quotes and ended sessions.
     quote_retention_days: int = 1095

@@ -8,6 +8,7 @@ from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
 from ui import admin
 from ui.core import current_actor, day, t
+from ui.format import place as place_label
 
 actor = current_actor()
 st.title(t("admin.title"))
@@ -266,8 +267,7 @@ with handover_tab:
             + t(
                 "relay.handover_line",
                 date=day(item.handed_over_on),
-                from_city=item.from_city
-                + (f" · {item.from_neighbourhood}" if item.from_neighbourhood else ""),
+                from_city=place_label(item.from_city, item.from_neighbourhood),
                 to_city=item.to_city,
             )
             + (f" — {item.note}" if item.note else "")

@@ -111,7 +111,7 @@ if editable:
             if st.form_submit_button(
                 t("course.include"), type="primary", key="estafette.leergang.include"
             ) and ui.run_write(
-                lessons.include, actor, picked, code, topic_id, success=t("course.included")
+                leergang.include, actor, picked, code, topic_id, success=t("course.included")
             ):
                 st.rerun()
 

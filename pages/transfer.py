@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from estafette import transfer
+from estafette import backup, transfer
 from estafette.accounts import Action, can
 from ui import admin
 from ui.core import current_actor, language, t, tn
@@ -58,7 +58,7 @@ if upload is not None and st.button(
     data = upload.getvalue()
     try:
         fmt = transfer.detect_format(upload.name)
-        if fmt == "json" and transfer.is_backup(data):
+        if fmt == "json" and backup.is_backup(data):
             st.info(t("transfer.backup_in_ui"))
             st.stop()
         result = admin.attempt(lambda s: transfer.import_status(s, actor, data, fmt))

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from estafette import db, seed
 from estafette.cities import create_dialogue
 from estafette.history import apply_change
-from estafette.models import Base, City, Dialogue, Phase, PhaseRecord
+from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, Role
+from estafette.permissions import Actor
 from estafette.relay import next_leg
 
 _counter = itertools.count(1)
@@ -86,3 +87,33 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
             table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
             for table in Base.metadata.sorted_tables
         }
+
+
+def make_actor(role: Role | None, **fields: object) -> Actor:
+    """An actor of ``role`` (None: an anonymous visitor) with a plausible address by default."""
+    if role is None:
+        return Actor(**fields)  # type: ignore[arg-type]
+    fields.setdefault("email", f"{role.value.replace('_', '-')}@example.nl")
+    if "city_ids" in fields:
+        fields["city_ids"] = frozenset(fields["city_ids"])  # type: ignore[arg-type]
+    return Actor(role=role, **fields)  # type: ignore[arg-type]
+
+
+def coordinator(**fields: object) -> Actor:
+    """A coordinator (may do everything)."""
+    return make_actor(Role.COORDINATOR, **fields)
+
+
+def city_lead(**fields: object) -> Actor:
+    """A city lead; pass ``city_ids`` for the cities they edit."""
+    return make_actor(Role.CITY_LEAD, **fields)
+
+
+def trainer(**fields: object) -> Actor:
+    """A trainer (reviews lessons, curates the Leergang)."""
+    return make_actor(Role.TRAINER, **fields)
+
+
+def anonymous() -> Actor:
+    """A visitor who is not signed in."""
+    return make_actor(None)

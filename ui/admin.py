@@ -9,46 +9,16 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, audit, cities, db, privacy, relay, textfields, transfer
-from estafette.accounts import Actor, PermissionDenied
+from estafette import accounts, audit, cities, privacy, relay, transfer
+from estafette.accounts import Actor
+from estafette.backup import export_backup
 from estafette.models import Role
-from ui.core import database_url, engine, language, moment, t, tn
+from ui.core import database_url, engine, moment, t, tn
+from ui.write import flash, perform, show_flash  # noqa: F401  (the pages' names for them)
+
+attempt = perform  # the coordinator pages' name for the one write helper
 
 T = TypeVar("T")
-FLASH_KEY = "estafette.admin.flash"
-
-
-def attempt(action: Callable[[Session], T]) -> T | None:
-    """Run ``action`` in one transaction; show why it was refused (nothing written) or clear caches.
-
-    ``action`` must return plain data: the session is closed afterwards.
-    """
-    from ui import loaders
-
-    try:
-        with db.storage_errors(), Session(engine(database_url())) as session:
-            result = action(session)
-            session.commit()
-    except PermissionDenied:
-        st.error(t("auth.permission.denied"), icon=":material/block:")
-        return None
-    except accounts.AccountError as exc:
-        st.error(t(f"user.error.{exc.code}", **exc.values))
-        return None
-    except relay.RelayError as exc:
-        st.error(t(f"relay.error.{exc.code}", **exc.values))
-        return None
-    except textfields.TextRejected as exc:
-        st.error(textfields.message(exc, language()), icon=":material/error:")
-        return None
-    except privacy.PrivacyError as exc:
-        st.error(t(f"privacy.error.{exc.code}", **exc.values))
-        return None
-    except db.StorageError as exc:
-        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
-        return None
-    loaders.clear()
-    return result
 
 
 def role_and_cities(
@@ -84,18 +54,6 @@ def read(action: Callable[[Session], T]) -> T:
     """Run a read-only domain query."""
     with Session(engine(database_url())) as session:
         return action(session)
-
-
-def flash(message: str) -> None:
-    """Show ``message`` after the next rerun."""
-    st.session_state[FLASH_KEY] = message
-
-
-def show_flash() -> None:
-    """Show (once) the message of the last successful action."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message)
 
 
 def users_table(actor: Actor) -> pd.DataFrame:
@@ -182,4 +140,4 @@ def export(actor: Actor, fmt: str, dialect: str = transfer.spreadsheets.DEFAULT_
 
 def backup(actor: Actor) -> bytes:
     """The full JSON backup."""
-    return read(lambda s: transfer.export_backup(s, actor))
+    return read(lambda s: export_backup(s, actor))

@@ -10,12 +10,13 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
-from estafette import db, leergang, lessons, textfields
+from estafette import handout, leergang, lessons
 from estafette import search as search_module
-from estafette.accounts import Action, Actor, PermissionDenied, can
+from estafette.accounts import Action, Actor, can
 from estafette.models import Wish
-from ui import loaders
+from ui import write
 from ui.core import cached, current_actor, database_url, engine, language, moment, t, tn
+from ui.format import origin, safe
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -116,44 +117,23 @@ def export(
 ) -> bytes:
     """The course material as DOCX or Markdown bytes."""
     with Session(engine(url)) as session:
-        return leergang.export(session, actor, module_code, fmt, label, lang)
+        return handout.export(session, actor, module_code, fmt, label, lang)
 
 
 # ---------------------------------------------------------------------------- writes
 
 
 def run_write(action: Callable[..., object], *args: object, success: str | None = None) -> bool:
-    """Run a domain write in one transaction; show a clear Dutch message instead of a traceback."""
-    try:
-        with db.storage_errors(), Session(engine(database_url())) as session, session.begin():
-            action(session, *args)
-    except db.StorageError as exc:
-        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
-        return False
-    except PermissionDenied:
-        st.error(t("lessons.error.permission"), icon=":material/block:")
-        return False
-    except lessons.LessonError as exc:
-        st.error(t(f"lessons.error.{exc.code}"), icon=":material/error:")
-        return False
-    except textfields.TextRejected as exc:
-        st.error(textfields.message(exc, language()), icon=":material/error:")
-        return False
-    loaders.clear()
-    if success:
-        # Pages rerun after a write; the message is shown by show_flash() on the next run.
-        st.session_state[FLASH_KEY] = success
-    return True
+    """Run a domain write through the one write helper; True when it was committed."""
+    ok, _ = write.attempt(
+        lambda session: action(session, *args),
+        success=success,
+        denied="lessons.error.permission",
+    )
+    return ok
 
 
-FLASH_KEY = "estafette.lessons.flash"
-
-
-def show_flash() -> None:
-    """Show (once) the confirmation of the last write."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+show_flash = write.show_flash
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -167,11 +147,6 @@ def require_sign_in(action: Action) -> Actor:
         st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
         st.stop()
     return actor
-
-
-def safe(text: str) -> str:
-    """Lesson text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
-    return search_module.highlight(text, set(), markdown=True)
 
 
 def filter_select(
@@ -199,14 +174,6 @@ def dialogue_label(choice: lessons.DialogueChoice) -> str:
     return t("lesson_add.place_dialogue", city=choice.city_name, dialogue=name)
 
 
-def origin(view: lessons.LessonView) -> str:
-    """City with leg (and dialogue), or the Leergang."""
-    if view.city_name is None:
-        return t("lessons.scope_leergang")
-    text = t("course.export.city_leg", city=view.city_name, leg=view.city_leg)
-    return f"{text} · {view.dialogue_label}" if view.dialogue_label else text
-
-
 def render_lesson(
     view: lessons.LessonView, stems: set[str] | None = None, *, show_private: bool = False
 ) -> None:
@@ -222,7 +189,7 @@ def render_lesson(
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(
         f"{safe(origin(view))} · {view.phase_name} · {safe(view.author)} · "
-        f"{leergang.format_date(view.lesson_date, language())} · **{status_label(view.status)}**"
+        f"{handout.format_date(view.lesson_date, language())} · **{status_label(view.status)}**"
     )
     for name in lessons.TEXT_FIELDS:
         text = getattr(view, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from estafette import data_version, lesson_models, models  # noqa: F401  (lesson_models: tables)
+from estafette import data_version, models
 from estafette.db import make_engine
 from estafette.settings import Settings
 

@@ -1,0 +1,1 @@
+"""Load benchmarks that drive real servers (may import Streamlit; the domain never does)."""

@@ -1,0 +1,412 @@
+"""``estafette bench --users N``: N simulated people at the protocol level.
+
+No browsers. Each page view is what a browser tab does after loading the HTML: open
+Streamlit's WebSocket (/_stcore/stream), send a ``rerun_script`` BackMsg naming the page,
+read ForwardMsgs until ``script_finished``. Coordinators open the overview, the map and the
+timeline; city leads save a status and then look at the overview. The save goes through the
+domain (``updates.save_update`` on the same database, as the status page does after its form)
+rather than by driving the form's widgets over the protocol; it is not counted as a page view,
+but it bumps the data version, so the next page views load fresh data as they would live.
+
+Measured three ways in one run, on the same national-scale PostgreSQL data:
+one app process, two app processes behind nginx (the deployed template), and a bare one-line
+Streamlit page (the floor). Server CPU is read from /proc/<pid>/stat before and after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import websockets
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench import data as data_bench
+from bench.schema import postgres_schema
+from estafette import db, updates
+from estafette.accounts import Actor
+from estafette.models import PhaseRecord, Role
+from estafette.settings import PROJECT_ROOT
+
+PAGES = ("overzicht", "kaart", "tijdlijn")
+# The overview is the default page: its URL path (what the browser sends) is empty.
+URL_PATH = {"overzicht": ""}
+NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "estafette.nginx.conf.template"
+BARE_PAGE = Path(__file__).resolve().parent / "bare.py"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+COORDINATOR = Actor(email="bench@example.nl", role=Role.COORDINATOR, name="Bench")
+# Targets of issue 9.
+TARGET_CPU_RATIO = 1.5
+TARGET_P95_S = 2.0
+TARGET_SPEEDUP = 1.7
+
+
+class LoadError(Exception):
+    """The load benchmark cannot run; the message says why."""
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process (and its reaped children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # utime, stime, cutime, cstime are fields 14-17 of stat; [0] here is field 3.
+    return sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+
+
+@dataclass
+class Server:
+    """A running `streamlit run` process."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+def start_streamlit(script: Path, database_url: str, folder: Path, name: str) -> Server:
+    """Start ``streamlit run script`` on a free port; wait until it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ESTAFETTE_DATABASE_URL": database_url,
+        "STREAMLIT_SERVER_COOKIE_SECRET": "bench-shared-secret",
+    }
+    log = (folder / f"{name}.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LoadError(f"{name} exited: {(folder / f'{name}.log').read_text()[-500:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return Server(process, port)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise LoadError(f"{name} did not answer in 120 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a process we started, killing it if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def render_nginx(listen: str, replicas: list[str], access_log: str) -> str:
+    """The deployed nginx template with ${ESTAFETTE_*} filled in (as envsubst does)."""
+    values = {
+        "ESTAFETTE_LISTEN": listen,
+        "ESTAFETTE_REPLICA_1": replicas[0],
+        "ESTAFETTE_REPLICA_2": replicas[1],
+        "ESTAFETTE_ACCESS_LOG": access_log,
+    }
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    return re.sub(r"\$\{(ESTAFETTE_\w+)\}", lambda m: values[m.group(1)], text)
+
+
+def nginx_main_conf(prefix: Path, include: Path) -> str:
+    """A foreground nginx.conf with every path under ``prefix``, including ``include``."""
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + "daemon off;\nworker_processes 1;\n"
+        + f"pid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} warn;\n"
+        + "events { worker_connections 1024; }\n"
+        + f"http {{\n{temp}\n    include {include};\n}}\n"
+    )
+
+
+@contextmanager
+def nginx(folder: Path, replicas: list[Server]) -> Iterator[Server]:
+    """A real nginx on the deployed template in front of two replicas."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise LoadError("nginx is not installed (apt-get install -y nginx)")
+    prefix = folder / "nginx"
+    prefix.mkdir()
+    port = free_port()
+    include = prefix / "estafette.conf"
+    include.write_text(
+        render_nginx(f"127.0.0.1:{port}", [r.base for r in replicas], str(prefix / "access.log"))
+    )
+    (prefix / "nginx.conf").write_text(nginx_main_conf(prefix, include))
+    process = subprocess.Popen(
+        [binary, "-c", str(prefix / "nginx.conf"), "-p", str(prefix), "-e",
+         str(prefix / "error.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if process.poll() is not None:
+                raise LoadError((prefix / "error.log").read_text())
+            time.sleep(0.1)
+        yield Server(process, port)
+    finally:
+        stop(process)
+
+
+async def page_view(base: str, page: str) -> float:
+    """One page view over the protocol; returns seconds from connecting to script_finished."""
+    started = time.perf_counter()
+    async with websockets.connect(
+        f"ws://{base}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=120,
+        ping_interval=None,
+    ) as ws:
+        back = BackMsg()
+        back.rerun_script.page_name = URL_PATH.get(page, page)
+        back.rerun_script.query_string = ""
+        await ws.send(back.SerializeToString())
+        while True:
+            data = await asyncio.wait_for(ws.recv(), timeout=120)
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            kind = message.WhichOneof("type")
+            # (A fresh process answers its very first deep link with page_not_found before
+            # st.navigation has registered the pages; the warm-up absorbs that.)
+            if kind == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
+                raise LoadError(f"{page}: {message.delta.new_element.exception.message}")
+            if kind == "script_finished" and message.script_finished in (
+                ForwardMsg.FINISHED_SUCCESSFULLY,
+                ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+            ):
+                break
+    return time.perf_counter() - started
+
+
+def save_status(database_url: str, rng: random.Random) -> None:
+    """A city lead's save: one phase record's note changes (a real, versioned write)."""
+    engine = db.make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            ids = session.scalars(select(PhaseRecord.id).limit(500)).all()
+            # Some synthetic records hold states the form would refuse (e.g. done without an
+            # end date); a person would fix those first, the bench picks another record.
+            for _ in range(20):
+                view = updates.load_record(session, rng.choice(ids))
+                change = replace(view.as_update(), note=f"Bench {dt.datetime.now():%H:%M:%S.%f}")
+                try:
+                    updates.save_update(session, COORDINATOR, view, change)
+                    return
+                except (updates.ValidationFailed, updates.Conflict):
+                    continue
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Run:
+    """One measured configuration: per page its latencies, CPU seconds and wall seconds."""
+
+    label: str
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    saves: int = 0
+
+    @property
+    def views(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
+
+    @property
+    def rate(self) -> float:
+        """Page views per second over the whole run."""
+        return self.views / sum(self.seconds.values())
+
+    def cpu_per_view(self, page: str) -> float:
+        return self.cpu[page] / len(self.latencies[page])
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def _user(
+    number: int, base: str, page: str, rounds: int, run: Run, writer: str | None, think: float
+) -> None:
+    rng = random.Random(number)
+    # Every third person is a city lead: a save before each look at the overview.
+    lead = writer is not None and page == "overzicht" and number % 3 == 2
+    for _ in range(rounds):
+        # Think time: people read a page before the next one (0 = everyone at once, a burst).
+        await asyncio.sleep(rng.uniform(0, 2 * think))
+        if lead:
+            await asyncio.to_thread(save_status, writer, rng)  # type: ignore[arg-type]
+            run.saves += 1
+        run.latencies.setdefault(page, []).append(await page_view(base, page))
+
+
+async def _load(
+    label: str, base: str, pids: list[int], users: int, rounds: int, pages: tuple[str, ...],
+    writer: str | None,
+    think: float = 0.0,
+) -> Run:  # fmt: skip
+    run = Run(label)
+    # Warm-up: the first views of each page in each process fill its caches.
+    for _ in range(4):
+        for page in pages:
+            await page_view(base, page)
+    # One page at a time, all users at once: CPU per view is then per page.
+    for page in pages:
+        before = sum(cpu_seconds(p) for p in pids)
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(_user(n, base, page, rounds, run, writer, think) for n in range(users))
+        )
+        run.seconds[page] = time.perf_counter() - started
+        run.cpu[page] = sum(cpu_seconds(p) for p in pids) - before
+    return run
+
+
+def table(runs: list[Run], floor: Run) -> str:
+    """The results as a Markdown table."""
+    floor_cpu = floor.cpu_per_view("")
+    lines = [
+        "| setup | page | views | p50 (s) | p95 (s) | views/s | CPU/view (s) | x floor CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in [*runs, floor]:
+        for page, values in run.latencies.items():
+            cpu_view = run.cpu_per_view(page)
+            lines.append(
+                f"| {run.label} | {page or 'bare'} | {len(values)} | {_pct(values, 0.5):.2f} "
+                f"| {_pct(values, 0.95):.2f} | {len(values) / run.seconds[page]:.1f} "
+                f"| {cpu_view:.3f} | {cpu_view / floor_cpu:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: float = 5.0) -> int:
+    """Measure one process, two replicas behind nginx and the floor; print the table."""
+    if users < 1:
+        raise ValueError("--users must be at least 1")
+    base_url = postgres_url or os.environ.get(
+        "ESTAFETTE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="estafette-load-") as tmp,
+        postgres_schema(base_url) as url,
+    ):
+        folder = Path(tmp)
+        sizes, seconds = data_bench.prepare(url, national=True)
+        print(
+            f"national data on PostgreSQL: {sizes['dialogues']} dialogues, "
+            f"{sizes['status_events']} status events (prepared in {seconds:.0f} s); "
+            f"{users} users x {rounds} rounds, think time 0-{2 * think:.0f} s",
+            flush=True,
+        )
+        servers: list[Server] = []
+        try:
+            one = start_streamlit(PROJECT_ROOT / "server.py", url, folder, "replica1")
+            servers.append(one)
+            two = start_streamlit(PROJECT_ROOT / "server.py", url, folder, "replica2")
+            servers.append(two)
+            bare = start_streamlit(BARE_PAGE, url, folder, "bare")
+            servers.append(bare)
+            # The other replica idles while one process is measured (and vice versa).
+            single = asyncio.run(
+                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
+            )
+            print(f"measured: 1 process ({single.views} views)", flush=True)
+            with nginx(folder, [one, two]) as proxy:
+                pair = asyncio.run(
+                    _load(
+                        "2 replicas + nginx",
+                        proxy.base,
+                        [one.process.pid, two.process.pid, proxy.process.pid],
+                        users,
+                        rounds,
+                        PAGES,
+                        url,
+                        think,
+                    )
+                )
+            print(f"measured: 2 replicas ({pair.views} views)", flush=True)
+            floor = asyncio.run(
+                _load(
+                    "floor (bare page)",
+                    bare.base,
+                    [bare.process.pid],
+                    users,
+                    rounds * 3,
+                    ("",),
+                    None,
+                    think,
+                )
+            )
+        finally:
+            for server in servers:
+                stop(server.process)
+    print()
+    print(table([single, pair], floor))
+    floor_cpu = floor.cpu_per_view("")
+    speedup = pair.rate / single.rate
+    p95 = _pct([v for values in single.latencies.values() for v in values], 0.95)
+    print()
+    print(
+        f"page views/s: 1 process {single.rate:.2f}, 2 replicas {pair.rate:.2f} "
+        f"({speedup:.2f}x); floor {floor.rate:.2f}; status saves during the overview: "
+        f"{single.saves} + {pair.saves}"
+    )
+    missed = [
+        f"{page}: CPU per page view {single.cpu_per_view(page):.3f} s > {TARGET_CPU_RATIO}x "
+        f"floor {floor_cpu:.3f} s"
+        for page in PAGES
+        if single.cpu_per_view(page) > TARGET_CPU_RATIO * floor_cpu
+    ]
+    if p95 > TARGET_P95_S:
+        missed.append(f"p95 page view on one process {p95:.2f} s > {TARGET_P95_S} s")
+    if speedup < TARGET_SPEEDUP:
+        missed.append(f"two replicas {speedup:.2f}x < {TARGET_SPEEDUP}x one process")
+    if missed:
+        print("targets missed:")
+        for line in missed:
+            print(f"  - {line}")
+        return 1
+    print("all load targets met")
+    return 0

@@ -1,0 +1,7 @@
+"""Entry point for ``python -m estafette``."""
+
+import sys
+
+from estafette.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""The data version: one counter, bumped in the same transaction as every write.
+
+Every process (each app replica, the command line) caches what it read from the database.
+A cache entry is keyed on this counter, so a write anywhere shows on the next rerun everywhere:
+reading the version is one primary-key lookup per rerun.
+
+The bump is not left to the writers. ``watch(engine)`` (called by ``db.make_engine``) listens
+to every statement the engine sends: ORM flushes, Core ``insert()/update()/delete()``, bulk
+``executemany`` and ``text()`` alike. A transaction that changed a versioned table bumps the
+counter just before it commits, inside that same transaction, so the new data and the new
+version become visible together (and a rolled-back write bumps nothing). Bumping last also
+keeps the counter row locked for the shortest time (one row lock at commit, never a deadlock).
+
+Tables in ``UNVERSIONED_TABLES`` are bookkeeping that never changes what a dashboard shows
+(sign-in sessions, login throttling, the start-up time, Alembic's own table). Add a table
+there only if no cached page reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, Table, event
+from sqlalchemy import select as _select
+from sqlalchemy.orm import Session
+
+# Kept outside models.Base.metadata on purpose: a full backup (transfer.py) dumps every table
+# of Base, and restoring an old backup must never move the counter backwards.
+metadata = MetaData()
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+UNVERSIONED_TABLES = frozenset(
+    {"data_version", "alembic_version", "app_meta", "user_session", "login_throttle"}
+)
+
+_DML = re.compile(
+    r"""^\s*(?:
+        INSERT(?:\s+OR\s+\w+)?\s+INTO | REPLACE\s+INTO | UPDATE(?:\s+OR\s+\w+)? |
+        DELETE\s+FROM | MERGE\s+INTO | TRUNCATE(?:\s+TABLE)?
+    )\s+(?:ONLY\s+)?(?P<table>"[^"]+"|[\w.]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.IGNORECASE)
+_BUMP_SQL = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+
+_DIRTY = "estafette.data_version.dirty"
+_SCHEMA = "estafette.data_version.schema_change"
+_BOOKKEEPING = "estafette.data_version.bookkeeping"
+
+
+def changed_table(statement: str) -> str | None:
+    """The table a write statement changes (lower case, unquoted), or None for a read."""
+    match = _DML.match(statement)
+    if match is None:
+        return None
+    name = match.group("table").strip('"').lower()
+    return name.rsplit(".", 1)[-1]
+
+
+def _reset(conn: Connection, *_args: Any) -> None:
+    conn.info.pop(_DIRTY, None)
+    conn.info.pop(_SCHEMA, None)
+    conn.info.pop(_BOOKKEEPING, None)
+
+
+def bookkeeping(session: Session) -> None:
+    """Mark the session's current transaction as sign-in bookkeeping: it bumps nothing.
+
+    For writes to versioned tables that no page shows, such as a failed-login counter or the
+    last sign-in time on ``user_account``. Only for the transaction under way.
+    """
+    session.connection().info[_BOOKKEEPING] = True
+
+
+def _before_cursor_execute(
+    conn: Connection,
+    _cursor: Any,
+    statement: str,
+    _parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> None:
+    table = changed_table(statement)
+    if table is not None and table not in UNVERSIONED_TABLES:
+        conn.info[_DIRTY] = True
+    elif table is None and _DDL.match(statement):
+        # Migrations: the counter table may not exist yet, and every process restarts
+        # (or reconnects) after a schema change anyway.
+        conn.info[_SCHEMA] = True
+
+
+def _before_commit(conn: Connection) -> None:
+    skip = conn.info.get(_SCHEMA) or conn.info.get(_BOOKKEEPING)
+    if conn.info.get(_DIRTY) and not skip:
+        # The raw driver cursor: a statement issued through SQLAlchemy from inside its own
+        # commit hook would re-enter the transaction machinery.
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(_BUMP_SQL)
+        finally:
+            cursor.close()
+    _reset(conn)
+
+
+def watch(engine: Engine) -> None:
+    """Make every committed write on ``engine`` bump the data version in its own transaction."""
+    event.listen(engine, "before_cursor_execute", _before_cursor_execute)
+    event.listen(engine, "begin", _reset)
+    event.listen(engine, "rollback", _reset)
+    event.listen(engine, "commit", _before_commit)
+
+
+def current(conn: Connection) -> int:
+    """The data version as committed now (one primary-key lookup)."""
+    return int(
+        conn.execute(_select(data_version.c.version).where(data_version.c.id == 1)).scalar_one()
+    )
+
+
+def read(engine: Engine) -> int:
+    """The data version, on a connection of its own."""
+    with engine.connect() as conn:
+        return current(conn)

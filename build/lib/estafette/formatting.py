@@ -1,0 +1,48 @@
+"""Dates, times and numbers in the reader's language (Babel); times in Europe/Amsterdam."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.dates import get_timezone
+from babel.numbers import format_decimal
+
+from estafette import i18n
+
+TIMEZONE = "Europe/Amsterdam"
+_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def locale(lang: str) -> str:
+    """The Babel locale of a UI language."""
+    return _LOCALES[i18n.normalise_language(lang)]
+
+
+def date(value: dt.date | pd.Timestamp | None, lang: str, fmt: str = "d MMM y") -> str:
+    """A date such as "5 mrt. 2026" / "5 Mar 2026"; empty for no date."""
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, dt.datetime):  # pd.Timestamp is a datetime too
+        value = value.date()
+    return _format_date(value, fmt, locale=locale(lang))
+
+
+def datetime(value: dt.datetime | pd.Timestamp | None, lang: str) -> str:
+    """A moment in Amsterdam time, e.g. "5 mrt. 2026 15:05"; naive values are taken as UTC."""
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return _format_datetime(
+        value, "d MMM y HH:mm", tzinfo=get_timezone(TIMEZONE), locale=locale(lang)
+    )
+
+
+def number(value: float, lang: str) -> str:
+    """A number with the language's separators (1.234,5 / 1,234.5)."""
+    return format_decimal(value, locale=locale(lang))

@@ -1,0 +1,70 @@
+"""The one rule for text that people type or import: no control characters but newline and tab.
+
+Every way in (forms, status import, backup restore, command line) calls ``check``; a refusal
+names the field, so the message can say where the character is. Text stored before this rule
+existed may still hold such characters, so every export passes text through ``clean`` as a
+last line of defence (an XLSX or DOCX writer would otherwise raise on them).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Newline and tab are ordinary text; carriage returns are normalised to newlines first.
+ALLOWED_CONTROLS = frozenset("\n\t")
+# C0 and C1 controls, DEL, lone surrogates and the XML non-characters U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class TextRejected(ValueError):
+    """A text field holds a forbidden character; ``field`` names it, ``char`` shows it (U+XXXX)."""
+
+    def __init__(self, field: str, char: str, position: int) -> None:
+        self.field = field
+        self.char = f"U+{ord(char):04X}"
+        self.position = position
+        super().__init__(f"{field}: control character {self.char} at position {position + 1}")
+
+
+def normalise(value: str) -> str:
+    """Line ends as newlines only (Windows and old-Mac line ends become ``\\n``)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def first_forbidden(value: str) -> int | None:
+    """The index of the first forbidden character of ``value``, or None when it is clean."""
+    match = _FORBIDDEN.search(value)
+    return match.start() if match else None
+
+
+def check(field: str, value: str | None) -> str:
+    """``value`` with normalised line ends; raises TextRejected when it holds a control character.
+
+    ``None`` stays ``None``'s text form: an empty string.
+    """
+    if value is None:
+        return ""
+    value = normalise(value)
+    position = first_forbidden(value)
+    if position is not None:
+        raise TextRejected(field, value[position], position)
+    return value
+
+
+def check_all(**fields: str | None) -> dict[str, str]:
+    """``check`` for several fields at once (keyword = field name); the first problem raises."""
+    return {name: check(name, value) for name, value in fields.items()}
+
+
+def clean(value: str) -> str:
+    """``value`` without forbidden characters (for exports of data stored before the rule)."""
+    return _FORBIDDEN.sub("", normalise(value))
+
+
+def message(exc: TextRejected, lang: str) -> str:
+    """The translated refusal, naming the field as the form or file shows it."""
+    from estafette import i18n  # late: i18n is only needed once something was refused
+
+    key = f"text.field.{exc.field}"
+    field = i18n.translate(key, lang) if key in i18n.catalog() else exc.field
+    return i18n.translate("text.error.control_char", lang, field=field, char=exc.char)

@@ -1,0 +1,164 @@
+"""Engine (cached resource), language choice and translated text for the Streamlit UI."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from estafette import data_version, db, i18n, seed
+from estafette.accounts import ANONYMOUS, Actor
+from estafette.settings import Settings
+
+LANG_KEY = "estafette.lang"
+
+
+def settings() -> Settings:
+    """Current settings from the environment."""
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    # Exceptions are not cached, so a fixed problem is picked up on the next reload.
+    engine = db.make_engine(url)
+    db.ping(engine)
+    db.upgrade(engine)
+    db.check_writable(engine)
+    seed.seed(engine)
+    return engine
+
+
+def engine(url: str | None = None) -> Engine:
+    """The migrated, seeded engine for ``url`` (default: ESTAFETTE_DATABASE_URL)."""
+    return _engine(url or settings().database_url)
+
+
+def database_url() -> str:
+    """The configured database URL; loaders take it as their cache key."""
+    return settings().database_url
+
+
+def require_database() -> Engine:
+    """The engine (and this run's data version), or a clear message and a stopped script."""
+    url = settings().database_url
+    try:
+        engine = _engine(url)
+        # Once per full rerun: every cached loader of this run reads at this version.
+        read_data_version()
+        return engine
+    except db.StorageError as exc:
+        st.error(t(f"error.db.{exc.code}", url=db.display_url(url)), icon=":material/error:")
+        st.stop()
+        raise  # unreachable: st.stop() raises; keeps type checkers honest
+
+
+VERSION_KEY = "estafette.data.version"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def read_data_version() -> int:
+    """The committed data version (one primary-key lookup), remembered for this session's run."""
+    url = settings().database_url
+    with db.storage_errors():
+        version = data_version.read(_engine(url))
+    st.session_state[VERSION_KEY] = (url, version)
+    return version
+
+
+def data_version_seen() -> int:
+    """The data version this run reads at (read once per full rerun by the router)."""
+    seen = st.session_state.get(VERSION_KEY)
+    if isinstance(seen, tuple) and seen[0] == settings().database_url:
+        return int(seen[1])
+    return read_data_version()
+
+
+def cached(func: Callable[P, R]) -> Callable[P, R]:
+    """``st.cache_data`` keyed on the data version too, so a write by any process shows."""
+
+    def versioned(version: int, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    # Streamlit tells cached functions apart by module and qualified name.
+    versioned.__module__ = func.__module__
+    versioned.__qualname__ = func.__qualname__
+    # Old versions' entries are never read again; the bound lets them age out.
+    store = st.cache_data(show_spinner=False, max_entries=128)(versioned)
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return store(data_version_seen(), *args, **kwargs)
+
+    return wrapper
+
+
+def language() -> str:
+    """The chosen UI language."""
+    return i18n.normalise_language(st.session_state.get(LANG_KEY))
+
+
+def t(key: str, **values: object) -> str:
+    """Translate ``key`` into the chosen language."""
+    return i18n.translate(key, language(), **values)
+
+
+def tn(key: str, count: int, **values: object) -> str:
+    """Translate ``key`` for ``count`` things (``key_one`` when there is one)."""
+    return i18n.translate_count(key, language(), count, **values)
+
+
+def _keep_language() -> None:
+    st.session_state[LANG_KEY] = st.session_state[LANG_KEY + "_input"]
+
+
+def language_picker() -> None:
+    """Sidebar language choice that persists in the URL (?lang=en)."""
+    if LANG_KEY not in st.session_state:
+        requested = st.query_params.get("lang") or settings().language
+        st.session_state[LANG_KEY] = i18n.normalise_language(requested)
+    # Streamlit forgets a widget's state when the page changes: the plain key is the truth.
+    st.session_state[LANG_KEY + "_input"] = language()
+    st.sidebar.radio(
+        i18n.translate("app.language", language()),
+        i18n.LANGUAGES,
+        format_func=lambda code: i18n.translate(f"lang.{code}", code),
+        key=LANG_KEY + "_input",
+        on_change=_keep_language,
+        horizontal=True,
+    )
+    # Page switches drop query parameters, so write the choice back on every run.
+    st.query_params["lang"] = language()
+    _document_language(language())
+
+
+def _document_language(lang: str) -> None:
+    """Keep ``<html lang>`` equal to the chosen language (WCAG 3.1.1) and remember it.
+
+    web.lang sets it when the page is served; switching the language in the open page does not
+    reload it, so this small same-origin script updates the attribute and the cookie.
+    """
+    code = json.dumps(i18n.normalise_language(lang))
+    cookie = "; path=/; max-age=31536000; SameSite=Lax"
+    st.sidebar.html(
+        "<script>"
+        f"document.documentElement.lang = {code};"
+        f"document.cookie = 'estafette_lang=' + {code} + {json.dumps(cookie)};"
+        "</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+ACTOR_KEY = "estafette.actor"
+
+
+def current_actor() -> Actor:
+    """The signed-in actor (set by the login flow under ``estafette.actor``), else anonymous."""
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else ANONYMOUS

@@ -1,0 +1,181 @@
+"""Streamlit glue of the "Fase bijwerken" page: the form state, saving, and the history table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from estafette import db, formatting, updates
+from estafette.accounts import Actor, PermissionDenied
+from estafette.cities import status_key
+from estafette.models import DATE_FIELDS
+from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
+from ui.core import cached, database_url, engine, language, t, tn
+from ui.format import place
+
+PREFIX = "estafette.status."
+LOADED_KEY = PREFIX + "loaded"
+PENDING_KEY = PREFIX + "pending"
+CONFLICT_KEY = PREFIX + "conflict"
+FLASH_KEY = PREFIX + "flash"
+
+
+def field_key(name: str) -> str:
+    """The session-state key of a form field."""
+    return f"{PREFIX}f_{name}"
+
+
+def choices(actor: Actor) -> list[updates.DialogueChoice]:
+    """All dialogues, the actor's own first."""
+    with Session(engine(database_url())) as session:
+        return updates.dialogue_choices(session, actor)
+
+
+def records(dialogue_id: int) -> list[RecordView]:
+    """The dialogue's phase records, read fresh (a form must start from the newest version)."""
+    with Session(engine(database_url())) as session:
+        return updates.dialogue_records(session, dialogue_id)
+
+
+def load_into_form(view: RecordView) -> None:
+    """Remember the loaded version and put its values in the form fields."""
+    st.session_state[LOADED_KEY] = view
+    for name in TRACKED_FIELDS:
+        st.session_state[field_key(name)] = getattr(view, name)
+    st.session_state.pop(CONFLICT_KEY, None)
+
+
+def reload(record_id: int) -> None:
+    """Load the newest version of a record into the form (after a conflict)."""
+    with Session(engine(database_url())) as session:
+        load_into_form(updates.load_record(session, record_id))
+
+
+def loaded(record_id: int) -> RecordView | None:
+    """The version of ``record_id`` the form was loaded with, if that is the current form."""
+    view = st.session_state.get(LOADED_KEY)
+    return view if isinstance(view, RecordView) and view.id == record_id else None
+
+
+def form_update() -> PhaseUpdate:
+    """The values currently in the form."""
+    return PhaseUpdate(**{name: st.session_state.get(field_key(name)) for name in TRACKED_FIELDS})
+
+
+def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) -> None:
+    """Try to save; success, validation problems, conflicts and questions end up in state."""
+    from ui import loaders
+
+    expected = st.session_state[LOADED_KEY]
+    st.session_state.pop(PENDING_KEY, None)
+    try:
+        with db.storage_errors(), Session(engine(database_url())) as session:
+            result = updates.save_update(
+                session, actor, expected, update, close_previous=close_previous
+            )
+    except updates.PreviousPhaseOpen as exc:
+        st.session_state[PENDING_KEY] = (update, exc.previous)
+        return
+    except updates.Conflict as exc:
+        st.session_state[CONFLICT_KEY] = exc.changes
+        return
+    except updates.ValidationFailed as exc:
+        st.session_state[FLASH_KEY] = ("error", [validation_message(i) for i in exc.issues])
+        return
+    except PermissionDenied:
+        st.session_state[FLASH_KEY] = ("error", [t("auth.permission.denied")])
+        return
+    except db.StorageError as exc:
+        url = db.display_url(database_url())
+        st.session_state[FLASH_KEY] = ("error", [t(f"error.db.{exc.code}", url=url)])
+        return
+    loaders.clear()
+    messages = []
+    if result.closed_previous is not None:
+        messages.append(t("status_page.closed_previous", phase=result.closed_previous.phase_name))
+    if result.changed:
+        dialogue = place(expected.city, expected.neighbourhood)
+        messages.append(
+            tn(
+                "status_page.saved",
+                len(result.changed),
+                phase=expected.phase_name,
+                dialogue=dialogue,
+            )
+        )
+    else:
+        messages.append(t("status_page.nothing_changed"))
+    st.session_state[FLASH_KEY] = ("success", messages)
+    load_into_form(result.record)
+
+
+def validation_message(issue: updates.Issue) -> str:
+    """The Dutch/English text of one validation problem."""
+    return t(f"validation.{issue.code}", field=field_label(issue.field))
+
+
+def field_label(name: str) -> str:
+    """The translated label of a phase record field."""
+    if name in TRACKED_FIELDS:
+        return t(f"status_page.{name}")
+    if name == "previous":
+        return t("status_page.previous_phase")
+    return name
+
+
+def show_value(name: str, value: object) -> str:
+    """A field value as people read it (translated status, Dutch dates, '(leeg)')."""
+    if value is None or value == "":
+        return t("status_page.empty_value")
+    if name == "status":
+        return t(status_key(str(value)))
+    if name in DATE_FIELDS:
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def when(moment: dt.datetime) -> str:
+    """A stored (UTC) timestamp in Amsterdam time, in the UI language (Babel)."""
+    return formatting.datetime(moment, language())
+
+
+def conflict_lines(changes: list[updates.Change]) -> list[str]:
+    """One line per change someone else made."""
+    return [
+        t(
+            "status_page.conflict_line",
+            who=c.actor,
+            at=when(c.at),
+            field=field_label(c.field),
+            old=show_value(c.field, c.old_value),
+            new=show_value(c.field, c.new_value),
+        )
+        for c in changes
+    ]
+
+
+@cached
+def _history(url: str, dialogue_id: int) -> list[updates.HistoryEntry]:
+    with Session(engine(url)) as session:
+        return updates.history(session, dialogue_id)
+
+
+def history_table(dialogue_id: int) -> pd.DataFrame:
+    """The dialogue's history with translated headers and values (cached until a save)."""
+    entries = _history(database_url(), dialogue_id)
+    return pd.DataFrame(
+        {
+            t("status_page.col_at"): [when(e.at) for e in entries],
+            t("status_page.col_who"): [e.actor for e in entries],
+            t("status_page.col_phase"): [e.phase_name for e in entries],
+            t("status_page.col_field"): [field_label(e.field) for e in entries],
+            t("status_page.col_old"): [show_value(e.field, e.old_value) for e in entries],
+            t("status_page.col_new"): [show_value(e.field, e.new_value) for e in entries],
+        }
+    )

@@ -1,0 +1,28 @@
+"""The HTTP layer around the Streamlit app: extra Starlette routes and middleware.
+
+``server.py`` hands ``routes()`` and ``middleware()`` to ``st.App``. Each concern keeps its own
+module here (sign-in routes, health, security headers); this module only lists them.
+"""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+from web import auth, headers, health, pages
+from web.lang import HtmlLangMiddleware
+
+
+def routes() -> list[BaseRoute]:
+    """Every extra route, in matching order."""
+    return [*health.routes(), *auth.routes()]
+
+
+def middleware() -> list[Middleware]:
+    """Every extra middleware, outermost first."""
+    return [
+        *headers.middleware(),
+        Middleware(HtmlLangMiddleware),
+        Middleware(pages.NotFoundPages),
+        Middleware(auth.SsoFinishRedirect),
+    ]

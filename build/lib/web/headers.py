@@ -1,0 +1,89 @@
+"""Security headers on every HTTP response, with a CSP fitted to what the app really loads.
+
+What the pages load (checked with the browser journeys in tests/browser):
+- Streamlit's own bundle, fonts and styles from this origin; its styles are injected inline.
+- The map: streamlit-folium renders Leaflet into an ``srcdoc`` iframe, which inherits this
+  policy and runs inline scripts; Leaflet and friends come from /app/static/vendor; tiles are
+  images from the configured tile server (and OpenStreetMap as the second base map).
+- Plotly charts draw with inline styles and ``data:``/``blob:`` images.
+- The sign-in form posts to /auth/local/login on this origin (form-action 'self').
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from estafette.maps import OSM_TILES
+from estafette.settings import Settings
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def content_security_policy(tile_url: str) -> str:
+    """The Content-Security-Policy for a given tile server."""
+    tiles = " ".join(sorted({o for o in (_origin(tile_url), _origin(OSM_TILES)) if o}))
+    directives = {
+        "default-src": "'self'",
+        # 'unsafe-inline': the folium map's inline scripts in its srcdoc iframe.
+        # 'unsafe-eval': Streamlit's bundled Vega/Plotly compile expressions at run time.
+        "script-src": "'self' 'unsafe-inline'",
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": f"'self' data: blob: {tiles}".strip(),
+        "font-src": "'self' data:",
+        "connect-src": "'self'",
+        "media-src": "'self' blob: data:",
+        "worker-src": "'self' blob:",
+        "frame-src": "'self' blob: data:",
+        "frame-ancestors": "'self'",
+        "form-action": "'self'",
+        "base-uri": "'self'",
+        "object-src": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def security_headers(tile_url: str) -> dict[str, str]:
+    """Every header the middleware adds."""
+    return {
+        "Content-Security-Policy": content_security_policy(tile_url),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "X-Frame-Options": "SAMEORIGIN",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    }
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: adds the headers to every HTTP response (not to WebSockets)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = security_headers(Settings.from_env().tile_url)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers when the response starts."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def middleware() -> list[Middleware]:
+    """The security-headers middleware."""
+    return [Middleware(SecurityHeaders)]

@@ -1,0 +1,51 @@
+"""Safe start-up: processes starting together on an empty database migrate and seed once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from estafette import db
+from estafette.models import AppMeta, City, Phase
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_DIR = ROOT / "data" / "seed"
+PROCESSES = 4
+
+
+def test_four_processes_starting_at_once_seed_exactly_once(db_url: str) -> None:
+    env = {**os.environ, "ESTAFETTE_DATABASE_URL": db_url}
+    # Each process does what a starting replica does: migrate, prove writable, seed.
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "estafette", "seed"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
+    results = [(p.wait(timeout=180), *p.communicate()) for p in running]
+    for code, _out, err in results:
+        assert code == 0, err
+    outputs = [out.strip() for _code, out, _err in results]
+    assert outputs.count("seeded the relay") == 1, outputs
+    assert outputs.count("seed already present; nothing duplicated") == PROCESSES - 1
+
+    relay = json.loads((SEED_DIR / "relay.json").read_text(encoding="utf-8"))
+    phases = json.loads((SEED_DIR / "phases.json").read_text(encoding="utf-8"))
+    engine = db.make_engine(db_url)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Phase)) == len(phases)
+        cities = session.scalar(select(func.count()).select_from(City))
+        assert cities == len(relay["cities"])
+        assert session.get(AppMeta, "seed_version") is not None
+    engine.dispose()
