@@ -15,7 +15,7 @@ import functools
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import simplemma
 import snowballstemmer
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from estafette import lesson_views
 from estafette.accounts import Action, Actor, require
-from estafette.models import Lesson
+from estafette.models import Lesson, Phase
 
 # Letters and digits only: "_" would be a separator in PostgreSQL's parser but not in \w.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -215,10 +215,20 @@ def search_ids(
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery(literal_column("'simple'::regconfig"), _ts_query(groups))
         vector = literal_column("lesson.search_vector")
+        candidates = select(Lesson.id, vector.label("sv"))
+        if f.phase_code:
+            # The window walks the newest lessons backwards and tests each. PostgreSQL tests
+            # the cheap column filters first only when they compare with constants (a phase
+            # id from a sub-select is tested last), so the phase is looked up first; the
+            # text match, the dear test, is written last.
+            phase_id = session.scalar(select(Phase.id).where(Phase.code == f.phase_code))
+            if phase_id is None:
+                return []
+            candidates = candidates.where(Lesson.phase_id == phase_id)
+            f = replace(f, phase_code=None)
         window = (
-            lesson_views.filtered(
-                select(Lesson.id, vector.label("sv")).where(vector.op("@@")(tsq)), f
-            )
+            lesson_views.filtered(candidates, f)
+            .where(vector.op("@@")(tsq))
             .order_by(desc(Lesson.id))
             .limit(SEARCH_WINDOW)
             .subquery()
