@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 from babel.dates import format_date as _format_date
@@ -27,6 +28,13 @@ def date(value: dt.date | pd.Timestamp | None, lang: str, fmt: str = "d MMM y") 
         return ""
     if isinstance(value, dt.datetime):  # pd.Timestamp is a datetime too
         value = value.date()
+    return _day_text(value, lang, fmt)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _day_text(value: dt.date, lang: str, fmt: str) -> str:
+    # Babel formats a date in about 50 µs; a national overview shows thousands of dates, mostly
+    # the same ones again on every reload after a change.
     return _format_date(value, fmt, locale=locale(lang))
 
 
