@@ -49,3 +49,18 @@ def test_four_processes_starting_at_once_seed_exactly_once(db_url: str) -> None:
         assert cities == len(relay["cities"])
         assert session.get(AppMeta, "seed_version") is not None
     engine.dispose()
+
+
+def test_start_up_freezes_the_imported_modules_out_of_the_collector() -> None:
+    import gc
+
+    from web import startup
+
+    try:
+        frozen = startup.settle_heap()
+        # Every page module is imported, and what they allocated is frozen: the collector's
+        # full sweeps later walk only what page views allocate.
+        assert "ui.coordinator" in sys.modules and "folium" in sys.modules
+        assert frozen > 100_000 and gc.get_freeze_count() > 100_000
+    finally:
+        gc.unfreeze()
