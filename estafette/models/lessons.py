@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -51,6 +52,7 @@ class Lesson(Base):
     """A lesson learned, in the appreciative frame: what worked first, then what could change."""
 
     __tablename__ = "lesson"
+    __table_args__ = (Index("ix_lesson_phase_id_id", "phase_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -59,7 +61,9 @@ class Lesson(Base):
     would_repeat: Mapped[str] = mapped_column(Text, default="")
     would_change: Mapped[str] = mapped_column(Text, default="")
     recommendation: Mapped[str] = mapped_column(Text, default="")
-    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id"), index=True)
+    # Indexed with id (ix_lesson_phase_id_id): a search within one phase walks the newest
+    # lessons of that phase instead of the newest lessons of every phase.
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id"))
     scope: Mapped[str] = mapped_column(String(20), default=LessonScope.STAD.value)
     city_id: Mapped[int | None] = mapped_column(
         ForeignKey("city.id", ondelete="SET NULL"), index=True
