@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
-from estafette import alerts, alternatives, charts, cities, history, i18n, maps, relay
+from estafette import alerts, alternatives, charts, cities, history, i18n, maps, relay, seed
 from estafette.models import DATE_FIELDS
 from estafette.settings import Settings
 from ui.core import cached, engine
@@ -77,9 +77,25 @@ def phase_records(
 
 
 @cached
+def seed_mark(url: str) -> alerts.SeedMark:
+    """Who wrote the seeded history and when it was installed (idle time counts from then)."""
+    with Session(engine(url)) as session:
+        return seed.seed_mark(session)
+
+
+@cached
+def relay_untouched(url: str) -> bool:
+    """Whether the relay is still exactly as seeded (the overview then invites to set it up)."""
+    with Session(engine(url)) as session:
+        return seed.relay_untouched(session)
+
+
+@cached
 def attention(url: str, as_of: dt.date | None, today: dt.date, stale_days: int) -> pd.DataFrame:
     """The "Aandacht nodig" list as of a date."""
-    return alerts.attention(records(url, as_of), summary(url, as_of), as_of or today, stale_days)
+    return alerts.attention(
+        records(url, as_of), summary(url, as_of), as_of or today, stale_days, seed_mark(url)
+    )
 
 
 @cached
