@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from estafette import db, i18n, leergang, lessons, transfer
 from estafette.accounts import SYSTEM
 from estafette.settings import Settings
+from estafette.terminal import say
 
 
 def _course_export(args: argparse.Namespace, engine: Engine) -> int:
@@ -28,9 +29,12 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
     try:
         transfer.save_file(out, data)
     except OSError as exc:
-        print(f"estafette: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"estafette: {say('cannot_write', path=out, reason=exc.strerror or exc)}",
+            file=sys.stderr,
+        )
         return 1
-    print(f"wrote {out} ({len(data)} bytes)")
+    print(say("wrote", path=out, size=len(data)))
     return 0
 
 
@@ -39,7 +43,7 @@ def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
     from estafette.bench_lessons import format_table, lesson_search_bench
 
     if args.lessons < 1:
-        print("estafette: --lessons must be at least 1", file=sys.stderr)
+        print(f"estafette: {say('lessons_at_least_one')}", file=sys.stderr)
         return 2
     try:
         rows = lesson_search_bench(None, args.lessons)

@@ -383,7 +383,7 @@ def test_cli_reads_dutch_excel_and_refuses_control_characters(
     before = _stable(engine)
     assert cli.main(["--database-url", url, "import", str(broken)]) == 1
     err = capsys.readouterr().err
-    assert "nothing imported; Rij" in err and "kolom stad" in err and "U+001B" in err
+    assert "niets geïmporteerd; Rij" in err and "kolom stad" in err and "U+001B" in err
     assert _stable(engine) == before
     # The same rule on the command line's own text input.
     add = ["--database-url", url, "user", "add", "--email", "a@example.nl", "--role", "trainer"]
