@@ -219,7 +219,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
                 written = transfer.import_backup(
                     session, accounts.SYSTEM, data, replace=args.replace
                 )
-                print(say("restored", count=written, path=source))
+                print(say_count("restored", written, path=source))
                 return 0
             seed.seed(engine)
             result = transfer.import_status(session, accounts.SYSTEM, data, fmt)

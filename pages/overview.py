@@ -56,12 +56,12 @@ if not shown.empty:
     if len(shown) <= CARD_LIMIT:
         st.subheader(t("overview.current_phases"))
         # One card per city (relay order): a city with several dialogues lists them inside.
-        groups = list(shown.groupby(["leg", "city"], sort=True))
+        groups = coordinator.city_cards(shown)
         # One st.columns row per four cards: cards read left to right, and each row's cards
         # stretch to the tallest one so the row lines up.
         for start in range(0, len(groups), CARDS_PER_ROW):
             columns = st.columns(CARDS_PER_ROW)
-            for column, ((leg, city), rows) in zip(
+            for column, (leg, city, rows) in zip(
                 columns, groups[start : start + CARDS_PER_ROW], strict=False
             ):
                 with column, st.container(border=True, height="stretch"):

@@ -199,7 +199,7 @@ def test_privacy_cli(make_db_url, monkeypatch, capsys, tmp_path) -> None:
     assert json.loads(out.read_text())["account"]["email"] == EMAIL
     capsys.readouterr()
     assert cli.main([*base, "purge", "--dry-run"]) == 0
-    assert capsys.readouterr().out.startswith("zou 0 citaten ouder dan 1095 dagen")
+    assert capsys.readouterr().out.startswith("zou verwijderen — citaten ouder dan 1095 dagen: 0,")
     assert cli.main([*base, "forget", "--email", EMAIL]) == 0
     output = capsys.readouterr().out
     assert "account verwijderd" in output and "user_session: 2" in output

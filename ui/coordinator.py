@@ -138,6 +138,11 @@ def alert_counts(url: str, view: View, today: dt.date, stale_days: int) -> dict[
     return {kind.value: int(kinds.get(kind.value, 0)) for kind in alerts.AlertKind}
 
 
+def city_cards(shown: pd.DataFrame) -> list[tuple[int, str, pd.DataFrame]]:
+    """The dialogues in view grouped per city, in relay order: (leg, city, its dialogues)."""
+    return [(int(leg), str(city), rows) for (leg, city), rows in shown.groupby(["leg", "city"])]
+
+
 @cached
 def matrix(url: str, view: View, lang: str) -> pd.DataFrame:
     """The city × phase matrix of the dialogues in view, limited to the chosen phases."""
