@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
@@ -31,17 +32,31 @@ class AlertKind(StrEnum):
     NO_END = "no_end"
 
 
+@dataclass(frozen=True)
+class SeedMark:
+    """Who wrote the seeded history (its actor) and when the seed was installed, if known."""
+
+    actor: str
+    at: dt.datetime | None
+
+
 def _days(later: pd.Timestamp, earlier: pd.Series) -> pd.Series:
     return (later - earlier.dt.normalize()).dt.days.astype(int)
 
 
 def attention(
-    records: pd.DataFrame, summary: pd.DataFrame, as_of: dt.date, stale_days: int = 30
+    records: pd.DataFrame,
+    summary: pd.DataFrame,
+    as_of: dt.date,
+    stale_days: int = 30,
+    seeded: SeedMark | None = None,
 ) -> pd.DataFrame:
     """Overdue phases, dialogues idle for over ``stale_days``, and finished phases lacking an end.
 
     ``records`` come from history.records_frame (or state_as_of), ``summary`` from
-    cities.summarise of the same records; everything is judged as of ``as_of``.
+    cities.summarise of the same records; everything is judged as of ``as_of``. With
+    ``seeded`` (see seed.seed_mark), a dialogue whose latest change is the seed's own is idle
+    from the day the seed was installed, not from the 2018 workshop it records.
     """
     if stale_days < 1:
         raise ValueError("stale_days must be at least 1")
@@ -63,7 +78,12 @@ def attention(
 
     # A dialogue with every phase finished is done, not stale.
     running = summary[summary["completed"] < summary["total"]]
-    stale = running[running["last_update"].notna()]
+    last = pd.to_datetime(running["last_update"])
+    if seeded is not None:
+        # The seeded state is history, not neglect: nobody was idle before the app existed.
+        installed = pd.Timestamp(seeded.at) if seeded.at is not None else pd.NaT
+        last = last.where(running["last_update_by"] != seeded.actor, installed)
+    stale = running.assign(last_update=last)[last.notna()]
     stale = stale[_days(today, stale["last_update"]) > stale_days]
     frames.append(
         stale.assign(

@@ -13,7 +13,7 @@ import icalendar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import i18n
+from estafette import formatting, i18n
 from estafette.cities import status_key
 from estafette.errors import DomainError
 from estafette.models import City, Dialogue, Phase, PhaseRecord, utcnow
@@ -118,5 +118,4 @@ def file_name(city_name: str | None = None) -> str:
     """A download name: estafette-planning[-city].ics."""
     if not city_name:
         return "estafette-planning.ics"
-    slug = "".join(c if c.isalnum() else "-" for c in city_name.lower()).strip("-")
-    return f"estafette-planning-{slug}.ics"
+    return f"estafette-planning-{formatting.slug(city_name)}.ics"

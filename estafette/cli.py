@@ -19,16 +19,17 @@ from estafette import (
     bench_cli,
     db,
     features_cli,
-    i18n,
     lesson_cli,
     privacy_cli,
     seed,
     sessions,
+    terminal,
     textfields,
     transfer,
 )
 from estafette.models import City, Role
 from estafette.settings import Settings
+from estafette.terminal import say, say_count
 
 Handler = Callable[[argparse.Namespace, Engine], int]
 
@@ -41,14 +42,14 @@ def _prepare(engine: Engine) -> None:
 
 def _db_upgrade(_args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
-    print("database is up to date")
+    print(say("db_up_to_date"))
     return 0
 
 
 def _seed(_args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
     created = seed.seed(engine)
-    print("seeded the relay" if created else "seed already present; nothing duplicated")
+    print(say("seeded" if created else "seed_present"))
     return 0
 
 
@@ -56,7 +57,7 @@ def _demo(_args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
     seed.seed(engine)
     added = seed.add_demo(engine)
-    print(f"added {added} fictional demo dialogue(s), labelled '(demo)'")
+    print(say_count("demo_added", added))
     return 0
 
 
@@ -71,10 +72,10 @@ def _password(args: argparse.Namespace) -> str:
     if os.environ.get("ESTAFETTE_PASSWORD"):
         return os.environ["ESTAFETTE_PASSWORD"]
     if not sys.stdin.isatty():
-        raise CliError("no password: use --password, ESTAFETTE_PASSWORD or a terminal")
-    first = getpass.getpass("password: ")
-    if first != getpass.getpass("password again: "):
-        raise CliError("the passwords differ")
+        raise CliError(say("no_password"))
+    first = getpass.getpass(say("password_prompt"))
+    if first != getpass.getpass(say("password_again")):
+        raise CliError(say("passwords_differ"))
     return first
 
 
@@ -83,15 +84,13 @@ def _city_ids(session: Session, names: list[str]) -> list[int]:
     for name in names:
         city = session.scalar(select(City.id).where(City.name.ilike(name.strip())))
         if city is None:
-            raise CliError(f"unknown city: {name}")
+            raise CliError(say("unknown_city", name=name))
         ids.append(city)
     return ids
 
 
 def _account_error(exc: accounts.AccountError) -> CliError:
-    return CliError(
-        i18n.translate(f"user.error.{exc.code}", Settings.from_env().language, **exc.values)
-    )
+    return CliError(terminal.text(f"user.error.{exc.code}", **exc.values))
 
 
 @contextmanager
@@ -119,7 +118,8 @@ def _user_add(args: argparse.Namespace, engine: Engine) -> int:
             name=args.name or "",
             city_ids=_city_ids(session, args.city or []),
         )
-    print(f"added {args.role} {accounts.normalise_email(args.email)}")
+    role = terminal.text(f"user.role.{args.role}")
+    print(say("user_added", email=accounts.normalise_email(args.email), role=role))
     return 0
 
 
@@ -127,7 +127,7 @@ def _user_deactivate(args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
     with _account_change(engine) as session:
         accounts.deactivate_user(session, accounts.SYSTEM, args.email)
-    print(f"deactivated {accounts.normalise_email(args.email)}")
+    print(say("user_deactivated", email=accounts.normalise_email(args.email)))
     return 0
 
 
@@ -136,7 +136,7 @@ def _user_reset(args: argparse.Namespace, engine: Engine) -> int:
     _prepare(engine)
     with _account_change(engine) as session:
         accounts.reset_password(session, accounts.SYSTEM, args.email, password)
-    print(f"new password set for {accounts.normalise_email(args.email)}; lockout lifted")
+    print(say("password_reset", email=accounts.normalise_email(args.email)))
     return 0
 
 
@@ -146,7 +146,8 @@ def _user_set_role(args: argparse.Namespace, engine: Engine) -> int:
         accounts.set_role(
             session, accounts.SYSTEM, args.email, args.role, _city_ids(session, args.city or [])
         )
-    print(f"{accounts.normalise_email(args.email)} is now {args.role}; their sessions ended")
+    role = terminal.text(f"user.role.{args.role}")
+    print(say("role_set", email=accounts.normalise_email(args.email), role=role))
     return 0
 
 
@@ -155,7 +156,7 @@ def _user_sign_out(args: argparse.Namespace, engine: Engine) -> int:
     with _account_change(engine) as session:
         user = accounts.find_user(session, accounts.SYSTEM, args.email)
         count = sessions.end_all_for(session, accounts.SYSTEM, user.id)
-    print(f"ended {count} session(s) of {accounts.normalise_email(args.email)}")
+    print(say_count("sessions_ended", count, email=accounts.normalise_email(args.email)))
     return 0
 
 
@@ -169,13 +170,13 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
             try:
                 fmt = transfer.detect_format(target.name)
             except transfer.ImportFailed as exc:
-                raise CliError(f"{target.name}: use .csv, .xlsx or .json") from exc
+                raise CliError(say("export_format", name=target.name)) from exc
             data = transfer.export_status(session, accounts.SYSTEM, fmt, dialect=args.dialect)
     try:
         transfer.save_file(target, data)
     except OSError as exc:
-        raise CliError(f"cannot write {target}: {exc.strerror}") from None
-    print(f"wrote {target} ({len(data)} bytes)")
+        raise CliError(say("cannot_write", path=target, reason=exc.strerror)) from None
+    print(say("wrote", path=target, size=len(data)))
     return 0
 
 
@@ -184,26 +185,32 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror}") from None
+        raise CliError(say("cannot_read", path=source, reason=exc.strerror)) from None
     _prepare(engine)
     try:
         fmt = transfer.detect_format(source.name)
         with Session(engine) as session:
             if fmt == "json" and backup.is_backup(data):
                 written = backup.import_backup(session, accounts.SYSTEM, data, replace=args.replace)
-                print(f"restored {written} rows from {source}")
+                print(say_count("restored", written, path=source))
                 return 0
             seed.seed(engine)
             result = transfer.import_status(session, accounts.SYSTEM, data, fmt)
     except transfer.ImportFailed as exc:
-        lines = transfer.issue_lines(exc.issues, Settings.from_env().language)
+        lines = transfer.issue_lines(exc.issues, terminal.language())
         for line in lines[1:]:
             print(f"  {line}", file=sys.stderr)
-        more = f" (+{len(lines) - 1} more above)" if len(lines) > 1 else ""
-        raise CliError(f"{source.name}: nothing imported; {lines[0]}{more}") from None
+        more = len(lines) - 1
+        key = "import_failed_more" if more else "import_failed"
+        raise CliError(say(key, name=source.name, first=lines[0], more=more)) from None
     print(
-        f"imported {result.rows} rows: {result.records_changed} phase records changed, "
-        f"{result.dialogues_created} dialogues created (read as {result.encoding})"
+        say(
+            "imported",
+            rows=result.rows,
+            records=result.records_changed,
+            dialogues=result.dialogues_created,
+            encoding=result.encoding,
+        )
     )
     return 0
 
@@ -287,9 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"estafette: {exc}", file=sys.stderr)
         return 1
     except textfields.TextRejected as exc:
-        print(f"estafette: {textfields.message(exc, settings.language)}", file=sys.stderr)
+        print(f"estafette: {textfields.message(exc, terminal.language())}", file=sys.stderr)
         return 1
     except db.StorageError as exc:
-        message = i18n.translate(f"error.db.{exc.code}", settings.language, url=db.display_url(url))
-        print(f"estafette: {message}", file=sys.stderr)
+        # The terminal's own wording: the UI's texts ask to reload a page.
+        print(f"estafette: {say(f'error.db.{exc.code}', url=db.display_url(url))}", file=sys.stderr)
         return 2

@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import calendar_feed, db, i18n, transfer
+from estafette import calendar_feed, db, i18n, terminal, transfer
 from estafette.settings import Settings
+from estafette.terminal import say, say_count
 
 
 def _fail(message: str) -> int:
@@ -23,24 +24,22 @@ def _write(out: Path, data: bytes) -> int:
     try:
         transfer.save_file(out, data)
     except OSError as exc:
-        return _fail(f"cannot write {out}: {exc.strerror or exc}")
-    print(f"wrote {out} ({len(data)} bytes)")
+        return _fail(say("cannot_write", path=out, reason=exc.strerror or exc))
+    print(say("wrote", path=out, size=len(data)))
     return 0
 
 
 def _calendar(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".ics":
-        return _fail(f"{out.name}: the calendar file must end in .ics")
+        return _fail(say("calendar_suffix", name=out.name))
     settings = Settings.from_env()
     db.upgrade(engine)
     try:
         with Session(engine) as session:
-            data = calendar_feed.build(session, args.city, settings.language, settings.base_url)
+            data = calendar_feed.build(session, args.city, terminal.language(), settings.base_url)
     except calendar_feed.CalendarError as exc:
-        return _fail(
-            i18n.translate(f"calendar.error.{exc.code}", settings.language, detail=exc.detail)
-        )
+        return _fail(terminal.text(f"calendar.error.{exc.code}", detail=exc.detail))
     return _write(out, data)
 
 
@@ -57,7 +56,7 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in report.FORMATS:
-        return _fail(f"{out.name}: the report file must end in .docx or .pdf")
+        return _fail(say("report_suffix", name=out.name))
     settings = Settings.from_env()
     lang = args.lang or settings.language
     db.upgrade(engine)
@@ -82,18 +81,16 @@ def _notify(args: argparse.Namespace, engine: Engine) -> int:
         with Session(engine) as session:
             mails = reminders.plan(session, today, stale_days, settings.base_url)
             if args.dry_run:
-                print(i18n.translate("notify.dry_run_header", settings.language))
+                print(terminal.text("notify.dry_run_header"))
                 for mail in mails:
                     print(f"--- {mail.kind} → {mail.to} ({mail.language}): {mail.subject}")
                     print(mail.text)
-                print(f"would send {len(mails)} reminder(s) for {reminders.period_of(today)}")
+                print(say_count("would_send", len(mails), period=reminders.period_of(today)))
                 return 0
             sent = reminders.deliver(session, mails, settings.smtp_url, settings.mail_from)
     except reminders.ReminderError as exc:
-        return _fail(
-            i18n.translate(f"notify.error.{exc.code}", settings.language, detail=exc.detail)
-        )
-    print(f"sent {sent} reminder(s) for {reminders.period_of(today)}")
+        return _fail(terminal.text(f"notify.error.{exc.code}", detail=exc.detail))
+    print(say_count("sent", sent, period=reminders.period_of(today)))
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+import unicodedata
 
 import pandas as pd
 from babel.dates import format_date as _format_date
@@ -61,3 +63,14 @@ def dates(values: pd.Series, lang: str, fmt: str = "d MMM y") -> pd.Series:
 def number(value: float, lang: str) -> str:
     """A number with the language's separators (1.234,5 / 1,234.5)."""
     return format_decimal(value, locale=locale(lang))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(*parts: str) -> str:
+    """A safe file-name stem: ASCII letters, digits and hyphens ("Súdwest-Fryslân v2" →
+    "sudwest-fryslan-v2"); parts are joined by hyphens."""
+    text = "-".join(parts).replace("ß", "ss")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-") or "estafette"

@@ -77,6 +77,10 @@ def _module(session: Session, module_code: str) -> LeergangModule:
 # --------------------------------------------------------------------------------------------
 
 
+# The name of a module's first course version (lessons.working_version creates it).
+FIRST_VERSION = "v1"
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     """A course version of a module; only the newest is editable."""
@@ -307,7 +311,8 @@ def course(
         module.code,
         module.name,
         module.description,
-        version.label if version else "",
+        # Before anything is included there is no version row yet: it becomes the first one.
+        version.label if version else FIRST_VERSION,
         utcnow().date(),
         tuple(sections),
     )

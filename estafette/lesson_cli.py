@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from estafette import db, handout, i18n, lessons, transfer
 from estafette.accounts import SYSTEM
 from estafette.settings import Settings
+from estafette.terminal import say
 
 
 def _course_export(args: argparse.Namespace, engine: Engine) -> int:
@@ -28,9 +29,12 @@ def _course_export(args: argparse.Namespace, engine: Engine) -> int:
     try:
         transfer.save_file(out, data)
     except OSError as exc:
-        print(f"estafette: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"estafette: {say('cannot_write', path=out, reason=exc.strerror or exc)}",
+            file=sys.stderr,
+        )
         return 1
-    print(f"wrote {out} ({len(data)} bytes)")
+    print(say("wrote", path=out, size=len(data)))
     return 0
 
 

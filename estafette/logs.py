@@ -49,12 +49,28 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler on whatever ``sys.stdout`` is when a line is written.
+
+    A handler that kept the stdout of its creation would write into a closed stream once a
+    tool or test swapped stdout (pytest does, per test), and logging would report an error.
+    """
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def logger() -> logging.Logger:
     """The ``estafette`` logger, with its JSON-lines handler on stdout (added once)."""
     log = logging.getLogger(LOGGER_NAME)
     with _configured:
         if not any(isinstance(h.formatter, JsonLineFormatter) for h in log.handlers):
-            handler = logging.StreamHandler(sys.stdout)
+            handler = StdoutHandler()
             handler.setFormatter(JsonLineFormatter())
             log.addHandler(handler)
             log.setLevel(logging.INFO)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from estafette import db, i18n, privacy, transfer
 from estafette.accounts import SYSTEM
 from estafette.settings import Settings
+from estafette.terminal import say
 
 T = TypeVar("T")
 
@@ -42,10 +43,9 @@ def _forget(args: argparse.Namespace, engine: Engine) -> int:
         report = _in_session(engine, lambda s: privacy.forget(s, SYSTEM, args.email))
     except privacy.PrivacyError as exc:
         return _refused(exc)
+    account = say("account_deleted" if report.account_deleted else "no_account")
     print(
-        f"forgot {args.email.strip().lower()}: "
-        + ("account deleted" if report.account_deleted else "no account")
-        + f"; now called '{report.pseudonym}' in lessons and histories"
+        say("forgot", email=args.email.strip().lower(), account=account, pseudonym=report.pseudonym)
     )
     for line in report.lines():
         print(f"  {line}")
@@ -62,9 +62,12 @@ def _export(args: argparse.Namespace, engine: Engine) -> int:
         try:
             transfer.save_file(Path(args.out), data)
         except OSError as exc:
-            print(f"estafette: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            reason = exc.strerror
+            print(
+                f"estafette: {say('cannot_write', path=args.out, reason=reason)}", file=sys.stderr
+            )
             return 1
-        print(f"wrote {args.out} ({len(data)} bytes)")
+        print(say("wrote", path=args.out, size=len(data)))
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
@@ -83,11 +86,15 @@ def _purge(args: argparse.Namespace, engine: Engine) -> int:
         )
     except privacy.PrivacyError as exc:
         return _refused(exc)
-    verb = "would delete" if report.dry_run else "deleted"
     print(
-        f"{verb} {report.quotes} quote(s) older than {settings.quote_retention_days} days, "
-        f"{report.sessions} ended session(s) and {report.throttles} sign-in throttle(s) older "
-        f"than {settings.session_retention_days} days"
+        say(
+            "purge_dry_run" if report.dry_run else "purged",
+            quotes=report.quotes,
+            quote_days=settings.quote_retention_days,
+            sessions=report.sessions,
+            throttles=report.throttles,
+            session_days=settings.session_retention_days,
+        )
     )
     return 0
 

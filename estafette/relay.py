@@ -237,6 +237,18 @@ def handovers(session: Session) -> list[HandoverInfo]:
     return result
 
 
+def next_city(session: Session, dialogue_id: int) -> int | None:
+    """The city of the relay's next leg after the dialogue's city (None after the last leg)."""
+    leg = session.scalar(
+        select(City.leg)
+        .join(Dialogue, Dialogue.city_id == City.id)
+        .where(Dialogue.id == dialogue_id)
+    )
+    if leg is None:
+        return None
+    return session.scalar(select(City.id).where(City.leg > leg).order_by(City.leg).limit(1))
+
+
 def handover_candidates(session: Session) -> list[tuple[int, str]]:
     """Dialogues that reached Vervolgen, as (id, label) for the hand-over form."""
     stmt = (

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import alerts, cities, history, i18n
+from estafette import alerts, cities, history, i18n, seed
 from estafette.errors import DomainError
 from estafette.models import Lesson, LessonStatus, Role, SentReminder, User, utcnow
 
@@ -109,7 +109,7 @@ def plan(session: Session, today: dt.date, stale_days: int = 30, base_url: str =
     ).all()
     records = history.records_frame(session)
     summary = cities.summarise(records)
-    found = alerts.attention(records, summary, today, stale_days)
+    found = alerts.attention(records, summary, today, stale_days, seed.seed_mark(session))
     # Alerts name the dialogue; city leads are matched by the dialogue's city.
     found = found.assign(
         city_id=found["dialogue_id"].map(

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import alerts, cities, formatting, history, i18n, lessons, relay
+from estafette import alerts, cities, formatting, history, i18n, lessons, relay, seed
 from estafette.errors import DomainError
 from estafette.maps import phase_colour
 from estafette.models import LessonEvent, LessonStatus, Phase
@@ -151,7 +151,7 @@ def build_blocks(
 
     # Attention.
     blocks.append(Block("heading", tr("report.attention")))
-    found = alerts.attention(records, summary, as_of, stale_days)
+    found = alerts.attention(records, summary, as_of, stale_days, seed.seed_mark(session))
     if found.empty:
         blocks.append(Block("para", tr("alerts.none")))
     else:

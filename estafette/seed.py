@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from estafette import db, lesson_seed
+from estafette.alerts import SeedMark
 from estafette.cities import create_dialogue
 from estafette.history import apply_change
 from estafette.models import (
@@ -24,10 +25,13 @@ from estafette.models import (
     Wish,
     WorkshopOutcome,
     WorkshopTheme,
+    utcnow,
 )
 from estafette.settings import SEED_DIR
 
 SEED_VERSION = "1"
+# When the seeded relay was written: its events carry the 2018 workshop's date, not this one.
+SEEDED_AT_KEY = "seeded_at"
 DEMO_ACTOR = "Demo (fictief)"
 OUTCOME_KINDS = {
     "ideal_images": "ideal_image",
@@ -123,12 +127,39 @@ def seed(engine: Engine, *, workshop_lessons: bool = True) -> bool:
         if seeded_now:
             if session.scalar(select(func.count()).select_from(City)) == 0:
                 _seed_relay(session)
+                session.add(AppMeta(key=SEEDED_AT_KEY, value=utcnow().isoformat()))
             session.add(AppMeta(key="seed_version", value=SEED_VERSION))
             session.flush()
         # The workshop's own lessons have their own seed marker, so older databases get them too.
         if workshop_lessons:
             lesson_seed.seed_lessons(session)
         return seeded_now
+
+
+def seed_actor() -> str:
+    """The name the seeded history is recorded under (the 2018 workshop)."""
+    return str(_load("relay.json")["workshop"]["actor"])
+
+
+def seed_mark(session: Session) -> SeedMark:
+    """The seed's actor and install time, so idle alerts count from real use (alerts.attention).
+
+    Databases seeded before the install time was kept fall back to their first real change.
+    """
+    actor = seed_actor()
+    stored = session.get(AppMeta, SEEDED_AT_KEY)
+    if stored is not None:
+        return SeedMark(actor, dt.datetime.fromisoformat(stored.value))
+    first_real = session.scalar(select(func.min(StatusEvent.at)).where(StatusEvent.actor != actor))
+    return SeedMark(actor, first_real)
+
+
+def relay_untouched(session: Session) -> bool:
+    """Whether the relay is still exactly as seeded: seeded, and nobody changed a phase since."""
+    if session.get(AppMeta, "seed_version") is None:
+        return False
+    real = select(StatusEvent.id).where(StatusEvent.actor != seed_actor()).limit(1)
+    return session.scalar(real) is None
 
 
 DEMO_DIALOGUES = [

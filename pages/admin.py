@@ -21,6 +21,7 @@ admin.show_flash()
 
 all_cities = admin.city_list()
 city_names = {c.id: c.name for c in all_cities}
+# Keyed and stateful: after a save (and the rerun that shows its message) the same tab stays open.
 users_tab, cities_tab, dialogues_tab, handover_tab, privacy_tab = st.tabs(
     [
         t("admin.tab_users"),
@@ -28,7 +29,9 @@ users_tab, cities_tab, dialogues_tab, handover_tab, privacy_tab = st.tabs(
         t("admin.tab_dialogues"),
         t("admin.tab_handover"),
         t("privacy.tab"),
-    ]
+    ],
+    key="estafette.admin.tab",
+    on_change="rerun",
 )
 
 with users_tab:
@@ -211,18 +214,24 @@ with handover_tab:
     if not candidates:
         st.info(t("relay.no_candidates"))
     else:
+        # Outside the form, so that choosing the dialogue moves "Naar stad" to the next leg.
+        source = st.selectbox(
+            t("relay.from_dialogue"),
+            list(candidates),
+            format_func=candidates.get,
+            key="estafette.admin.h_from",
+            on_change=admin.preselect_next_city,
+            args=("estafette.admin.h_from",),
+        )
+        if admin.HANDOVER_TO_KEY not in st.session_state:
+            admin.preselect_next_city("estafette.admin.h_from")
         with st.form("estafette.admin.handover_form"):
-            source = st.selectbox(
-                t("relay.from_dialogue"),
-                list(candidates),
-                format_func=candidates.get,
-                key="estafette.admin.h_from",
-            )
             target_city = st.selectbox(
                 t("relay.to_city"),
                 list(city_names),
                 format_func=city_names.get,
-                key="estafette.admin.h_to",
+                placeholder=t("handover.placeholder"),
+                key=admin.HANDOVER_TO_KEY,
             )
             on = st.date_input(
                 t("relay.handover_date"),
@@ -236,7 +245,10 @@ with handover_tab:
                 item: st.checkbox(t(f"relay.check.{item}"), key=f"estafette.admin.h_{item}")
                 for item in relay.CHECKLIST
             }
-            if st.form_submit_button(t("relay.record_handover")) and admin.attempt(
+            submitted = st.form_submit_button(t("relay.record_handover"))
+            if submitted and target_city is None:
+                st.error(t("handover.choose_city"), icon=":material/error:")
+            elif submitted and admin.attempt(
                 lambda s: (
                     relay.record_handover(
                         s,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from estafette import leergang, lessons
+from estafette import formatting, leergang, lessons
 from estafette.accounts import Action
 from ui import lessons as ui
 from ui import loaders
@@ -25,6 +25,7 @@ module = next(m for m in modules if m.code == code)
 st.write(module.description)
 
 versions = ui.versions(url, actor, code)
+st.caption(t("course.version_explained"))
 labels = [v.label for v in versions]
 label = (
     st.selectbox(t("course.version"), labels, key=f"estafette.leergang.version.{code}")
@@ -37,7 +38,7 @@ material = ui.course(url, actor, code, label)
 
 # Downloads of the course material (for signed-in people, like the page itself).
 left, right, _ = st.columns([1, 1, 2])
-stem = f"{code}-{label or 'v1'}"
+stem = formatting.slug(code, label or leergang.FIRST_VERSION)
 left.download_button(
     t("course.download_docx"),
     data=ui.export(url, actor, code, "docx", label, language()),

@@ -67,10 +67,14 @@ else:
 if not views:
     st.info(t("search.none") if query.strip() else t("lessons.none"))
 
-for view in views:
-    with st.container(border=True):
+# Collapsed: one line per lesson (title, city, phase, status), the details on demand.
+if views:
+    st.caption(t("lessons.page.details"))
+for view in ui.paged(views, "estafette.lessons.page"):
+    with st.expander(ui.summary_label(view)):
         ui.render_lesson(view, stems, show_private=lessons.sees_private_quotes(actor, view))
-        with st.expander(t("workflow.history")):
+        # Expanders do not nest: the history opens as a popover.
+        with st.popover(t("workflow.history")):
             ui.render_history(view)
         if reviewer and view.status == "voorgesteld":
             # Side by side at the left edge: both are answers to the same proposal.

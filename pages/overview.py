@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from estafette.accounts import Action, can
 from estafette.cities import status_key
 from ui import city as city_ui
 from ui import coordinator, filters, live, loaders
-from ui.core import database_url, language, settings, t
+from ui.core import current_actor, database_url, language, settings, t
 
 # Beyond this many dialogues, cards and a static table stop being readable.
 CARD_LIMIT = 12
@@ -21,6 +22,19 @@ view = filters.sidebar(city_names, phase_names, span)
 st.title(t("overview.title"))
 st.caption(t("overview.intro"))
 filters.as_of_banner(view)
+
+if view.as_of is None and coordinator.relay_untouched(url):
+    # A fresh install: the seeded 2018 workshop state is where the relay starts, not neglect.
+    actor = current_actor()
+    if can(actor, Action.MANAGE_USERS):
+        with st.container(border=True, key="estafette.overview.first_run"):
+            st.info(t("firstrun.coordinator"), icon=":material/flag:")
+            st.page_link(
+                "pages/admin.py", label=t("firstrun.add_lead"), icon=":material/person_add:"
+            )
+            st.page_link("pages/status.py", label=t("firstrun.set_dates"), icon=":material/event:")
+    else:
+        st.caption(t("firstrun.neutral"))
 
 shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
 empty_cities = coordinator.empty_cities(url, view)
@@ -41,30 +55,36 @@ if not empty_cities.empty:
 if not shown.empty:
     if len(shown) <= CARD_LIMIT:
         st.subheader(t("overview.current_phases"))
-        rows = list(shown.itertuples())
+        # One card per city (relay order): a city with several dialogues lists them inside.
+        groups = coordinator.city_cards(shown)
         # One st.columns row per four cards: cards read left to right, and each row's cards
         # stretch to the tallest one so the row lines up.
-        for start in range(0, len(rows), CARDS_PER_ROW):
+        for start in range(0, len(groups), CARDS_PER_ROW):
             columns = st.columns(CARDS_PER_ROW)
-            for column, row in zip(columns, rows[start : start + CARDS_PER_ROW], strict=False):
+            for column, (leg, city, rows) in zip(
+                columns, groups[start : start + CARDS_PER_ROW], strict=False
+            ):
                 with column, st.container(border=True, height="stretch"):
-                    # Neighbourhood names vary in length: keep them on the caption line so
-                    # the phase names line up across a row.
-                    place = row.neighbourhood or t("overview.undecided")
-                    st.markdown(f"**{row.city}**")
-                    st.caption(f"{place} · {t('overview.leg', leg=row.leg)}")
-                    st.markdown(f"### {row.current_phase}")
-                    st.markdown(t(status_key(row.current_status)))
-                    st.progress(
-                        row.completed / row.total if row.total else 0.0,
-                        text=t("overview.progress_value", done=row.completed, total=row.total),
-                    )
-                    st.page_link(
-                        "pages/city.py",
-                        label=t("city.open_dialogue"),
-                        icon=":material/arrow_forward:",
-                        query_params={"dialoog": str(row.dialogue_id)},
-                    )
+                    st.markdown(f"**{city}**")
+                    st.caption(t("overview.leg", leg=leg))
+                    for number, row in enumerate(rows.itertuples()):
+                        if number:
+                            st.divider()
+                        # Neighbourhood names vary in length: keep them on their own caption
+                        # line so the phase names line up across a row.
+                        st.caption(row.neighbourhood or t("overview.undecided"))
+                        st.markdown(f"### {row.current_phase}")
+                        st.markdown(t(status_key(row.current_status)))
+                        st.progress(
+                            row.completed / row.total if row.total else 0.0,
+                            text=t("overview.progress_value", done=row.completed, total=row.total),
+                        )
+                        st.page_link(
+                            "pages/city.py",
+                            label=t("city.open_dialogue"),
+                            icon=":material/arrow_forward:",
+                            query_params={"dialoog": str(row.dialogue_id)},
+                        )
 
     st.caption(t("city.link"))
     city_ui.city_links(list(dict.fromkeys(shown["city"])), "estafette.overview.city_link")

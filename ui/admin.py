@@ -128,6 +128,16 @@ def handover_candidates() -> list[tuple[int, str]]:
     return read(relay.handover_candidates)
 
 
+HANDOVER_TO_KEY = "estafette.admin.h_to"
+
+
+def preselect_next_city(source_key: str) -> None:
+    """Point the hand-over's "Naar stad" at the next leg after the chosen dialogue's city."""
+    source = st.session_state.get(source_key)
+    if source is not None:
+        st.session_state[HANDOVER_TO_KEY] = read(lambda s: relay.next_city(s, source))
+
+
 def handovers() -> list[relay.HandoverInfo]:
     """All hand-overs."""
     return read(relay.handovers)

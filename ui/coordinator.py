@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
-from estafette import alerts, alternatives, charts, cities, history, i18n, maps, relay
+from estafette import alerts, alternatives, charts, cities, history, i18n, maps, relay, seed
 from estafette.models import DATE_FIELDS
 from estafette.settings import Settings
 from ui.core import cached, engine
@@ -77,9 +77,25 @@ def phase_records(
 
 
 @cached
+def seed_mark(url: str) -> alerts.SeedMark:
+    """Who wrote the seeded history and when it was installed (idle time counts from then)."""
+    with Session(engine(url)) as session:
+        return seed.seed_mark(session)
+
+
+@cached
+def relay_untouched(url: str) -> bool:
+    """Whether the relay is still exactly as seeded (the overview then invites to set it up)."""
+    with Session(engine(url)) as session:
+        return seed.relay_untouched(session)
+
+
+@cached
 def attention(url: str, as_of: dt.date | None, today: dt.date, stale_days: int) -> pd.DataFrame:
     """The "Aandacht nodig" list as of a date."""
-    return alerts.attention(records(url, as_of), summary(url, as_of), as_of or today, stale_days)
+    return alerts.attention(
+        records(url, as_of), summary(url, as_of), as_of or today, stale_days, seed_mark(url)
+    )
 
 
 @cached
@@ -120,6 +136,11 @@ def alert_counts(url: str, view: View, today: dt.date, stale_days: int) -> dict[
     """How many alerts of each kind."""
     kinds = alerts_raw(url, view, today, stale_days)["kind"].value_counts()
     return {kind.value: int(kinds.get(kind.value, 0)) for kind in alerts.AlertKind}
+
+
+def city_cards(shown: pd.DataFrame) -> list[tuple[int, str, pd.DataFrame]]:
+    """The dialogues in view grouped per city, in relay order: (leg, city, its dialogues)."""
+    return [(int(leg), str(city), rows) for (leg, city), rows in shown.groupby(["leg", "city"])]
 
 
 @cached

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -252,3 +253,34 @@ def render_briefing(dialogue_id: int, phase_code: str) -> None:
                         st.markdown(f"**{t(f'lessons.field.{name}')}** {safe(text)}")
                 for quote in view.consented_quotes:
                     st.markdown(f"> “{safe(quote)}”")
+
+
+# ---------------------------------------------------------------------------- collapsed list
+
+LESSONS_PER_PAGE = 20
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}~+\-<>()])")
+
+
+def summary_label(view: lessons.LessonView) -> str:
+    """The collapsed line of a lesson: title, city, phase and status (Markdown-escaped)."""
+    parts = (view.title, origin(view), view.phase_name, status_label(view.status))
+    # Expander labels render Markdown but no HTML: escape Markdown only.
+    return " · ".join(_LABEL_SPECIAL.sub(r"\\\1", part) for part in parts)
+
+
+def paged(views: Sequence[lessons.LessonView], key: str) -> Sequence[lessons.LessonView]:
+    """The lessons of the chosen page (with a page choice when there are more than one)."""
+    pages = max(1, -(-len(views) // LESSONS_PER_PAGE))
+    page = 1
+    if pages > 1:
+
+        def pages_label(number: int) -> str:
+            first = (number - 1) * LESSONS_PER_PAGE + 1
+            last = min(number * LESSONS_PER_PAGE, len(views))
+            return t("lessons.page.range", first=first, last=last, total=len(views))
+
+        page = st.selectbox(
+            t("lessons.page.label"), range(1, pages + 1), format_func=pages_label, key=key
+        )
+    start = (page - 1) * LESSONS_PER_PAGE
+    return views[start : start + LESSONS_PER_PAGE]

@@ -320,13 +320,13 @@ def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
     monkeypatch.setenv("ESTAFETTE_LANG", "nl")
     add = [*base, "add", "--email", "Lead@Deventer.nl", "--role", "city_lead"]
     assert cli.main([*add, "--city", "Deventer", "--name", "Lead"]) == 0
-    assert "added city_lead lead@deventer.nl" in capsys.readouterr().out
+    assert "account toegevoegd: lead@deventer.nl (stadstrekker)" in capsys.readouterr().out
     # Problems end in one readable line and exit code 1; nothing is written.
     assert cli.main([*add, "--city", "Deventer"]) == 1
     assert "Er bestaat al een account voor lead@deventer.nl." in capsys.readouterr().err
     other = [*base, "add", "--email", "x@example.nl", "--role", "city_lead"]
     assert cli.main([*other, "--city", "Atlantis"]) == 1
-    assert capsys.readouterr().err.strip() == "estafette: unknown city: Atlantis"
+    assert capsys.readouterr().err.strip() == "estafette: onbekende stad: Atlantis"
     assert cli.main([*other, "--city", "Utrecht", "--password", "kort"]) == 1
     assert "minstens 12 tekens" in capsys.readouterr().err
     assert (

@@ -14,7 +14,7 @@ def test_db_upgrade_seed_and_demo(db_url: str, capsys) -> None:
     assert main(["--database-url", db_url, "db", "upgrade"]) == 0
     assert main(["--database-url", db_url, "seed"]) == 0
     assert main(["--database-url", db_url, "seed"]) == 0
-    assert "nothing duplicated" in capsys.readouterr().out
+    assert "niets dubbel toegevoegd" in capsys.readouterr().out
     assert main(["--database-url", db_url, "demo"]) == 0
     engine = db.make_engine(db_url)
     with Session(engine) as session:

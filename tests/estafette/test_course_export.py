@@ -242,5 +242,5 @@ def test_cli_unwritable_target_is_one_readable_line(db_url: str, engine, tmp_pat
     out = tmp_path / "missing" / "training-2.md"
     result = run_cli(db_url, "--module", "training-2", "--format", "md", str(out))
     assert result.returncode == 1
-    assert result.stderr.strip().count("\n") == 0 and "cannot write" in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "niet schrijven" in result.stderr
     assert not out.parent.exists()

@@ -370,7 +370,7 @@ def test_cli_reads_dutch_excel_and_refuses_control_characters(
     dutch.write_bytes(_dutch_dates(original.decode("utf-8-sig"), False).encode("cp1252"))
     capsys.readouterr()
     assert cli.main(["--database-url", url, "import", str(dutch)]) == 0
-    assert "(read as Windows-1252)" in capsys.readouterr().out
+    assert "(gelezen als Windows-1252)" in capsys.readouterr().out
     again = tmp_path / "again.csv"
     assert cli.main(["--database-url", url, "export", str(again)]) == 0
     assert again.read_bytes() == original
@@ -383,7 +383,7 @@ def test_cli_reads_dutch_excel_and_refuses_control_characters(
     before = _stable(engine)
     assert cli.main(["--database-url", url, "import", str(broken)]) == 1
     err = capsys.readouterr().err
-    assert "nothing imported; Rij" in err and "kolom stad" in err and "U+001B" in err
+    assert "niets geïmporteerd; Rij" in err and "kolom stad" in err and "U+001B" in err
     assert _stable(engine) == before
     # The same rule on the command line's own text input.
     add = ["--database-url", url, "user", "add", "--email", "a@example.nl", "--role", "trainer"]

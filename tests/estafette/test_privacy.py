@@ -207,10 +207,10 @@ def test_privacy_cli(make_db_url, monkeypatch, capsys, tmp_path) -> None:
     assert json.loads(out.read_text())["account"]["email"] == EMAIL
     capsys.readouterr()
     assert cli.main([*base, "purge", "--dry-run"]) == 0
-    assert capsys.readouterr().out.startswith("would delete 0 quote(s) older than 1095 days")
+    assert capsys.readouterr().out.startswith("zou verwijderen — citaten ouder dan 1095 dagen: 0,")
     assert cli.main([*base, "forget", "--email", EMAIL]) == 0
     output = capsys.readouterr().out
-    assert "account deleted" in output and "user_session: 2" in output
+    assert "account verwijderd" in output and "user_session: 2" in output
     assert EMAIL not in dump(engine)
     assert cli.main([*base, "forget", "--email", EMAIL]) == 1
     assert "Er staat niets over" in capsys.readouterr().err

@@ -184,7 +184,7 @@ def test_dry_run_sends_and_records_nothing(
     sink, port = smtp_server
     assert notify(db_url, monkeypatch, port, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "would send 3 reminder(s) for 2026-W48" in out
+    assert "zou 3 herinneringen versturen voor 2026-W48" in out
     assert "lead@deventer.nl" in out and "lead@utrecht.nl" not in out
     assert sink.messages == []
     with Session(engine) as session:

@@ -111,7 +111,7 @@ def test_report_cli(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert cli.main(["--database-url", db_url, "report", str(out), "--lang", "en"]) == 0
     assert "progress report" in docx_text(out.read_bytes())[0]
     assert cli.main(["--database-url", db_url, "report", str(tmp_path / "x.txt")]) == 1
-    assert "docx or .pdf" in capsys.readouterr().err
+    assert "docx of .pdf" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["--database-url", db_url, "report", "--as-of", "31-01-2026", str(out)])
 

@@ -155,12 +155,12 @@ def test_cli_backup_and_restore(make_db_url, tmp_path, capsys) -> None:
     assert backup_file.read_bytes() == again.read_bytes()
     nowhere = tmp_path / "missing" / "out.json"
     assert cli.main(["--database-url", source_url, "export", "--all", str(nowhere)]) == 1
-    assert "cannot write" in capsys.readouterr().err
+    assert "niet schrijven" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"city;phase\n")
     assert cli.main(["--database-url", target_url, "import", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "nothing imported" in err or "niets" in err.lower()
+    assert "niets geïmporteerd" in err
 
 
 # --- atomic failures -----------------------------------------------------------------------

@@ -37,8 +37,8 @@ def test_four_processes_starting_at_once_seed_exactly_once(db_url: str) -> None:
     for code, _out, err in results:
         assert code == 0, err
     outputs = [out.strip() for _code, out, _err in results]
-    assert outputs.count("seeded the relay") == 1, outputs
-    assert outputs.count("seed already present; nothing duplicated") == PROCESSES - 1
+    assert outputs.count("de estafette is gevuld met de startgegevens") == 1, outputs
+    assert outputs.count("de startgegevens staan er al; niets dubbel toegevoegd") == PROCESSES - 1
 
     relay = json.loads((SEED_DIR / "relay.json").read_text(encoding="utf-8"))
     phases = json.loads((SEED_DIR / "phases.json").read_text(encoding="utf-8"))
