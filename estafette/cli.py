@@ -59,6 +59,8 @@ def _demo(_args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _bench(args: argparse.Namespace, _engine: Engine) -> int:
+    if args.browser:
+        return _browser_bench()
     if args.users:
         return _load_bench(args)
     from estafette import bench  # imports Streamlit's test harness: only when asked for
@@ -81,6 +83,21 @@ def _load_bench(args: argparse.Namespace) -> int:
     try:
         return load.run(args.users, args.rounds, args.postgres_url, args.think)
     except (ValueError, load.LoadError) as exc:
+        print(f"estafette: {exc}", file=sys.stderr)
+        return 2
+
+
+def _browser_bench() -> int:
+    """The browser benchmark (bench/browser.py: Chromium through Playwright)."""
+    from estafette.settings import PROJECT_ROOT
+
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from bench import browser
+
+    try:
+        return browser.run()
+    except (ValueError, browser.BrowserBenchError, browser.LoadError) as exc:
         print(f"estafette: {exc}", file=sys.stderr)
         return 2
 
@@ -269,6 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench_parser.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
     bench_parser.add_argument(
         "--think", type=float, default=5.0, help="mean seconds between page views (0: burst)"
+    )
+    bench_parser.add_argument(
+        "--browser", action="store_true", help="browser bench instead: pages timed in Chromium"
     )
     bench_parser.set_defaults(handler=_bench)
 
