@@ -1,0 +1,206 @@
+"""The map's data: per dialogue its marker spot, phase colour, tooltip and popup (plain data).
+
+Built once per data version and view (ui.coordinator caches it) and sent to the browser as
+one JSON array, from which the map script draws every marker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from urllib.parse import quote
+
+import pandas as pd
+from branca.element import Element
+
+from estafette import formatting, i18n
+from estafette.cities import status_key
+
+# Okabe–Ito: distinguishable with every common form of colour blindness.
+PHASE_COLOURS: dict[int, str] = {
+    1: "#E69F00",
+    2: "#56B4E9",
+    3: "#009E73",
+    4: "#CC79A7",
+    5: "#0072B2",
+}
+UNKNOWN_COLOUR = "#999999"
+MARKER_COLUMNS = ("dialogue_id", "lat", "lon", "phase", "colour", "tooltip", "extra")
+# Dialogues sharing a spot are spread on a small ring (degrees) so each stays clickable.
+SPREAD_RADIUS = 0.012
+
+
+def phase_colour(position: int) -> str:
+    """The marker colour of a phase position (1–5)."""
+    return PHASE_COLOURS.get(int(position), UNKNOWN_COLOUR)
+
+
+def marker_positions(summary: pd.DataFrame) -> pd.DataFrame:
+    """Where each dialogue's marker goes: its location, spread on a ring when shared."""
+    if summary.empty:
+        return pd.DataFrame({"dialogue_id": [], "lat": [], "lon": []})
+    spots = summary[["dialogue_id", "latitude", "longitude"]].reset_index(drop=True)
+    key = spots["latitude"].round(5).astype(str) + "," + spots["longitude"].round(5).astype(str)
+    index = spots.groupby(key).cumcount()
+    count = key.map(key.value_counts())
+    angle = 2 * math.pi * index / count
+    shared = count > 1
+    lat_scale = 1.0
+    lon_scale = 1 / pd.Series(spots["latitude"]).map(lambda v: math.cos(math.radians(v)))
+    spots["lat"] = spots["latitude"] + shared * SPREAD_RADIUS * lat_scale * angle.map(math.cos)
+    spots["lon"] = spots["longitude"] + shared * SPREAD_RADIUS * lon_scale * angle.map(math.sin)
+    return spots[["dialogue_id", "lat", "lon"]].reset_index(drop=True)
+
+
+def nearest_dialogue(positions: pd.DataFrame, lat: float, lng: float) -> int | None:
+    """The dialogue whose marker is at (or nearest to) a clicked point."""
+    if positions.empty:
+        return None
+    distance = (positions["lat"] - lat) ** 2 + (positions["lon"] - lng) ** 2
+    return int(positions.loc[distance.idxmin(), "dialogue_id"])
+
+
+def _esc(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).map(html.escape)
+
+
+def _labels(
+    summary: pd.DataFrame, lang: str, as_of: dt.date, link_base: str = "/"
+) -> tuple[pd.Series, pd.Series]:
+    """Tooltip HTML and the popup's extra lines per dialogue; all user text is escaped."""
+
+    def tr(key: str, **values: object) -> str:
+        return html.escape(i18n.translate(key, lang, **values))
+
+    undecided = tr("overview.undecided")
+    hood = _esc(summary["neighbourhood"]).replace("", undecided)
+    theme = _esc(summary["theme"]).replace("", tr("map.no_theme"))
+    status = summary["current_status"].map(
+        lambda s: tr(status_key(s)) if s else "", na_action="ignore"
+    )
+    since = pd.to_datetime(summary["current_since"])
+    days = (pd.Timestamp(as_of) - since.dt.normalize()).dt.days
+    days_text = days.map(
+        lambda d: tr("map.days_in_phase", days=int(d)) if pd.notna(d) else tr("map.days_unknown")
+    )
+    # Dates in the reader's language (Babel), as everywhere else in the app.
+    updated = pd.to_datetime(summary["last_update"]).dt.normalize()
+    names = {day: html.escape(formatting.date(day, lang)) for day in updated.dropna().unique()}
+    last = updated.map(names).fillna("—")
+    who = _esc(summary["last_update_by"]).replace("", "—")
+    head = "<b>" + _esc(summary["city"]) + "</b> · " + hood
+    body = (
+        "<br>"
+        + tr("map.theme")
+        + ": "
+        + theme
+        + "<br>"
+        + tr("map.phase")
+        + ": <b>"
+        + _esc(summary["current_phase"])
+        + "</b> ("
+        + status.fillna("")
+        + ") · "
+        + days_text
+        + "<br>"
+        + tr("map.last_update")
+        + ": "
+        + last
+        + " · "
+        + who
+    )
+    tooltip = head + body
+    # The popup repeats the tooltip in the browser; only its extra lines travel separately.
+    extra = (
+        "<br>"
+        + summary["leg"].map(lambda leg: tr("overview.leg", leg=int(leg)))
+        + "<br><i>"
+        + tr("map.click_hint")
+        + "</i>"
+        + _page_links(summary, link_base, tr("city.link"), tr("city.open_dialogue"))
+    )
+    return tooltip, extra
+
+
+def _page_links(
+    summary: pd.DataFrame, base: str, city_label: str, dialogue_label: str
+) -> pd.Series:
+    """Links from a popup to the Stad page; target _top leaves the map's iframe."""
+    base = html.escape(base.rstrip("/") + "/")
+    city = summary["city"].map(lambda name: html.escape(quote(str(name))))
+    dialogue = summary["dialogue_id"].astype(int).astype(str)
+    return (
+        '<br><a href="'
+        + base
+        + "stad?stad="
+        + city
+        + '" target="_top">'
+        + city_label
+        + "</a>"
+        + ' · <a href="'
+        + base
+        + "stad?dialoog="
+        + dialogue
+        + '" target="_top">'
+        + dialogue_label
+        + "</a>"
+    )
+
+
+def script_json(data: object) -> str:
+    """``data`` as a JavaScript expression that is safe inside <script> and inside Jinja.
+
+    The JSON travels as a string literal for JSON.parse in which "<", ">", "&", "{" and "}"
+    are \\u-escaped: no "</script>" breakout, and folium's Jinja pass (it re-parses every
+    rendered script as a template) never sees "{{" or "{%" coming from user text.
+    """
+    inner = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    literal = json.dumps(inner, ensure_ascii=False)
+    for char in "<>&{}":
+        literal = literal.replace(char, f"\\u{ord(char):04x}")
+    return f"JSON.parse({literal})"
+
+
+def marker_payload(markers: pd.DataFrame) -> str:
+    """The markers as the JavaScript expression the map script embeds."""
+    return script_json(markers.to_dict("records"))
+
+
+def marker_table(
+    summary: pd.DataFrame, lang: str, as_of: dt.date, link_base: str = "/"
+) -> pd.DataFrame:
+    """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
+    if summary.empty:
+        return pd.DataFrame(columns=list(MARKER_COLUMNS))
+    summary = summary.reset_index(drop=True)
+    positions = marker_positions(summary)
+    tooltip, extra = _labels(summary, lang, as_of, link_base)
+    return pd.DataFrame(
+        {
+            "dialogue_id": summary["dialogue_id"].astype(int),
+            "lat": positions["lat"].round(6),
+            "lon": positions["lon"].round(6),
+            "phase": summary["current_position"].astype(int),
+            "colour": summary["current_position"].map(phase_colour),
+            "tooltip": tooltip,
+            "extra": extra,
+        }
+    )
+
+
+class RenderedScript(Element):
+    """Already rendered JavaScript, added to the page as is.
+
+    branca wraps every rendered script in a new Jinja template, which re-lexes the whole
+    marker array (slow at 1,000 markers, and template syntax in user text would run).
+    """
+
+    def __init__(self, script: str) -> None:
+        super().__init__()
+        self.script = script
+
+    def render(self, **kwargs: object) -> str:
+        """The script itself."""
+        return self.script
