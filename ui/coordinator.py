@@ -170,8 +170,10 @@ class Timeline:
 
 
 @cached
-def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int = 1) -> Timeline:
-    """One page of the timeline of the phase records in view."""
+def timeline(
+    url: str, view: View, phase_names: list[str], lang: str, page: int = 1, window: str = "recent"
+) -> Timeline:
+    """One page of the timeline of the phase records in view, opened on ``window``."""
     in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
     chosen, pages = charts.page_of(in_view, page, TIMELINE_PAGE)
     on_page = set(chosen["phase"])
@@ -185,6 +187,7 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         handovers=handovers(url),
         # Cities without a dialogue are listed once, on the first page.
         empty_cities=empty_cities(url, view) if page == 1 else None,
+        window=window,
     )
     undated = int(in_view[list(DATE_FIELDS)].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
