@@ -66,86 +66,70 @@ def _esc(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).map(html.escape)
 
 
-def _labels(
-    summary: pd.DataFrame, lang: str, as_of: dt.date, link_base: str = "/"
-) -> tuple[pd.Series, pd.Series]:
-    """Tooltip HTML and the popup's extra lines per dialogue; all user text is escaped."""
+# The text of a tooltip and of a popup's extra lines, per dialogue. Only these short, escaped
+# values travel per marker; the browser fills them into two templates (see templates()).
+TEXT_COLUMNS = (
+    "city", "hood", "theme", "phase_name", "status", "days", "last", "who", "leg_text", "city_q",
+)  # fmt: skip
+
+
+def templates(lang: str, link_base: str = "/") -> dict[str, list[str]]:
+    """The tooltip and popup templates: literal HTML at even places, a text column at odd ones.
+
+    Every literal is our own escaped translation; user text only ever fills a slot, already
+    escaped (see texts), so filling is plain concatenation in Python and in the browser.
+    """
 
     def tr(key: str, **values: object) -> str:
         return html.escape(i18n.translate(key, lang, **values))
 
-    undecided = tr("overview.undecided")
-    hood = _esc(summary["neighbourhood"]).replace("", undecided)
-    theme = _esc(summary["theme"]).replace("", tr("map.no_theme"))
+    base = html.escape(link_base.rstrip("/") + "/")
+    tooltip = ["<b>", "city", "</b> · ", "hood", f"<br>{tr('map.theme')}: ", "theme",
+               f"<br>{tr('map.phase')}: <b>", "phase_name", "</b> (", "status", ") · ", "days",
+               f"<br>{tr('map.last_update')}: ", "last", " · ", "who", ""]  # fmt: skip
+    extra = ["<br>", "leg_text", f"<br><i>{tr('map.click_hint')}</i>"
+             f'<br><a href="{base}stad?stad=', "city_q", f'" target="_top">{tr("city.link")}</a>'
+             f' · <a href="{base}stad?dialoog=', "dialogue_id",
+             f'" target="_top">{tr("city.open_dialogue")}</a>']  # fmt: skip
+    return {"tooltip": tooltip, "extra": extra}
+
+
+def fill(template: list[str], row: dict[str, object]) -> str:
+    """A template filled with one marker's values (as the map script does in the browser)."""
+    return "".join(part if i % 2 == 0 else str(row[part]) for i, part in enumerate(template))
+
+
+def texts(summary: pd.DataFrame, lang: str, as_of: dt.date) -> pd.DataFrame:
+    """The escaped text columns (TEXT_COLUMNS) of each dialogue's tooltip and popup."""
+
+    def tr(key: str, **values: object) -> str:
+        return html.escape(i18n.translate(key, lang, **values))
+
     status = summary["current_status"].map(
         lambda s: tr(status_key(s)) if s else "", na_action="ignore"
     )
     since = pd.to_datetime(summary["current_since"])
     days = (pd.Timestamp(as_of) - since.dt.normalize()).dt.days
-    days_text = days.map(
-        lambda d: tr("map.days_in_phase", days=int(d)) if pd.notna(d) else tr("map.days_unknown")
-    )
     # Dates in the reader's language (Babel), as everywhere else in the app.
     updated = pd.to_datetime(summary["last_update"]).dt.normalize()
     names = {day: html.escape(formatting.date(day, lang)) for day in updated.dropna().unique()}
-    last = updated.map(names).fillna("—")
-    who = _esc(summary["last_update_by"]).replace("", "—")
-    head = "<b>" + _esc(summary["city"]) + "</b> · " + hood
-    body = (
-        "<br>"
-        + tr("map.theme")
-        + ": "
-        + theme
-        + "<br>"
-        + tr("map.phase")
-        + ": <b>"
-        + _esc(summary["current_phase"])
-        + "</b> ("
-        + status.fillna("")
-        + ") · "
-        + days_text
-        + "<br>"
-        + tr("map.last_update")
-        + ": "
-        + last
-        + " · "
-        + who
-    )
-    tooltip = head + body
-    # The popup repeats the tooltip in the browser; only its extra lines travel separately.
-    extra = (
-        "<br>"
-        + summary["leg"].map(lambda leg: tr("overview.leg", leg=int(leg)))
-        + "<br><i>"
-        + tr("map.click_hint")
-        + "</i>"
-        + _page_links(summary, link_base, tr("city.link"), tr("city.open_dialogue"))
-    )
-    return tooltip, extra
-
-
-def _page_links(
-    summary: pd.DataFrame, base: str, city_label: str, dialogue_label: str
-) -> pd.Series:
-    """Links from a popup to the Stad page; target _top leaves the map's iframe."""
-    base = html.escape(base.rstrip("/") + "/")
-    city = summary["city"].map(lambda name: html.escape(quote(str(name))))
-    dialogue = summary["dialogue_id"].astype(int).astype(str)
-    return (
-        '<br><a href="'
-        + base
-        + "stad?stad="
-        + city
-        + '" target="_top">'
-        + city_label
-        + "</a>"
-        + ' · <a href="'
-        + base
-        + "stad?dialoog="
-        + dialogue
-        + '" target="_top">'
-        + dialogue_label
-        + "</a>"
+    return pd.DataFrame(
+        {
+            "city": _esc(summary["city"]),
+            "hood": _esc(summary["neighbourhood"]).replace("", tr("overview.undecided")),
+            "theme": _esc(summary["theme"]).replace("", tr("map.no_theme")),
+            "phase_name": _esc(summary["current_phase"]),
+            "status": status.fillna(""),
+            "days": days.map(
+                lambda d: (
+                    tr("map.days_in_phase", days=int(d)) if pd.notna(d) else tr("map.days_unknown")
+                )
+            ),
+            "last": updated.map(names).fillna("—"),
+            "who": _esc(summary["last_update_by"]).replace("", "—"),
+            "leg_text": summary["leg"].map(lambda leg: tr("overview.leg", leg=int(leg))),
+            "city_q": summary["city"].map(lambda name: html.escape(quote(str(name)))),
+        }
     )
 
 
@@ -163,31 +147,44 @@ def script_json(data: object) -> str:
     return f"JSON.parse({literal})"
 
 
-def marker_payload(markers: pd.DataFrame) -> str:
-    """The markers as the JavaScript expression the map script embeds."""
-    return script_json(markers.to_dict("records"))
+def marker_payload(markers: pd.DataFrame, lang: str = "nl", link_base: str = "/") -> str:
+    """The markers as the JavaScript expression the map script embeds.
+
+    Per marker its spot, colour and text values; the two templates once (at 1,000 markers a
+    quarter of the size of sending every tooltip and popup as finished HTML).
+    """
+    columns = ["dialogue_id", "lat", "lon", "phase", "colour", *TEXT_COLUMNS]
+    return script_json(
+        {
+            "templates": templates(lang, link_base),
+            "markers": markers[columns].to_dict("records") if len(markers) else [],
+        }
+    )
 
 
 def marker_table(
     summary: pd.DataFrame, lang: str, as_of: dt.date, link_base: str = "/"
 ) -> pd.DataFrame:
-    """Per dialogue: marker spot, phase colour, tooltip and popup lines (cacheable plain data)."""
+    """Per dialogue: marker spot, phase colour, text values, tooltip and popup (plain data)."""
     if summary.empty:
-        return pd.DataFrame(columns=list(MARKER_COLUMNS))
+        return pd.DataFrame(columns=[*MARKER_COLUMNS, *TEXT_COLUMNS])
     summary = summary.reset_index(drop=True)
     positions = marker_positions(summary)
-    tooltip, extra = _labels(summary, lang, as_of, link_base)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "dialogue_id": summary["dialogue_id"].astype(int),
             "lat": positions["lat"].round(6),
             "lon": positions["lon"].round(6),
             "phase": summary["current_position"].astype(int),
             "colour": summary["current_position"].map(phase_colour),
-            "tooltip": tooltip,
-            "extra": extra,
         }
     )
+    table = pd.concat([table, texts(summary, lang, as_of)], axis=1)
+    shapes = templates(lang, link_base)
+    rows = table.to_dict("records")
+    table["tooltip"] = [fill(shapes["tooltip"], row) for row in rows]
+    table["extra"] = [fill(shapes["extra"], row) for row in rows]
+    return table
 
 
 class RenderedScript(Element):

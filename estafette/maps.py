@@ -65,8 +65,15 @@ class DialogueMarkers(JSCSSMixin, MacroElement):
         """
 {% macro script(this, kwargs) %}
 L.Icon.Default.imagePath = {{ this.image_path }};
-var estafette_markers = {{ this.data }};
+var estafette_map = {{ this.data }};
 var {{ this.get_name() }} = (function () {
+    var shapes = estafette_map.templates;
+    // Even places hold our escaped HTML, odd places name a marker's (escaped) text value.
+    function fill(template, d) {
+        var out = "";
+        for (var i = 0; i < template.length; i++) { out += i % 2 ? d[template[i]] : template[i]; }
+        return out;
+    }
     var group = {% if this.cluster %}L.markerClusterGroup({
         // Markers at one spot open up (spiderfy) at the deepest zoom, so each can be reached.
         showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
@@ -80,14 +87,16 @@ var {{ this.get_name() }} = (function () {
         }
     }){% else %}L.featureGroup(){% endif %};
     var labels = [];
-    var markers = estafette_markers.map(function (d) {
+    var markers = estafette_map.markers.map(function (d) {
         var marker = L.circleMarker([d.lat, d.lon], {
             radius: 8, color: "#222222", weight: 1,
             fillColor: d.colour, fillOpacity: 0.95, className: "estafette-marker"
         });
         // Tooltip and popup are built when first shown, not for all markers up front.
-        marker.bindTooltip(function () { return d.tooltip; });
-        marker.bindPopup(function () { return d.tooltip + d.extra; });{% if not this.cluster %}
+        marker.bindTooltip(function () { return fill(shapes.tooltip, d); });
+        marker.bindPopup(function () {
+            return fill(shapes.tooltip, d) + fill(shapes.extra, d);
+        });{% if not this.cluster %}
         // The phase number beside the dot: the phase never depends on colour alone.
         labels.push(L.marker([d.lat, d.lon], {interactive: false, keyboard: false,
             icon: L.divIcon({className: "estafette-phase-label", html: String(d.phase),
@@ -345,7 +354,7 @@ def relay_map(
     markers = marker_table(summary, lang, as_of) if markers is None else markers
     if not markers.empty:
         DialogueMarkers(
-            marker_payload(markers) if payload is None else payload,
+            marker_payload(markers, lang) if payload is None else payload,
             cluster=len(markers) > cluster_threshold,
             assets=assets,
         ).add_to(m)

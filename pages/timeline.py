@@ -54,7 +54,7 @@ def timeline_panel() -> None:
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
     relay_views.text_alternative(
         t("table.timeline_title"),
-        coordinator.timeline_alternative(url, view, language()),
+        coordinator.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),
         "estafette.timeline.table",
     )
 

@@ -19,10 +19,19 @@ TODAY = dt.date(2026, 1, 1)
 
 
 def markers_of(html: str) -> list[dict]:
-    """The marker data embedded in a rendered map."""
-    match = re.search(r"var estafette_markers = JSON\.parse\((.*)\);\n", html)
+    """The marker data embedded in a rendered map, tooltips and popups filled in."""
+    match = re.search(r"var estafette_map = JSON\.parse\((.*)\);\n", html)
     assert match, "no marker data in the map"
-    return json.loads(json.loads(match.group(1)))
+    data = json.loads(json.loads(match.group(1)))
+    shapes = data["templates"]
+    return [
+        {
+            **m,
+            "tooltip": map_data.fill(shapes["tooltip"], m),
+            "extra": map_data.fill(shapes["extra"], m),
+        }
+        for m in data["markers"]
+    ]
 
 
 def render(summary: pd.DataFrame, **kwargs: object) -> str:

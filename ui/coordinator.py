@@ -211,7 +211,8 @@ def markers(url: str, view: View, lang: str) -> pd.DataFrame:
 @cached
 def marker_payload(url: str, view: View, lang: str) -> str:
     """The markers in view, encoded for the map script."""
-    return maps.marker_payload(markers(url, view, lang))
+    link_base = Settings.from_env().base_url or "/"
+    return maps.marker_payload(markers(url, view, lang), lang, link_base)
 
 
 @cached
@@ -241,7 +242,10 @@ def map_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
 
 
 @cached
-def timeline_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
-    """The timeline in view as a table (its text alternative)."""
+def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.DataFrame:
+    """The timeline page in view as a table (its text alternative: the same dialogues)."""
     in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
-    return alternatives.timeline_table(in_view, lang)
+    # The chart pages by dialogue; so does its table (at national scale the whole relay
+    # would be thousands of rows sent on every rerun, for a chart of 25 dialogues).
+    chosen, _ = charts.page_of(in_view, page, TIMELINE_PAGE)
+    return alternatives.timeline_table(chosen, lang)
