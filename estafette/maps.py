@@ -87,7 +87,10 @@ var {{ this.get_name() }} = (function () {
         }
     }){% else %}L.featureGroup(){% endif %};
     var labels = [];
-    var markers = estafette_map.markers.map(function (d) {
+    var columns = estafette_map.columns;
+    var markers = estafette_map.rows.map(function (row) {
+        var d = {};
+        for (var c = 0; c < columns.length; c++) { d[columns[c]] = row[c]; }
         var marker = L.circleMarker([d.lat, d.lon], {
             radius: 8, color: "#222222", weight: 1,
             fillColor: d.colour, fillOpacity: 0.95, className: "estafette-marker"

@@ -30,7 +30,7 @@ def markers_of(html: str) -> list[dict]:
             "tooltip": map_data.fill(shapes["tooltip"], m),
             "extra": map_data.fill(shapes["extra"], m),
         }
-        for m in data["markers"]
+        for m in (dict(zip(data["columns"], row, strict=True)) for row in data["rows"])
     ]
 
 
