@@ -71,11 +71,8 @@ CONTENT: dict[str, str] = {
         '[data-testid="stTable"] tbody tr, [data-testid="stDataFrame"] [role="row"],'
         ' [data-testid="stDataFrame"] canvas'
     ),
-    # Clusters (DOM icons), SVG markers, or canvas markers that the map script reports drawn.
-    "kaart": (
-        ".leaflet-marker-pane .marker-cluster, .leaflet-overlay-pane path.estafette-marker,"
-        ' [data-estafette-markers="drawn"]'
-    ),
+    # Clusters (DOM icons in the marker pane) or single markers (SVG paths).
+    "kaart": ".leaflet-marker-pane .marker-cluster, .leaflet-overlay-pane path.estafette-marker",
     "tijdlijn": ".js-plotly-plot .barlayer .point path",
 }
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
