@@ -12,6 +12,14 @@ from collections.abc import Sequence
 
 
 def _pages(args: argparse.Namespace) -> int:
+    if args.browser:
+        from bench import browser
+
+        try:
+            return browser.run()
+        except (ValueError, browser.BrowserBenchError, browser.LoadError) as exc:
+            print(f"estafette: {exc}", file=sys.stderr)
+            return 2
     if args.users:
         from bench import load
 
@@ -59,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("--users", type=int, default=0, help="load bench: N simulated people")
     pages.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
     pages.add_argument("--think", type=float, default=5.0, help="mean seconds between views")
+    pages.add_argument("--browser", action="store_true", help="browser bench in Chromium")
     pages.set_defaults(handler=_pages)
     lessons = sub.add_parser("bench-lessons", help="time lesson search and the course export")
     lessons.add_argument("--postgres-url", help="also bench PostgreSQL (a temporary schema)")

@@ -35,7 +35,7 @@ def _options(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
 
 def _bench(args: argparse.Namespace, _engine: Engine) -> int:
     names = ("postgres_url", "reruns", "lessons", "users", "rounds", "think")
-    return delegate(["bench", *_options(args, names)])
+    return delegate(["bench", *_options(args, names), *(["--browser"] if args.browser else [])])
 
 
 def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
     bench.add_argument(
         "--think", type=float, default=5.0, help="mean seconds between page views (0: burst)"
+    )
+    bench.add_argument(
+        "--browser",
+        action="store_true",
+        help="browser bench instead: time pages in Chromium against a bare page",
     )
     bench.set_defaults(handler=_bench)
     lessons = sub.add_parser("bench-lessons", help="time lesson search and the course export")

@@ -21,6 +21,10 @@ MIN_HEIGHT = 420
 DAY_MS = 86_400_000
 # 12.6:1 against the white plot background.
 PLANNED_OUTLINE = "#333333"
+# The window the timeline opens on: old rows (the 2018 seed legs) would squash current work.
+WINDOWS = ("recent", "all")
+RECENT_BEFORE = pd.DateOffset(months=12)
+RECENT_AFTER = pd.DateOffset(months=6)
 
 
 def _esc(values: pd.Series) -> pd.Series:
@@ -80,7 +84,15 @@ def _bars(
     }
 
 
-def _x_range(records: pd.DataFrame, today: pd.Timestamp) -> list[str]:
+def _x_range(records: pd.DataFrame, today: pd.Timestamp, window: str = "recent") -> list[str]:
+    """The x-axis range: the last 12 months to 6 months ahead, or every date ("all")."""
+    if window not in WINDOWS:
+        raise ValueError(f"unknown timeline window {window!r}")
+    if window == "recent":
+        return [
+            (today - RECENT_BEFORE).strftime("%Y-%m-%d"),
+            (today + RECENT_AFTER).strftime("%Y-%m-%d"),
+        ]
     dates = records[list(DATE_FIELDS)]
     first = dates.min().min()
     last = dates.max().max()
@@ -99,11 +111,13 @@ def timeline(
     past: bool = False,
     handovers: Sequence[HandoverInfo] = (),
     empty_cities: pd.DataFrame | None = None,
+    window: str = "recent",
 ) -> go.Figure:
     """The timeline of ``records`` (history.records_frame rows), ordered by leg, with a today line.
 
     Running phases without an end are drawn up to ``today``; phases without any date are listed
     in one "no dates" marker per dialogue, so they are visible instead of silently dropped.
+    ``window`` is the stretch of time the chart opens on (see _x_range); zoom and pan stay.
     """
 
     def tr(key: str, **values: object) -> str:
@@ -134,10 +148,13 @@ def timeline(
                     # than colour.
                     marker={
                         "color": "#ffffff",
+                        # Dense hatching (size 5): a legend swatch of a dozen pixels still
+                        # shows stripes, so planned and actual differ there too.
                         "pattern": {
                             "shape": "/",
                             "fgcolor": phase_colour(position),
                             "bgcolor": "#ffffff",
+                            "size": 5,
                             "solidity": 0.5,
                         },
                         "line": {"color": PLANNED_OUTLINE, "width": 1.5},
@@ -271,7 +288,7 @@ def timeline(
         height=max(MIN_HEIGHT, 120 + ROW_HEIGHT * len(order)),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         # Explicit range: plotly's autorange ignores the "base" of horizontal date bars.
-        xaxis={"type": "date", "title": None, "range": _x_range(records, today_ts)},
+        xaxis={"type": "date", "title": None, "range": _x_range(records, today_ts, window)},
         yaxis={
             "categoryorder": "array",
             "categoryarray": order,

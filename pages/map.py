@@ -39,6 +39,7 @@ def map_panel() -> None:
         payload=coordinator.marker_payload(url, view, language()),
         handovers=coordinator.handovers(url),
         empty_cities=coordinator.empty_cities(url, view),
+        outline_url=map_assets.outline_url(),
     )
     clicked = st_folium(
         fmap,

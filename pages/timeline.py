@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from estafette import charts
 from ui import city as city_ui
 from ui import coordinator, filters, live, relay_views
 from ui.core import database_url, language, t, tn
 
 PAGE_KEY = "estafette.timeline.page"
+WINDOW_KEY = "estafette.timeline.window"
 
 url = database_url()
 live.follow()
@@ -23,7 +25,15 @@ filters.as_of_banner(view)
 def timeline_panel() -> None:
     """The chart; interacting with it reruns only this part."""
     page = st.session_state.get(PAGE_KEY, 1)
-    chart = coordinator.timeline(url, view, phase_names, language(), page)
+    window = st.radio(
+        t("timeline.window"),
+        charts.WINDOWS,
+        format_func=lambda name: t(f"timeline.window_{name}"),
+        horizontal=True,
+        key=WINDOW_KEY,
+        help=t("timeline.window_help"),
+    )
+    chart = coordinator.timeline(url, view, phase_names, language(), page, window)
     if chart.pages > 1:
         # Fewer pages after a filter change: stay on the last one that exists.
         st.session_state[PAGE_KEY] = min(page, chart.pages)
@@ -44,7 +54,7 @@ def timeline_panel() -> None:
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
     relay_views.text_alternative(
         t("table.timeline_title"),
-        coordinator.timeline_alternative(url, view, language()),
+        coordinator.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),
         "estafette.timeline.table",
     )
 

@@ -191,8 +191,10 @@ class Timeline:
 
 
 @cached
-def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int = 1) -> Timeline:
-    """One page of the timeline of the phase records in view."""
+def timeline(
+    url: str, view: View, phase_names: list[str], lang: str, page: int = 1, window: str = "recent"
+) -> Timeline:
+    """One page of the timeline of the phase records in view, opened on ``window``."""
     in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
     chosen, pages = charts.page_of(in_view, page, TIMELINE_PAGE)
     on_page = set(chosen["phase"])
@@ -206,6 +208,7 @@ def timeline(url: str, view: View, phase_names: list[str], lang: str, page: int 
         handovers=handovers(url),
         # Cities without a dialogue are listed once, on the first page.
         empty_cities=empty_cities(url, view) if page == 1 else None,
+        window=window,
     )
     undated = int(in_view[list(DATE_FIELDS)].isna().all(axis=1).sum())
     return Timeline(figure, undated, pages, int(in_view["dialogue_id"].nunique()))
@@ -229,7 +232,8 @@ def markers(url: str, view: View, lang: str) -> pd.DataFrame:
 @cached
 def marker_payload(url: str, view: View, lang: str) -> str:
     """The markers in view, encoded for the map script."""
-    return maps.marker_payload(markers(url, view, lang))
+    link_base = Settings.from_env().base_url or "/"
+    return maps.marker_payload(markers(url, view, lang), lang, link_base)
 
 
 @cached
@@ -259,7 +263,10 @@ def map_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
 
 
 @cached
-def timeline_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
-    """The timeline in view as a table (its text alternative)."""
+def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.DataFrame:
+    """The timeline page in view as a table (its text alternative: the same dialogues)."""
     in_view = phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
-    return alternatives.timeline_table(in_view, lang)
+    # The chart pages by dialogue; so does its table (at national scale the whole relay
+    # would be thousands of rows sent on every rerun, for a chart of 25 dialogues).
+    chosen, _ = charts.page_of(in_view, page, TIMELINE_PAGE)
+    return alternatives.timeline_table(chosen, lang)

@@ -1,8 +1,9 @@
-"""Serve Leaflet, markercluster and jQuery from the app itself (./static is /app/static/)."""
+"""Serve Leaflet, markercluster and the CBS outline from the app (./static is /app/static/)."""
 
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from pathlib import Path
 
@@ -10,10 +11,13 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
+from estafette.map_outline import outline_document
 from estafette.maps import DEFAULT_ASSET_BASE
 from estafette.settings import PROJECT_ROOT
 
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
+OUTLINE_DIR = PROJECT_ROOT / "static" / "outline"
+OUTLINE_BASE = "/app/static/outline"
 # folder under static/vendor -> (installed xstatic data folder, files the map needs)
 SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "leaflet": (
@@ -50,6 +54,24 @@ def install(target: Path = VENDOR_DIR) -> Path:
             shutil.copyfile(source, partial)
             partial.replace(destination)
     return target
+
+
+def _write_once(destination: Path, body: bytes) -> None:
+    """Write ``body`` unless the file is there already (names are content hashes)."""
+    if destination.exists() and destination.stat().st_size == len(body):
+        return
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + f".{os.getpid()}.part")
+    partial.write_bytes(body)
+    partial.replace(destination)
+
+
+@functools.cache
+def outline_url(target: Path = OUTLINE_DIR) -> str:
+    """Write the outline file once per process; its URL (the browser caches it across visits)."""
+    name, body = outline_document()
+    _write_once(target / name, body)
+    return f"{OUTLINE_BASE}/{name}"
 
 
 @functools.cache

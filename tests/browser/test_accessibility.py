@@ -16,6 +16,9 @@ from playwright.sync_api import Frame, Page
 from tests.browser.signin import TIMEOUT, settle, sign_in
 from tests.uihelpers import prepare
 
+# The map names its frame (issue 12): "Kaart van de estafette: N wijkdialogen".
+MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
+
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -89,11 +92,10 @@ def describe(violations: list[dict]) -> str:
 
 def map_frame(page: Page) -> Frame | None:
     """The map component's frame, once Leaflet has drawn in it."""
-    if not page.locator("iframe[title*='streamlit_folium']").count():
+    # The component frame is there at once; the map names it when its script runs.
+    if not page.locator(f"{MAP_FRAME}, iframe[title*='streamlit_folium']").count():
         return None
-    page.frame_locator("iframe[title*='streamlit_folium']").locator(".leaflet-container").wait_for(
-        timeout=TIMEOUT
-    )
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=TIMEOUT)
     for frame in page.frames:
         if frame is not page.main_frame and frame.locator(".leaflet-container").count():
             return frame

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from estafette import db, seed
 from tests.factories import change, make_city, make_dialogue, phase
 
+# The map names its frame (issue 12): "Kaart van de estafette: N wijkdialogen".
+MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
+
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -46,7 +49,7 @@ def _open(page: Page, url: str) -> None:
 
 
 def _map_frame(page: Page) -> FrameLocator:
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     return frame
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route
 
+# The map names its frame (issue 12): "Kaart van de estafette: N wijkdialogen".
+MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
+
 pytestmark = pytest.mark.browser
 
 TILES = re.compile(r"https://(service\.pdok\.nl|tile\.openstreetmap\.org)/.*")
@@ -30,7 +33,7 @@ def test_outline_and_provinces_are_drawn_without_tiles(server, page: Page, tmp_p
 
     page.route(TILES, block)
     page.goto(f"{server.url}/kaart")
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     markers = frame.locator(".leaflet-overlay-pane path.estafette-marker")
     markers.first.wait_for(timeout=30_000)
@@ -55,7 +58,7 @@ def test_outline_and_provinces_are_drawn_without_tiles(server, page: Page, tmp_p
     # Each marker carries its phase number as text, not only as a colour.
     assert frame.locator(".estafette-phase-label").all_inner_texts() == ["1", "1", "1"]
     # The map uses the page width (the sidebar aside).
-    frame_box = page.locator("iframe[title*='streamlit_folium']").bounding_box()
+    frame_box = page.locator(MAP_FRAME).bounding_box()
     main_box = page.get_by_test_id("stMain").bounding_box()
     assert frame_box["width"] > 0.8 * main_box["width"]
     assert tiles, "the test must really have blocked the tiles"

@@ -78,3 +78,41 @@ def test_running_phase_reaches_today_and_hover_is_escaped(session: Session) -> N
     assert actual.customdata[0][4] == "&lt;img src=x onerror=alert(1)&gt;"
     assert "<img" not in fig.to_json()
     assert any(a.text == "as of" for a in fig.layout.annotations)
+
+
+def _old_and_new(session: Session) -> None:
+    """The seeded 2018 legs plus one dialogue running now."""
+    dialogue = make_dialogue(session, make_city(session, "Nustad"))
+    change(
+        session,
+        phase(dialogue, 1),
+        dt.datetime(2025, 11, 3, 10),
+        "Lead",
+        status="bezig",
+        actual_start=dt.date(2025, 11, 3),
+        planned_start=dt.date(2025, 11, 1),
+        planned_end=dt.date(2026, 2, 1),
+    )
+    session.commit()
+
+
+def test_the_timeline_opens_on_the_last_year_and_half_a_year_ahead(session: Session) -> None:
+    _old_and_new(session)
+    records = history.records_frame(session)
+    assert records["actual_start"].min().year == 2018
+    fig = charts.timeline(records, PHASES, lang="nl", today=TODAY)
+    assert list(fig.layout.xaxis.range) == ["2025-01-01", "2026-07-01"]
+    everything = charts.timeline(records, PHASES, lang="nl", today=TODAY, window="all")
+    assert everything.layout.xaxis.range[0] < "2018-07-01"
+    assert everything.layout.xaxis.range[1] >= "2026-01-01"
+
+
+def test_planned_and_actual_legend_swatches_differ_beyond_colour(session: Session) -> None:
+    _old_and_new(session)
+    fig = charts.timeline(history.records_frame(session), PHASES, lang="nl", today=TODAY)
+    (planned,) = [t for t in traces(fig, "planned") if t.meta["phase"] == 1]
+    (actual,) = [t for t in traces(fig, "actual") if t.meta["phase"] == 1]
+    # Hatched with an outline versus solid: dense enough stripes to show in a legend swatch.
+    assert planned.marker.pattern.shape == "/" and planned.marker.pattern.size <= 6
+    assert planned.marker.line.width >= 1
+    assert not actual.marker.pattern.shape and actual.marker.color == planned.marker.pattern.fgcolor

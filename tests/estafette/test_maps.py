@@ -9,7 +9,7 @@ import re
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from estafette import cities, maps, seed
+from estafette import cities, map_data, maps, seed
 from estafette.settings import PDOK_TILES
 from tests.factories import make_city, make_dialogue
 
@@ -19,10 +19,19 @@ TODAY = dt.date(2026, 1, 1)
 
 
 def markers_of(html: str) -> list[dict]:
-    """The marker data embedded in a rendered map."""
-    match = re.search(r"var estafette_markers = JSON\.parse\((.*)\);\n", html)
+    """The marker data embedded in a rendered map, tooltips and popups filled in."""
+    match = re.search(r"var estafette_map = JSON\.parse\((.*)\);\n", html)
     assert match, "no marker data in the map"
-    return json.loads(json.loads(match.group(1)))
+    data = json.loads(json.loads(match.group(1)))
+    shapes = data["templates"]
+    return [
+        {
+            **m,
+            "tooltip": map_data.fill(shapes["tooltip"], m),
+            "extra": map_data.fill(shapes["extra"], m),
+        }
+        for m in (dict(zip(data["columns"], row, strict=True)) for row in data["rows"])
+    ]
 
 
 def render(summary: pd.DataFrame, **kwargs: object) -> str:
@@ -138,3 +147,73 @@ def test_vendored_assets_are_copied_once(tmp_path) -> None:
     stamp = leaflet.stat().st_mtime_ns
     map_assets.install(tmp_path / "vendor")
     assert leaflet.stat().st_mtime_ns == stamp
+
+
+def _summary(count: int) -> pd.DataFrame:
+    """``count`` dialogues, two per city, the two of a city at the very same spot."""
+    return pd.DataFrame(
+        {
+            "dialogue_id": range(1, count + 1),
+            "city_id": [i // 2 for i in range(count)],
+            "leg": [i // 2 + 1 for i in range(count)],
+            "city": [f"Stad {i // 2}" for i in range(count)],
+            "neighbourhood": "",
+            "theme": "",
+            "latitude": [51.0 + (i // 2) / 30 for i in range(count)],
+            "longitude": [4.0 + (i // 2) / 10 for i in range(count)],
+            "current_phase": "Verkennen",
+            "current_status": "bezig",
+            "current_position": 1,
+            "current_since": pd.NaT,
+            "last_update": pd.Timestamp("2025-03-05 14:00"),
+            "last_update_by": "",
+        }
+    )
+
+
+def test_markers_at_one_spot_are_spread_and_clusters_open_up() -> None:
+    summary = _summary(4)
+    markers = markers_of(render(summary))
+    assert len(markers) == 4
+    # Two dialogues per spot, yet four distinct marker positions: each can be reached.
+    assert len({(m["lat"], m["lon"]) for m in markers}) == 4
+    for first, second in ((0, 1), (2, 3)):
+        gap = abs(markers[first]["lat"] - markers[second]["lat"]) + abs(
+            markers[first]["lon"] - markers[second]["lon"]
+        )
+        assert gap > map_data.SPREAD_RADIUS
+    clustered = render(_summary(120))
+    # At scale: clustered in one batch, and a cluster at one spot spiderfies at full zoom.
+    assert "group.addLayers(markers)" in clustered
+    assert "spiderfyOnMaxZoom: true" in clustered
+
+
+def test_tooltip_dates_go_through_babel() -> None:
+    nl = markers_of(render(_summary(2)))[0]["tooltip"]
+    assert "5 mrt 2025" in nl and "05-03-2025" not in nl
+    en = markers_of(
+        maps.relay_map(_summary(2), PHASES, lang="en", as_of=TODAY).get_root().render()
+    )[0]["tooltip"]
+    assert "5 Mar 2025" in en
+
+
+def test_the_map_frame_gets_a_translated_title() -> None:
+    assert "Kaart van de estafette: 4 wijkdialogen" in render(_summary(4))
+    english = maps.relay_map(_summary(1), PHASES, lang="en", as_of=TODAY).get_root().render()
+    assert "Map of the relay: 1 dialogue" in english
+    assert 'window.frameElement.setAttribute("title", title)' in english
+
+
+def test_the_outline_is_fetched_from_its_url_or_embedded(tmp_path) -> None:
+    from estafette import map_outline
+    from ui import map_assets
+
+    url = map_assets.outline_url.__wrapped__(tmp_path)
+    name, _ = map_outline.outline_document()
+    assert url == f"/app/static/outline/{name}"
+    assert json.loads((tmp_path / name).read_bytes()) == map_outline.outline_data()
+    fetched = render(_summary(2), outline_url=url)
+    assert f'fetch(JSON.parse("\\"{url}\\""))' in fetched
+    # The 180 kB outline no longer travels inside the map on every rerun.
+    assert len(fetched) < len(render(_summary(2))) - 100_000
+    assert "jquery" not in fetched.lower()

@@ -1,0 +1,263 @@
+"""``python -m estafette bench --browser``: what a person waits for, timed in Chromium.
+
+The AppTest bench times a page inside the server process; a person waits for the browser.
+This bench starts the app (server.py) and a bare one-line Streamlit page (bench/bare.py)
+from the same environment and times, in Debian's headless Chromium through Playwright, the
+time from navigation until each page's real content is drawn:
+
+- bare page: its one line of text;
+- De methode: its lists; Overzicht: its table rows;
+- Kaart: the markers or clusters in the Leaflet panes of the map's frame;
+- Tijdlijn: the bars of the plotly chart (and its today line).
+
+A first visit is a fresh browser context (empty cache); a returning visitor has loaded the
+page before in the same context (warm HTTP cache). Both at seed and at national scale
+(1,000 dialogues). The ratio to the bare page measured in the same run is what counts: the
+machine is shared, absolute seconds move with its load.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.load import BARE_PAGE, LoadError, Server, start_streamlit, stop
+from estafette.settings import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("ESTAFETTE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+TIMEOUT_MS = 120_000
+# Targets of issue 15 (national scale).
+TARGET_RETURNING_RATIO = 1.5  # returning visitor: every page <= 1.5x the bare page
+TARGET_FIRST_RATIO = 1.3  # first visit: every page <= 1.3x "De methode"
+
+# A map's content lives in its own (same-origin) frame; the predicate looks into every frame.
+_IN_FRAMES = """
+(selector) => {
+    const found = (doc) => {
+        if (!doc) return false;
+        if (doc.querySelector(selector)) return true;
+        for (const frame of doc.querySelectorAll('iframe')) {
+            let inner = null;
+            try { inner = frame.contentDocument; } catch (e) { inner = null; }
+            if (found(inner)) return true;
+        }
+        return false;
+    };
+    return found(document);
+}
+"""
+# What "drawn" means per page, as a CSS selector (searched in the page and its frames).
+CONTENT: dict[str, str] = {
+    "bare": '[data-testid="stMarkdownContainer"] p',
+    "methode": '[data-testid="stMarkdownContainer"] li',
+    "overzicht": (
+        '[data-testid="stTable"] tbody tr, [data-testid="stDataFrame"] [role="row"],'
+        ' [data-testid="stDataFrame"] canvas'
+    ),
+    # Clusters (DOM icons in the marker pane) or single markers (SVG paths).
+    "kaart": ".leaflet-marker-pane .marker-cluster, .leaflet-overlay-pane path.estafette-marker",
+    "tijdlijn": ".js-plotly-plot .barlayer .point path",
+}
+URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
+            "tijdlijn": "tijdlijn"}  # fmt: skip
+PAGES = ("methode", "overzicht", "kaart", "tijdlijn")
+
+
+class BrowserBenchError(Exception):
+    """The browser benchmark cannot run; the message says why."""
+
+
+@dataclass
+class Result:
+    """Seconds until drawn per (scale, page, visit) and WebSocket bytes per returning view."""
+
+    seconds: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
+    ws_bytes: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def median(self, scale: str, page: str, visit: str) -> float:
+        """The median seconds of one cell."""
+        return statistics.median(self.seconds[(scale, page, visit)])
+
+
+def _browser(playwright: object) -> object:
+    if not Path(CHROMIUM).exists():
+        raise BrowserBenchError(f"Chromium is not installed at {CHROMIUM}")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # type: ignore[attr-defined]
+
+
+def _visit(page: object, url: str, selector: str) -> tuple[float, int]:
+    """Navigate and wait until ``selector`` is drawn; seconds and WebSocket bytes received."""
+    received = [0]
+
+    def on_socket(ws: object) -> None:
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))  # type: ignore[attr-defined]
+
+    page.on("websocket", on_socket)  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_function(_IN_FRAMES, arg=selector, polling="raf", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - started
+    # The rest of the run's messages (e.g. a component's first value) still count as sent.
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    page.remove_listener("websocket", on_socket)  # type: ignore[attr-defined]
+    return seconds, received[0]
+
+
+def measure(
+    browser: object,
+    servers: dict[str, Server],
+    scale: str,
+    result: Result,
+    first: int,
+    returning: int,
+) -> None:
+    """Time every page of one scale: ``first`` cold visits and ``returning`` warm ones."""
+    targets = {"bare": servers["bare"], **{name: servers["app"] for name in PAGES}}
+
+    def url(name: str) -> str:
+        return f"http://{targets[name].base}/{URL_PATH[name]}"
+
+    # One unmeasured view of each page first: the server's own first-run work (imports,
+    # caches) is not what a visitor of a running app waits for.
+    warm = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    try:
+        for name in targets:
+            _visit(warm.new_page(), url(name), CONTENT[name])
+    finally:
+        warm.close()
+    # Interleaved, so a burst of load on the shared machine hits every page alike.
+    for _ in range(first):
+        for name in targets:
+            context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+            try:
+                seconds, _ = _visit(context.new_page(), url(name), CONTENT[name])
+            finally:
+                context.close()
+            result.seconds.setdefault((scale, name, "first"), []).append(seconds)
+    contexts = {name: browser.new_context(viewport=VIEWPORT) for name in targets}  # type: ignore[attr-defined]
+    try:
+        pages = {name: context.new_page() for name, context in contexts.items()}
+        for name, page in pages.items():
+            _visit(page, url(name), CONTENT[name])  # fills the HTTP cache
+        for _ in range(returning):
+            for name, page in pages.items():
+                seconds, sent = _visit(page, url(name), CONTENT[name])
+                result.seconds.setdefault((scale, name, "returning"), []).append(seconds)
+                result.ws_bytes.setdefault((scale, name), []).append(sent)
+    finally:
+        for context in contexts.values():
+            context.close()
+
+
+def table(result: Result, scales: list[str]) -> str:
+    """The medians as a Markdown table, with ratios to the bare page and to De methode."""
+    lines = [
+        "| scale | view | returning visitor (s) | × bare | first visit (s) | × methode "
+        "| WebSocket kB per view |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for scale in scales:
+        bare = result.median(scale, "bare", "returning")
+        method = result.median(scale, "methode", "first")
+        for name in ("bare", *PAGES):
+            warm = result.median(scale, name, "returning")
+            cold = result.median(scale, name, "first")
+            kilobytes = statistics.median(result.ws_bytes[(scale, name)]) / 1000
+            lines.append(
+                f"| {scale} | {name} | {warm:.2f} | {warm / bare:.2f} | {cold:.2f} "
+                f"| {cold / method:.2f} | {kilobytes:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def missed_targets(result: Result, scale: str) -> list[str]:
+    """The issue-15 targets missed at ``scale`` (readable lines; empty when all are met)."""
+    bare = result.median(scale, "bare", "returning")
+    method = result.median(scale, "methode", "first")
+    missed = []
+    for name in PAGES:
+        warm = result.median(scale, name, "returning")
+        if warm > TARGET_RETURNING_RATIO * bare:
+            missed.append(
+                f"{name}: returning visitor {warm:.2f} s > {TARGET_RETURNING_RATIO}x bare "
+                f"page {bare:.2f} s"
+            )
+        cold = result.median(scale, name, "first")
+        if cold > TARGET_FIRST_RATIO * method:
+            missed.append(
+                f"{name}: first visit {cold:.2f} s > {TARGET_FIRST_RATIO}x De methode "
+                f"{method:.2f} s"
+            )
+    return missed
+
+
+@contextmanager
+def _servers(database_url: str, folder: Path, scale: str) -> Iterator[dict[str, Server]]:
+    started: list[Server] = []
+    try:
+        started.append(start_streamlit(PROJECT_ROOT / "server.py", database_url, folder, scale))
+        started.append(start_streamlit(BARE_PAGE, database_url, folder, f"{scale}-bare"))
+        yield {"app": started[0], "bare": started[1]}
+    finally:
+        for server in started:
+            stop(server.process)
+
+
+def run(first: int = 3, returning: int = 5, scales: tuple[str, ...] = ("seed", "national")) -> int:
+    """Measure every page at each scale in Chromium; print the table; 1 when a target is missed."""
+    if first < 1 or returning < 1:
+        raise ValueError("at least one first visit and one returning visit per page")
+    from playwright.sync_api import sync_playwright
+
+    from bench import data as data_bench
+
+    result = Result()
+    with tempfile.TemporaryDirectory(prefix="estafette-browser-") as tmp:
+        folder = Path(tmp)
+        with sync_playwright() as playwright:
+            browser = _browser(playwright)
+            try:
+                for scale in scales:
+                    url = f"sqlite:///{folder / f'{scale}.db'}"
+                    sizes, seconds = data_bench.prepare(url, national=scale == "national")
+                    print(
+                        f"{scale}: {sizes['dialogues']} dialogues (prepared in {seconds:.0f} s)",
+                        flush=True,
+                    )
+                    with _servers(url, folder, scale) as servers:
+                        measure(browser, servers, scale, result, first, returning)
+            finally:
+                browser.close()  # type: ignore[attr-defined]
+    load = os.getloadavg()
+    print()
+    print(table(result, list(scales)))
+    print()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    missed = missed_targets(result, "national") if "national" in scales else []
+    if missed:
+        print("targets missed (national scale):")
+        for line in missed:
+            print(f"  - {line}")
+        return 1
+    print("all browser targets met")
+    return 0
+
+
+__all__ = ["BrowserBenchError", "LoadError", "run"]

@@ -1,0 +1,95 @@
+"""AppTest of the map and timeline pages after issue 15: default window, spread markers,
+the outline fetched from a static file, the timeline's table paged with its chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from tests.estafette.test_maps import markers_of
+from tests.factories import make_city, make_dialogue, seeded_engine
+
+MAP = "pages/map.py"
+TIMELINE = "pages/timeline.py"
+
+
+def _script(at: AppTest) -> str:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)["script"]
+
+
+def test_timeline_opens_on_last_year_and_can_show_everything(
+    app_test: Callable[..., AppTest], sqlite_url: str
+) -> None:
+    seeded_engine(sqlite_url).dispose()
+    at = app_test(sqlite_url, page=TIMELINE)
+    assert not at.exception
+    period = at.radio(key="estafette.timeline.window")
+    assert period.value == "recent"
+    (chart,) = at.get("plotly_chart")
+    start, end = json.loads(chart.proto.spec)["layout"]["xaxis"]["range"]
+    today = dt.date.today()
+    assert dt.date.fromisoformat(start[:10]) >= today - dt.timedelta(days=367)
+    assert dt.date.fromisoformat(end[:10]) <= today + dt.timedelta(days=185)
+    period.set_value("all").run()
+    (chart,) = at.get("plotly_chart")
+    start, _ = json.loads(chart.proto.spec)["layout"]["xaxis"]["range"]
+    # The seeded legs started in 2018: "everything" reaches back to them.
+    assert start < "2018-07-01"
+
+
+def test_map_spreads_dialogues_at_one_spot_and_fetches_the_outline(
+    app_test: Callable[..., AppTest], sqlite_url: str
+) -> None:
+    engine = seeded_engine(sqlite_url)
+    with Session(engine) as session:
+        city = make_city(session, "Tweelingstad", latitude=52.1, longitude=5.1)
+        make_dialogue(session, city, neighbourhood="Noord")
+        make_dialogue(session, city, neighbourhood="Zuid")
+        session.commit()
+    engine.dispose()
+    at = app_test(sqlite_url, page=MAP)
+    assert not at.exception
+    script = _script(at)
+    markers = [m for m in markers_of(script + "\n") if m["city"] == "Tweelingstad"]
+    assert len(markers) == 2
+    assert (markers[0]["lat"], markers[0]["lon"]) != (markers[1]["lat"], markers[1]["lon"])
+    # The outline comes from its cached static file, not inside every rerun's map.
+    assert "fetch(JSON.parse(" in script and "/app/static/outline/outline-" in script
+    assert '"provinces"' not in script
+    assert "Kaart van de estafette: 5 wijkdialogen" in script
+
+
+def test_map_title_in_english(app_test: Callable[..., AppTest], sqlite_url: str) -> None:
+    seeded_engine(sqlite_url).dispose()
+    at = app_test(sqlite_url, page=MAP, lang="en")
+    assert not at.exception
+    assert "Map of the relay: 3 dialogues" in _script(at)
+
+
+def test_timeline_table_shows_the_dialogues_of_the_chart_page(
+    app_test: Callable[..., AppTest], sqlite_url: str
+) -> None:
+    engine = seeded_engine(sqlite_url)
+    with Session(engine) as session:
+        for number in range(24):
+            make_dialogue(session, neighbourhood=f"Wijk {number}")
+        session.commit()
+    engine.dispose()
+    at = app_test(sqlite_url, page=TIMELINE)
+    assert not at.exception
+
+    def dialogues_in_table() -> int:
+        (table,) = [df.value for df in at.dataframe if "Wijkdialoog" in df.value.columns]
+        return len(table[["Wijkdialoog", "Stad"]].drop_duplicates())
+
+    # 27 dialogues: 25 on the first page of the chart and of its table, 2 on the second.
+    assert dialogues_in_table() == 25
+    at.number_input(key="estafette.timeline.page").set_value(2).run()
+    assert not at.exception
+    assert len(at.table) == 1  # two dialogues: a plain HTML table
+    assert len(at.table[0].value) == 10  # five phases each
