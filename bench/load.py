@@ -366,40 +366,24 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
                 _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
             )
             print(f"measured: 1 process ({single.views} views)", flush=True)
-            with nginx(folder, [one, two]) as proxy:
-                pair = asyncio.run(
-                    _load(
-                        "2 replicas + nginx",
-                        proxy.base,
-                        [one.process.pid, two.process.pid, proxy.process.pid],
-                        users,
-                        rounds,
-                        PAGES,
-                        url,
-                        think,
-                    )
-                )
-            print(f"measured: 2 replicas ({pair.views} views)", flush=True)
             # Capacity: with think time the offered load, not the server, can set the pace, so
             # the replicas' gain is measured on a burst (every person at once, no pauses).
-            if think > 0:
+            burst = think > 0
+            if burst:
                 burst_single = asyncio.run(
                     _load("1 process, burst", one.base, [one.process.pid], users, 2, PAGES, url)
                 )
-                with nginx(folder, [one, two]) as proxy:
+            with nginx(folder, [one, two]) as proxy:
+                pids = [one.process.pid, two.process.pid, proxy.process.pid]
+                pair = asyncio.run(
+                    _load("2 replicas + nginx", proxy.base, pids, users, rounds, PAGES, url, think)
+                )
+                if burst:
                     burst_pair = asyncio.run(
-                        _load(
-                            "2 replicas + nginx, burst",
-                            proxy.base,
-                            [one.process.pid, two.process.pid, proxy.process.pid],
-                            users,
-                            2,
-                            PAGES,
-                            url,
-                        )
+                        _load("2 replicas + nginx, burst", proxy.base, pids, users, 2, PAGES, url)
                     )
-                print("measured: capacity bursts", flush=True)
-            else:
+            print(f"measured: 2 replicas ({pair.views} views)", flush=True)
+            if not burst:
                 burst_single, burst_pair = single, pair
             floor = asyncio.run(
                 _load(
