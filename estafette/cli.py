@@ -24,6 +24,7 @@ from estafette import (
     privacy_cli,
     seed,
     sessions,
+    status_import,
     textfields,
     transfer,
 )
@@ -194,7 +195,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
                 print(f"restored {written} rows from {source}")
                 return 0
             seed.seed(engine)
-            result = transfer.import_status(session, accounts.SYSTEM, data, fmt)
+            result = status_import.import_status(session, accounts.SYSTEM, data, fmt)
     except transfer.ImportFailed as exc:
         lines = transfer.issue_lines(exc.issues, Settings.from_env().language)
         for line in lines[1:]:
