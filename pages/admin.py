@@ -8,7 +8,7 @@ from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
 from ui import admin
 from ui.core import current_actor, t
-from ui.format import place
+from ui.format import place_label
 
 actor = current_actor()
 st.title(t("admin.title"))
@@ -267,7 +267,7 @@ with handover_tab:
             + t(
                 "relay.handover_line",
                 date=item.handed_over_on.strftime("%d-%m-%Y"),
-                from_city=place(item.from_city, item.from_neighbourhood),
+                from_city=place_label(item.from_city, item.from_neighbourhood),
                 to_city=item.to_city,
             )
             + (f" — {item.note}" if item.note else "")

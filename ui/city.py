@@ -15,7 +15,7 @@ from estafette import dossier as dossier_mod
 from estafette.accounts import Actor, PermissionDenied
 from ui import loaders
 from ui.core import cached, database_url, engine, language, settings, t
-from ui.format import place
+from ui.format import place_label
 
 
 @cached
@@ -153,7 +153,7 @@ def render_handovers(found: dossier_mod.CityDossier) -> None:
         {
             t("city.col_date"): format_day(h.handed_over_on),
             t("city.col_direction"): t("city.received"),
-            t("city.col_from"): place(h.from_city, h.from_neighbourhood),
+            t("city.col_from"): place_label(h.from_city, h.from_neighbourhood),
             t("city.col_to"): h.to_city,
             t("city.col_note"): h.note,
         }
@@ -162,7 +162,7 @@ def render_handovers(found: dossier_mod.CityDossier) -> None:
         {
             t("city.col_date"): format_day(h.handed_over_on),
             t("city.col_direction"): t("city.given"),
-            t("city.col_from"): place(h.from_city, h.from_neighbourhood),
+            t("city.col_from"): place_label(h.from_city, h.from_neighbourhood),
             t("city.col_to"): h.to_city,
             t("city.col_note"): h.note,
         }

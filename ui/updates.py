@@ -14,7 +14,7 @@ from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
 from ui.core import cached, database_url, engine, language, t, tn
-from ui.format import place
+from ui.format import place_label
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -97,7 +97,7 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
     if result.closed_previous is not None:
         messages.append(t("status_page.closed_previous", phase=result.closed_previous.phase_name))
     if result.changed:
-        dialogue = place(expected.city, expected.neighbourhood)
+        dialogue = place_label(expected.city, expected.neighbourhood)
         messages.append(
             tn(
                 "status_page.saved",
