@@ -208,7 +208,7 @@ def test_shared_filters_come_from_the_link(
     app_test: Callable[..., AppTest], demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ESTAFETTE_DATABASE_URL", demo_url)
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = AppTest.from_file("../../app.py", default_timeout=60)
     at.query_params["city"] = ["Amsterdam", "Nergensdorp"]
     at.query_params["asof"] = "2018-07-03"
     at.run()
