@@ -11,7 +11,7 @@ route) commits once per user action. Exceptions, each a unit of work of its own:
   on an Engine (start-up and set-up);
 - accounts.authenticate commits the failed-login counter even when it refuses;
 - updates.save_update commits the record and its history with the conflict check;
-- transfer.import_status and backup.import_backup validate the whole file, then commit it;
+- status_import.import_status and backup.import_backup validate the whole file, then commit it;
 - privacy.purge takes an Engine and runs its own transaction; reminders.deliver commits
   after each mail sent (a sent mail cannot be rolled back).
 

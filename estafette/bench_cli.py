@@ -18,6 +18,12 @@ from estafette.settings import PROJECT_ROOT
 
 def delegate(argv: list[str]) -> int:
     """Run ``python -m bench ARGV`` and return its exit code."""
+    if not (PROJECT_ROOT / "bench" / "cli.py").is_file():
+        print(
+            "estafette: the benchmarks run from a checkout (bench/ is not installed)",
+            file=sys.stderr,
+        )
+        return 2
     env = dict(os.environ)
     paths = [str(PROJECT_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
     env["PYTHONPATH"] = os.pathsep.join(paths)

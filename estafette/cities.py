@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from estafette import formatting, history
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Status
+from estafette.permissions import Action, Actor, can
 from estafette.phases import STATUSES
 
 
@@ -252,3 +253,40 @@ def without_dialogue(session: Session, as_of: dt.date | None = None) -> pd.DataF
         if as_of is None or c.joined_on is None or c.joined_on <= as_of
     ]
     return pd.DataFrame(rows, columns=list(EMPTY_CITY_COLUMNS))
+
+
+@dataclass(frozen=True)
+class DialogueChoice:
+    """A dialogue as an option in a picker, with whether the actor may edit it."""
+
+    id: int
+    city_id: int
+    city: str
+    leg: int
+    neighbourhood: str
+    is_demo: bool
+    editable: bool
+
+
+def dialogue_choices(session: Session, actor: Actor) -> list[DialogueChoice]:
+    """All dialogues in relay order; the actor's own (editable) ones first."""
+    stmt = (
+        select(Dialogue)
+        .join(Dialogue.city)
+        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
+        .options(selectinload(Dialogue.city))
+        .order_by(City.leg, Dialogue.id)
+    )
+    choices = [
+        DialogueChoice(
+            id=d.id,
+            city_id=d.city_id,
+            city=d.city.name,
+            leg=d.city.leg,
+            neighbourhood=d.neighbourhood or "",
+            is_demo=d.is_demo,
+            editable=can(actor, Action.EDIT_STATUS, city_id=d.city_id),
+        )
+        for d in session.scalars(stmt)
+    ]
+    return sorted(choices, key=lambda c: not c.editable)

@@ -23,6 +23,7 @@ from estafette import (
     privacy_cli,
     seed,
     sessions,
+    status_import,
     terminal,
     textfields,
     transfer,
@@ -195,7 +196,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
                 print(say_count("restored", written, path=source))
                 return 0
             seed.seed(engine)
-            result = transfer.import_status(session, accounts.SYSTEM, data, fmt)
+            result = status_import.import_status(session, accounts.SYSTEM, data, fmt)
     except transfer.ImportFailed as exc:
         lines = transfer.issue_lines(exc.issues, terminal.language())
         for line in lines[1:]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -317,3 +318,31 @@ def apply_change(
     record.updated_by = actor
     session.flush()
     return record
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One StatusEvent of a dialogue's history, as plain data."""
+
+    at: dt.datetime
+    actor: str
+    phase_name: str
+    position: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+def dialogue_history(session: Session, dialogue_id: int) -> list[HistoryEntry]:
+    """Every StatusEvent of a dialogue, newest first."""
+    stmt = (
+        select(StatusEvent, Phase.name, Phase.position)
+        .join(StatusEvent.record)
+        .join(PhaseRecord.phase)
+        .where(PhaseRecord.dialogue_id == dialogue_id)
+        .order_by(StatusEvent.at.desc(), StatusEvent.id.desc())
+    )
+    return [
+        HistoryEntry(e.at, e.actor, name, pos, e.field, e.old_value, e.new_value)
+        for e, name, pos in session.execute(stmt)
+    ]

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from sqlalchemy import select
@@ -23,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from estafette import alerts, cities, formatting, history, i18n, lessons, relay, seed
 from estafette.errors import DomainError
-from estafette.maps import phase_colour
 from estafette.models import LessonEvent, LessonStatus, Phase
+from estafette.report_images import TIMELINE_ROWS, map_image, timeline_image  # noqa: F401
+from estafette.report_render import DETAIL_LIMIT, Block, render_docx, render_pdf
 
 FORMATS = ("docx", "pdf")
 MIME_TYPES = {
@@ -32,8 +28,6 @@ MIME_TYPES = {
     "pdf": "application/pdf",
 }
 # Beyond this many dialogues: summary tables per city instead of a row/paragraph per dialogue.
-DETAIL_LIMIT = 60
-TIMELINE_ROWS = 40
 ATTENTION_ROWS = 40
 LESSON_ROWS = 50
 DEFAULT_PERIOD = dt.timedelta(days=91)
@@ -43,18 +37,6 @@ class ReportError(DomainError, ValueError):
     """A report request that cannot be served; ``code`` picks the translated text."""
 
     prefix = "report.error"
-
-
-@dataclass
-class Block:
-    """One piece of the report: title, heading, paragraph, table, image or page break."""
-
-    kind: str
-    text: str = ""
-    level: int = 1
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    image: bytes = b""
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,241 +305,6 @@ def _city_sections(
                 )
             )
     return blocks
-
-
-# --------------------------------------------------------------------------------------------
-# Images (matplotlib, Agg: no display, no network)
-# --------------------------------------------------------------------------------------------
-
-
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), dpi=110)
-
-
-def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def map_image(summary: pd.DataFrame, handovers: list[relay.HandoverInfo]) -> bytes:
-    """Dialogues as dots coloured by current phase, with the hand-overs as lines."""
-    fig = _figure(6.0, 6.5)
-    ax = fig.add_subplot()
-    for h in handovers:
-        ax.plot(
-            [h.from_longitude, h.to_longitude],
-            [h.from_latitude, h.to_latitude],
-            color="#555555",
-            linewidth=1,
-            linestyle="--",
-        )
-    if not summary.empty:
-        ax.scatter(
-            summary["longitude"],
-            summary["latitude"],
-            c=[phase_colour(p) for p in summary["current_position"]],
-            s=30 if len(summary) > DETAIL_LIMIT else 60,
-            edgecolors="#222222",
-            linewidths=0.5,
-        )
-        if summary["city"].nunique() <= 15:
-            for city, part in summary.groupby("city"):
-                ax.annotate(
-                    city,
-                    (part["longitude"].iloc[0], part["latitude"].iloc[0]),
-                    xytext=(5, 5),
-                    textcoords="offset points",
-                    fontsize=8,
-                )
-    # The Netherlands' extent, with the true aspect of a degree at 52° north.
-    ax.set_xlim(3.2, 7.3)
-    ax.set_ylim(50.7, 53.6)
-    ax.set_aspect(1 / math.cos(math.radians(52.2)))
-    ax.set_xlabel("°E")
-    ax.set_ylabel("°N")
-    ax.grid(True, linewidth=0.3)
-    return _png(fig)
-
-
-def timeline_image(records: pd.DataFrame, as_of: dt.date, lang: str) -> tuple[bytes, int]:
-    """Planned (light) and actual (solid) phase bars of up to TIMELINE_ROWS dialogues."""
-    from matplotlib.dates import date2num
-
-    from estafette.charts import row_labels
-
-    chosen = records
-    ids = list(dict.fromkeys(records["dialogue_id"])) if not records.empty else []
-    if len(ids) > TIMELINE_ROWS:
-        chosen = records[records["dialogue_id"].isin(ids[:TIMELINE_ROWS])]
-    shown = min(len(ids), TIMELINE_ROWS)
-    fig = _figure(7.5, max(2.0, 0.32 * max(shown, 1) + 1.2))
-    ax = fig.add_subplot()
-    if chosen.empty:
-        return _png(fig), 0
-    labels = row_labels(chosen, lang).map(lambda s: s.replace("&amp;", "&"))
-    order = list(dict.fromkeys(labels))
-    y = labels.map({label: i for i, label in enumerate(order)})
-    today = pd.Timestamp(as_of)
-    # One barh call per kind and phase (vectorised): hundreds of single bars are slow.
-    for start_col, end_col, alpha, height in (
-        ("planned_start", "planned_end", 0.35, 0.8),
-        ("actual_start", "actual_end", 1.0, 0.45),
-    ):
-        rows = chosen[chosen[start_col].notna()]
-        for position, part in rows.groupby("phase_position"):
-            left = date2num(part[start_col].to_numpy())
-            end = date2num(part[end_col].fillna(today).to_numpy())
-            ax.barh(
-                y[part.index].to_numpy(),
-                (end - left).clip(min=1),
-                left=left,
-                height=height,
-                color=phase_colour(int(position)),
-                alpha=alpha,
-            )
-    ax.axvline(date2num(today), color="#C00000", linewidth=1)
-    ax.set_yticks(range(len(order)))
-    ax.set_yticklabels(order, fontsize=7)
-    ax.invert_yaxis()
-    ax.xaxis_date()
-    ax.tick_params(axis="x", labelsize=7)
-    ax.grid(True, axis="x", linewidth=0.3)
-    return _png(fig), shown
-
-
-# --------------------------------------------------------------------------------------------
-# Rendering
-# --------------------------------------------------------------------------------------------
-
-
-def render_docx(blocks: list[Block]) -> bytes:
-    """The blocks as a Word document."""
-    from docx import Document
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    document.styles["Normal"].font.size = Pt(10)
-    for block in blocks:
-        if block.kind == "title":
-            document.add_heading(block.text, level=0)
-        elif block.kind == "heading":
-            document.add_heading(block.text, level=block.level)
-        elif block.kind == "para":
-            document.add_paragraph(block.text)
-        elif block.kind == "pagebreak":
-            document.add_page_break()
-        elif block.kind == "image":
-            document.add_picture(io.BytesIO(block.image), width=Cm(16))
-        elif block.kind == "table":
-            table = document.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-                cell.text = text
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            # Rows as one XML fragment: python-docx's add_row() per row is slow for 1,000 rows.
-            cell = '<w:tc><w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p></w:tc>'
-            cells = "".join(
-                "<w:tr>" + "".join(cell.format(escape(text)) for text in row) + "</w:tr>"
-                for row in block.rows
-            )
-            for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{cells}</w:tbl>"):
-                table._tbl.append(tr)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-@functools.cache
-def _pdf_font() -> tuple[str, str]:
-    """DejaVu Sans from matplotlib's own data (Unicode: ë, é, →), registered with reportlab."""
-    import matplotlib
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont("EstafetteSans", str(fonts / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("EstafetteSans-Bold", str(fonts / "DejaVuSans-Bold.ttf")))
-    return "EstafetteSans", "EstafetteSans-Bold"
-
-
-def render_pdf(blocks: list[Block]) -> bytes:
-    """The blocks as a PDF (reportlab: pure Python)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import (
-        Image,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    regular, bold = _pdf_font()
-    sheet = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=sheet["BodyText"], fontName=regular, fontSize=9.5)
-    cell = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9)
-    head_cell = ParagraphStyle("head", parent=cell, fontName=bold)
-    styles = {
-        0: ParagraphStyle("t", parent=sheet["Title"], fontName=bold),
-        1: ParagraphStyle("h1", parent=sheet["Heading1"], fontName=bold),
-        2: ParagraphStyle("h2", parent=sheet["Heading2"], fontName=bold),
-        3: ParagraphStyle("h3", parent=sheet["Heading3"], fontName=bold),
-    }
-    width = A4[0] - 4 * cm
-    story: list = []
-    for block in blocks:
-        if block.kind == "title":
-            story += [Spacer(1, 6 * cm), Paragraph(escape(block.text), styles[0])]
-        elif block.kind == "heading":
-            story.append(Paragraph(escape(block.text), styles[min(block.level, 3)]))
-        elif block.kind == "para":
-            story.append(Paragraph(escape(block.text), body))
-        elif block.kind == "pagebreak":
-            story.append(PageBreak())
-        elif block.kind == "image":
-            image = Image(io.BytesIO(block.image))
-            scale = min(1.0, width / image.drawWidth, (A4[1] - 8 * cm) / image.drawHeight)
-            image.drawWidth *= scale
-            image.drawHeight *= scale
-            story.append(image)
-        elif block.kind == "table":
-            data = [[Paragraph(escape(h), head_cell) for h in block.header]]
-            big = len(block.rows) > DETAIL_LIMIT
-            # Short cells of long summary tables go in as plain strings: wrapping thousands of
-            # paragraphs is what makes a national PDF slow.
-            data += [
-                list(row) if big else [Paragraph(escape(c), cell) for c in row]
-                for row in block.rows
-            ]
-            columns = [width / len(block.header)] * len(block.header)
-            table = Table(data, repeatRows=1, colWidths=columns)
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("FONT", (0, 1), (-1, -1), regular, 7.5),
-                    ]
-                )
-            )
-            story += [table, Spacer(1, 0.3 * cm)]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, title="Estafette Wijkdialoog"
-    ).build(story)
-    return buffer.getvalue()
 
 
 def build(

@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from estafette import textfields
-from estafette.accounts import Action, Actor, can, require
+from estafette.accounts import Action, Actor, require
 from estafette.logs import log_event
 from estafette.models import (
     TRACKED_FIELDS,
-    City,
     Dialogue,
     Phase,
     PhaseRecord,
@@ -216,71 +215,6 @@ def dialogue_records(session: Session, dialogue_id: int) -> list[RecordView]:
         .order_by(Phase.position)
     )
     return [_view(r) for r in session.scalars(stmt)]
-
-
-@dataclass(frozen=True)
-class DialogueChoice:
-    """A dialogue as an option in a picker, with whether the actor may edit it."""
-
-    id: int
-    city_id: int
-    city: str
-    leg: int
-    neighbourhood: str
-    is_demo: bool
-    editable: bool
-
-
-def dialogue_choices(session: Session, actor: Actor) -> list[DialogueChoice]:
-    """All dialogues in relay order; the actor's own (editable) ones first."""
-    stmt = (
-        select(Dialogue)
-        .join(Dialogue.city)
-        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
-        .options(selectinload(Dialogue.city))
-        .order_by(City.leg, Dialogue.id)
-    )
-    choices = [
-        DialogueChoice(
-            id=d.id,
-            city_id=d.city_id,
-            city=d.city.name,
-            leg=d.city.leg,
-            neighbourhood=d.neighbourhood or "",
-            is_demo=d.is_demo,
-            editable=can(actor, Action.EDIT_STATUS, city_id=d.city_id),
-        )
-        for d in session.scalars(stmt)
-    ]
-    return sorted(choices, key=lambda c: not c.editable)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One StatusEvent of a dialogue's history, as plain data."""
-
-    at: dt.datetime
-    actor: str
-    phase_name: str
-    position: int
-    field: str
-    old_value: str | None
-    new_value: str | None
-
-
-def history(session: Session, dialogue_id: int) -> list[HistoryEntry]:
-    """Every StatusEvent of a dialogue, newest first."""
-    stmt = (
-        select(StatusEvent, Phase.name, Phase.position)
-        .join(StatusEvent.record)
-        .join(PhaseRecord.phase)
-        .where(PhaseRecord.dialogue_id == dialogue_id)
-        .order_by(StatusEvent.at.desc(), StatusEvent.id.desc())
-    )
-    return [
-        HistoryEntry(e.at, e.actor, name, pos, e.field, e.old_value, e.new_value)
-        for e, name, pos in session.execute(stmt)
-    ]
 
 
 def changes_since(session: Session, record_id: int, since: dt.datetime) -> list[Change]:

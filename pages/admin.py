@@ -8,7 +8,7 @@ from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
 from ui import admin
 from ui.core import current_actor, day, t
-from ui.format import place as place_label
+from ui.format import place_label
 
 actor = current_actor()
 st.title(t("admin.title"))

@@ -10,7 +10,7 @@ from estafette.phases import STATUSES
 from ui import links
 from ui import updates as form
 from ui.core import current_actor, t
-from ui.format import place
+from ui.format import place_label
 from ui.lessons import render_briefing
 
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -31,7 +31,7 @@ if not options:
 def dialogue_label(dialogue_id: int) -> str:
     """City · neighbourhood ("nog te bepalen" while unknown), marked when read-only."""
     choice = options[dialogue_id]
-    label = place(choice.city, choice.neighbourhood, undecided=True)
+    label = place_label(choice.city, choice.neighbourhood, undecided=True)
     return label if choice.editable else f"{label} ({t('status_page.read_only')})"
 
 

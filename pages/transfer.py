@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from estafette import backup, transfer
+from estafette import backup, status_import, transfer
 from estafette.accounts import Action, can
 from ui import admin
 from ui.core import current_actor, language, t, tn
@@ -61,7 +61,7 @@ if upload is not None and st.button(
         if fmt == "json" and backup.is_backup(data):
             st.info(t("transfer.backup_in_ui"))
             st.stop()
-        result = admin.attempt(lambda s: transfer.import_status(s, actor, data, fmt))
+        result = admin.attempt(lambda s: status_import.import_status(s, actor, data, fmt))
     except transfer.ImportFailed as exc:
         lines = transfer.issue_lines(exc.issues, language())
         st.error("\n".join([tn("transfer.failed", len(lines)), *(f"- {line}" for line in lines)]))

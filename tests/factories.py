@@ -7,8 +7,14 @@ contract of models.py), but at any moment the test chooses.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
 import itertools
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -23,8 +29,46 @@ from estafette.relay import next_leg
 _counter = itertools.count(1)
 
 
+# Migrated and seeded SQLite databases, one per seed option set and test process: copying one
+# costs milliseconds, where migrating and seeding costs about a second per test.
+_TEMPLATES: dict[tuple[tuple[str, bool], ...], Path] = {}
+_TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="estafette-template-"))
+atexit.register(shutil.rmtree, _TEMPLATE_DIR, True)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL without query options, else None."""
+    if not url.startswith("sqlite:///") or "?" in url:
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _template(seed_options: dict[str, bool]) -> Path:
+    key = tuple(sorted(seed_options.items()))
+    if key not in _TEMPLATES:
+        path = _TEMPLATE_DIR / f"template-{len(_TEMPLATES)}.db"
+        engine = db.make_engine(f"sqlite:///{path}")
+        db.upgrade(engine)
+        seed.seed(engine, **seed_options)
+        engine.dispose()
+        _TEMPLATES[key] = path
+    return _TEMPLATES[key]
+
+
 def seeded_engine(url: str, **seed_options: bool) -> Engine:
-    """An engine on ``url``, migrated to head and seeded (``seed.seed`` options pass through)."""
+    """An engine on ``url``, migrated to head and seeded (``seed.seed`` options pass through).
+
+    A new SQLite file is a copy of a migrated, seeded template (SQLite's backup API, so the
+    copy is consistent whatever the template's journal mode); PostgreSQL schemas are migrated.
+    """
+    target = _sqlite_file(url)
+    if target is not None and not target.exists():
+        with (
+            contextlib.closing(sqlite3.connect(_template(seed_options))) as source,
+            contextlib.closing(sqlite3.connect(target)) as copy,
+        ):
+            source.backup(copy)
+        return db.make_engine(url)
     engine = db.make_engine(url)
     db.upgrade(engine)
     seed.seed(engine, **seed_options)

@@ -25,7 +25,7 @@ from ui.core import (
     settings,
     t,
 )
-from ui.format import place
+from ui.format import place_label
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -177,7 +177,7 @@ def render_handovers(found: dossier_mod.CityDossier) -> None:
         {
             t("city.col_date"): format_day(h.handed_over_on),
             t("city.col_direction"): t("city.received"),
-            t("city.col_from"): place(h.from_city, h.from_neighbourhood),
+            t("city.col_from"): place_label(h.from_city, h.from_neighbourhood),
             t("city.col_to"): h.to_city,
             t("city.col_note"): h.note,
         }
@@ -186,7 +186,7 @@ def render_handovers(found: dossier_mod.CityDossier) -> None:
         {
             t("city.col_date"): format_day(h.handed_over_on),
             t("city.col_direction"): t("city.given"),
-            t("city.col_from"): place(h.from_city, h.from_neighbourhood),
+            t("city.col_from"): place_label(h.from_city, h.from_neighbourhood),
             t("city.col_to"): h.to_city,
             t("city.col_note"): h.note,
         }

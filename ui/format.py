@@ -13,7 +13,7 @@ from ui.core import t
 SEPARATOR = " · "
 
 
-def place(city: str, neighbourhood: str | None, *, undecided: bool = False) -> str:
+def place_label(city: str, neighbourhood: str | None, *, undecided: bool = False) -> str:
     """ "City · neighbourhood"; without one: the city alone, or "nog te bepalen" if asked."""
     if neighbourhood:
         return f"{city}{SEPARATOR}{neighbourhood}"

@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import db, formatting, updates
+from estafette import cities, db, formatting, history, updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
 from ui.core import cached, database_url, engine, language, t, tn
-from ui.format import place
+from ui.format import place_label
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -28,10 +28,10 @@ def field_key(name: str) -> str:
     return f"{PREFIX}f_{name}"
 
 
-def choices(actor: Actor) -> list[updates.DialogueChoice]:
+def choices(actor: Actor) -> list[cities.DialogueChoice]:
     """All dialogues, the actor's own first."""
     with Session(engine(database_url())) as session:
-        return updates.dialogue_choices(session, actor)
+        return cities.dialogue_choices(session, actor)
 
 
 def records(dialogue_id: int) -> list[RecordView]:
@@ -97,7 +97,7 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
     if result.closed_previous is not None:
         messages.append(t("status_page.closed_previous", phase=result.closed_previous.phase_name))
     if result.changed:
-        dialogue = place(expected.city, expected.neighbourhood)
+        dialogue = place_label(expected.city, expected.neighbourhood)
         messages.append(
             tn(
                 "status_page.saved",
@@ -161,9 +161,9 @@ def conflict_lines(changes: list[updates.Change]) -> list[str]:
 
 
 @cached
-def _history(url: str, dialogue_id: int) -> list[updates.HistoryEntry]:
+def _history(url: str, dialogue_id: int) -> list[history.HistoryEntry]:
     with Session(engine(url)) as session:
-        return updates.history(session, dialogue_id)
+        return history.dialogue_history(session, dialogue_id)
 
 
 def history_table(dialogue_id: int) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from estafette import accounts, db, transfer
+from tests.browser.signin import settle
 from tests.browser.test_city_lead_journey import TIMEOUT, nav, status_of
 from tests.uihelpers import PASSWORD, prepare
 
@@ -18,8 +19,7 @@ def upload(page, path: Path) -> None:
     """Choose a file and wait until Streamlit has taken it, so Importeren sees this file."""
     page.locator("input[type='file']").set_input_files(str(path))
     page.get_by_text(path.name, exact=True).wait_for(timeout=TIMEOUT)
-    page.wait_for_timeout(200)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=TIMEOUT)
+    settle(page)
 
 
 def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:

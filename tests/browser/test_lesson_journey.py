@@ -9,7 +9,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.uihelpers import PASSWORD, prepare
+from tests.browser.signin import settle, sign_in
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 TITLE = "Buurtwandeling met de wijkagent"
@@ -22,23 +23,10 @@ def key(name: str) -> str:
 
 
 def nav(page, title: str) -> None:
+    """Open a page from the sidebar and wait until its first run has settled."""
+    settle(page)
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
-
-
-def login(page, base: str, email: str) -> None:
-    # The sign-in form posts to the server, which sets the session cookie and reloads.
-    page.goto(f"{base}/inloggen")
-    form = page.get_by_test_id("estafette-login-form")
-    form.get_by_label("E-mailadres").fill(email, timeout=TIMEOUT)
-    form.get_by_label("Wachtwoord").fill(PASSWORD)
-    form.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Ingelogd als").first.wait_for(timeout=TIMEOUT)
-
-
-def settle(page) -> None:
-    """Wait until Streamlit's rerun is over, so no stale copy of a widget is left on the page."""
-    page.wait_for_timeout(200)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=TIMEOUT)
+    settle(page)
 
 
 def choose(page, widget: str, option: str) -> None:
@@ -57,7 +45,7 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     # A city lead proposes a lesson on "Les toevoegen".
     lead = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = lead.new_page()
-    login(page, server.url, "lead@deventer.nl")
+    sign_in(page, server.url, "lead@deventer.nl")
     nav(page, "Les toevoegen")
     page.locator(f"{key('estafette.lesson_add.title')} input").fill(TITLE, timeout=TIMEOUT)
     page.locator(f"{key('estafette.lesson_add.what_worked')} textarea").fill(
@@ -71,9 +59,10 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     # A trainer accepts it on the lessons page ...
     trainer = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = trainer.new_page()
-    login(page, server.url, "trainer@example.nl")
+    sign_in(page, server.url, "trainer@example.nl")
     nav(page, "Lessen")
     page.get_by_text(TITLE).first.wait_for(timeout=TIMEOUT)
+    settle(page)
     page.get_by_role("button", name="Accepteren").first.click()
     page.get_by_text("Les geaccepteerd.").wait_for(timeout=TIMEOUT)
 
@@ -82,6 +71,7 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     choose(page, "estafette.leergang.module", "Training Wijkdialoog 2")
     page.locator(key("estafette.leergang.pick_lesson")).wait_for(timeout=TIMEOUT)
     choose(page, "estafette.leergang.pick_lesson", TITLE)
+    settle(page)
     page.get_by_role("button", name="Opnemen in de module").click()
     page.get_by_text("1. Eerste ervaringen en de vragen die dit oproept (1 les)").wait_for(
         timeout=TIMEOUT
@@ -90,6 +80,7 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
 
     # ... and downloads the course material as Word.
     with page.expect_download(timeout=TIMEOUT) as download_info:
+        settle(page)
         page.get_by_role("button", name="Lesmateriaal (Word)").click()
     target = tmp_path / "training-2.docx"
     download_info.value.save_as(target)

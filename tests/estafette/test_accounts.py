@@ -19,6 +19,7 @@ from estafette import (
     lessons,
     relay,
     search,
+    status_import,
     transfer,
     updates,
 )
@@ -89,7 +90,7 @@ def _backup_export(session: Session, actor: Actor) -> object:
 def _status_import(session: Session, actor: Actor) -> object:
     data = transfer.export_status(session, accounts.SYSTEM, "json")
     text = data.decode("utf-8").replace('"notitie": ""', '"notitie": "geimporteerd"', 1)
-    return transfer.import_status(session, actor, text.encode("utf-8"), "json")
+    return status_import.import_status(session, actor, text.encode("utf-8"), "json")
 
 
 def _backup_import(session: Session, actor: Actor) -> object:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import cities, edits, history, lessons, updates
+from estafette import cities, edits, history, lessons
 from estafette.accounts import SYSTEM, PermissionDenied
 from estafette.models import City, Dialogue, StatusEvent
 from tests.factories import (
@@ -60,7 +60,7 @@ def test_archive_and_restore_a_city_and_a_dialogue(session: Session) -> None:
     shown = _dashboard_dialogues(session)
     assert lombok.id not in shown and deventer_dialogue.id not in shown
     assert "Utrecht" in _dashboard_cities(session)
-    picker = {c.id for c in updates.dialogue_choices(session, COORD)}
+    picker = {c.id for c in cities.dialogue_choices(session, COORD)}
     assert lombok.id not in picker and deventer_dialogue.id not in picker
     assert lombok.id not in {c.id for c in lessons.dialogue_choices(session)}
     # ... but history and lessons are kept.

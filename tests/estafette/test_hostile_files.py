@@ -21,7 +21,16 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from estafette import backup, handout, relay, spreadsheets, textfields, transfer, updates
+from estafette import (
+    backup,
+    handout,
+    relay,
+    spreadsheets,
+    status_import,
+    textfields,
+    transfer,
+    updates,
+)
 from estafette.accounts import SYSTEM
 from estafette.history import apply_change
 from estafette.models import City, Dialogue, PhaseRecord
@@ -72,7 +81,7 @@ def _export(engine: Engine, fmt: str, dialect: str = "nl") -> bytes:
 
 def _import(engine: Engine, data: bytes, fmt: str) -> transfer.ImportResult:
     with Session(engine) as session:
-        return transfer.import_status(session, SYSTEM, data, fmt)
+        return status_import.import_status(session, SYSTEM, data, fmt)
 
 
 # --- formula injection ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import backup, cli, db, relay, seed, transfer, updates
+from estafette import backup, cli, db, relay, seed, status_import, transfer, updates
 from estafette.accounts import SYSTEM, PermissionDenied
 from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent
 from tests.factories import anonymous, city_lead, seeded_engine, snapshot
@@ -83,7 +83,7 @@ def test_round_trip_is_byte_identical(
     backend = "postgresql" if db_url.startswith("postgresql") else "sqlite"
     target = seeded_engine(make_db_url(backend))
     with Session(target) as session:
-        result = transfer.import_status(session, SYSTEM, first, fmt)
+        result = status_import.import_status(session, SYSTEM, first, fmt)
         assert result.dialogues_created == 4  # 3 demo dialogues and Overvecht
     with Session(target) as session:
         second = transfer.export_status(session, SYSTEM, fmt)
@@ -91,7 +91,7 @@ def test_round_trip_is_byte_identical(
     # Importing the same file again changes nothing and appends no history.
     with Session(target) as session:
         events = session.scalar(select(func.count()).select_from(StatusEvent))
-        again = transfer.import_status(session, SYSTEM, first, fmt)
+        again = status_import.import_status(session, SYSTEM, first, fmt)
         assert (again.records_changed, again.dialogues_created) == (0, 0)
         assert session.scalar(select(func.count()).select_from(StatusEvent)) == events
     source.dispose()
@@ -256,7 +256,7 @@ def test_corrupt_file_changes_nothing(engine: Engine, fmt: str, kind: str) -> No
     damaged, (row, column, code) = _corrupt(fmt, good, kind)
     before = snapshot(engine)
     with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
-        transfer.import_status(session, SYSTEM, damaged, fmt)
+        status_import.import_status(session, SYSTEM, damaged, fmt)
     assert snapshot(engine) == before
     issue = info.value.issues[0]
     assert issue.code == code, info.value.issues
@@ -278,7 +278,7 @@ def test_all_errors_are_listed_with_row_and_column(engine: Engine) -> None:
     document["rows"][3]["geplande_start"] = "2020-05-01"
     document["rows"][3]["gepland_einde"] = "2020-04-01"
     with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
-        transfer.import_status(session, SYSTEM, json.dumps(document).encode(), "json")
+        status_import.import_status(session, SYSTEM, json.dumps(document).encode(), "json")
     found = {(i.row, i.column, i.code) for i in info.value.issues}
     assert found == {
         (1, "status", "status_unknown"),
@@ -294,7 +294,7 @@ def test_import_needs_a_coordinator_and_export_a_signed_in_user(engine: Engine) 
     lead = city_lead(email="l@x.nl", user_id=9, city_ids=frozenset({1}))
     with Session(engine) as session:
         with pytest.raises(PermissionDenied):
-            transfer.import_status(session, lead, data, "csv")
+            status_import.import_status(session, lead, data, "csv")
         with pytest.raises(PermissionDenied):
             transfer.export_status(session, anonymous(), "csv")
         with pytest.raises(PermissionDenied):
@@ -331,7 +331,7 @@ def test_every_cut_is_refused(sqlite_url: str, fmt: str) -> None:
         if fmt == "csv" and (cut in line_ends or data[cut - 1 : cut] == b"\r"):
             continue  # a CSV cut exactly between rows is a shorter, valid file
         with Session(engine) as session, pytest.raises(transfer.ImportFailed) as info:
-            transfer.import_status(session, SYSTEM, data[:cut], fmt)
+            status_import.import_status(session, SYSTEM, data[:cut], fmt)
         assert info.value.issues[0].code in {
             "truncated",
             "column_count",

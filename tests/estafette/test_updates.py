@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import updates
+from estafette import cities, history, updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import City, StatusEvent
 from estafette.updates import PhaseUpdate, validate
@@ -91,7 +91,7 @@ def test_save_appends_one_event_per_changed_field(session: Session) -> None:
     assert result.changed == ("planned_start", "planned_end", "note")
     assert result.record.version == view.version + 1
     assert result.record.updated_by == "Lead Deventer"
-    events = updates.history(session, view.dialogue_id)
+    events = history.dialogue_history(session, view.dialogue_id)
     newest = [e for e in events if e.actor == "Lead Deventer"]
     assert {(e.field, e.old_value, e.new_value) for e in newest} == {
         ("planned_start", None, "2018-07-01"),
@@ -245,11 +245,11 @@ def test_concurrent_saves(make_db_url: Callable[[str], str], threads: int, backe
 
 def test_history_and_choices(session: Session) -> None:
     lead = lead_for(session, "Deventer")
-    choices = updates.dialogue_choices(session, lead)
+    choices = cities.dialogue_choices(session, lead)
     assert choices[0].city == "Deventer" and choices[0].editable
     assert [c.editable for c in choices].count(True) == 1
     dialogue = choices[0].id
-    entries = updates.history(session, dialogue)
+    entries = history.dialogue_history(session, dialogue)
     assert sorted((e.field, e.new_value, e.phase_name) for e in entries) == [
         ("actual_start", "2018-07-03", "Verkennen"),
         ("status", "bezig", "Verkennen"),

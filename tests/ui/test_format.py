@@ -17,10 +17,10 @@ def _view(**fields: object) -> LessonView:
 
 
 def test_place_names_city_and_neighbourhood_once() -> None:
-    assert fmt.place("Utrecht", "Lombok") == "Utrecht · Lombok"
-    assert fmt.place("Utrecht", None) == "Utrecht"
-    assert fmt.place("Utrecht", "") == "Utrecht"
-    assert fmt.place("Utrecht", None, undecided=True) == "Utrecht · nog te bepalen"
+    assert fmt.place_label("Utrecht", "Lombok") == "Utrecht · Lombok"
+    assert fmt.place_label("Utrecht", None) == "Utrecht"
+    assert fmt.place_label("Utrecht", "") == "Utrecht"
+    assert fmt.place_label("Utrecht", None, undecided=True) == "Utrecht · nog te bepalen"
 
 
 def test_origin_names_leg_and_dialogue_or_the_leergang() -> None:

@@ -1,1 +1,0 @@
-"""Load benchmarks that drive real servers (may import Streamlit; the domain never does)."""

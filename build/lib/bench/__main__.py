@@ -1,7 +1,0 @@
-"""Entry point for ``python -m bench``."""
-
-import sys
-
-from bench.cli import main
-
-sys.exit(main())

@@ -1,7 +1,0 @@
-"""Entry point for ``python -m estafette``."""
-
-import sys
-
-from estafette.cli import main
-
-sys.exit(main())

@@ -1,1 +1,0 @@
-"""Streamlit glue shared by app.py and the pages: engine, language, loaders, messages."""
