@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from estafette import i18n
+from estafette import formatting, i18n
 from estafette.cities import status_key
 from estafette.maps import phase_colour
 from estafette.models import DATE_FIELDS, Status
@@ -31,8 +31,9 @@ def _esc(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).map(html.escape)
 
 
-def _day(values: pd.Series) -> pd.Series:
-    return values.dt.strftime("%d-%m-%Y").fillna("…")
+def _day(values: pd.Series, lang: str) -> pd.Series:
+    days = formatting.dates(values, lang)
+    return days.where(days != "", "…")
 
 
 def row_labels(records: pd.DataFrame, lang: str) -> pd.Series:
@@ -66,12 +67,13 @@ def _bars(
     shown_end: pd.Series,
     labels: pd.Series,
     status: pd.Series,
+    lang: str,
 ) -> dict[str, object]:
     custom = pd.DataFrame(
         {
             "phase": _esc(frame["phase"]),
-            "start": _day(start),
-            "end": _day(shown_end),
+            "start": _day(start, lang),
+            "end": _day(shown_end, lang),
             "status": status,
             "note": _esc(frame["note"]).str.slice(0, 300),
         }
@@ -169,6 +171,7 @@ def timeline(
                         planned["planned_end"],
                         labels[planned.index],
                         status[planned.index],
+                        lang,
                     ),
                 )
             )
@@ -193,6 +196,7 @@ def timeline(
                         actual["actual_end"],
                         labels[actual.index],
                         status[actual.index],
+                        lang,
                     ),
                 )
             )
@@ -222,7 +226,7 @@ def timeline(
             html.escape(
                 tr(
                     "map.handover",
-                    date=h.handed_over_on.strftime("%d-%m-%Y"),
+                    date=formatting.date(h.handed_over_on, lang),
                     source=h.from_city,
                     target=h.to_city,
                 )

@@ -73,7 +73,7 @@ def test_timeline_marks_the_handover_on_the_dialogue_row(session: Session) -> No
     assert len(traces) == 1
     assert list(traces[0].x) == ["2025-03-14"]
     assert traces[0].y[0].startswith("1 · Deventer")
-    assert "Baton passed on 14-03-2025: Deventer → Utrecht" in traces[0].customdata[0][0]
+    assert "Baton passed on 14 Mar 2025: Deventer → Utrecht" in traces[0].customdata[0][0]
     earlier = charts.timeline(
         records, PHASES, lang="en", today=dt.date(2025, 1, 1), handovers=handovers
     )
