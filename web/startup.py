@@ -34,13 +34,15 @@ def prepare_database(url: str) -> None:
 
 
 # The libraries the pages use: imported before serving so that the first page view does not
-# pay for them and so that they can be frozen out of the garbage collector's way.
-LIBRARIES = ("pandas", "plotly.graph_objects", "folium", "streamlit_folium", "babel.dates")
-PACKAGES = ("ui",)
+# pay for them and so that they can be frozen out of the garbage collector's way. Not the UI
+# modules: a Streamlit component (the map's) registers itself when imported, and before the
+# runtime exists that registration is lost and the component's files answer 404.
+LIBRARIES = ("pandas", "plotly.graph_objects", "folium", "babel.dates")
+PACKAGES = ("estafette",)
 
 
 def settle_heap() -> int:
-    """Import the app's modules, then freeze what they allocated; returns the frozen count.
+    """Import the domain and its libraries, then freeze what they allocated; returns the count.
 
     Everything imported at start-up lives as long as the process. Frozen objects are skipped by
     every later collection, so the collector's periodic full sweeps walk only what page views
@@ -51,8 +53,8 @@ def settle_heap() -> int:
     for package_name in PACKAGES:
         package = importlib.import_module(package_name)
         for info in pkgutil.walk_packages(package.__path__, package_name + "."):
-            # __main__ runs something when imported; the bench harness is not part of the app.
-            if not info.name.endswith(("__main__", "benchmark")):
+            # Migrations and __main__ run something when imported; the app imports neither.
+            if ".migrations" not in info.name and not info.name.endswith("__main__"):
                 importlib.import_module(info.name)
     gc.collect()
     gc.freeze()

@@ -60,7 +60,7 @@ def test_start_up_freezes_the_imported_modules_out_of_the_collector() -> None:
         frozen = startup.settle_heap()
         # Every page module is imported, and what they allocated is frozen: the collector's
         # full sweeps later walk only what page views allocate.
-        assert "ui.coordinator" in sys.modules and "folium" in sys.modules
+        assert "estafette.maps" in sys.modules and "folium" in sys.modules
         assert frozen > 100_000 and gc.get_freeze_count() > 100_000
     finally:
         gc.unfreeze()
