@@ -3,7 +3,6 @@
 import streamlit as st
 
 from estafette.accounts import Action, can
-from estafette.cities import status_key
 from ui import city as city_ui
 from ui import coordinator, filters, live, loaders
 from ui.core import current_actor, database_url, language, settings, t
@@ -73,17 +72,12 @@ if not shown.empty:
                         # Neighbourhood names vary in length: keep them on their own caption
                         # line so the phase names line up across a row.
                         st.caption(row.neighbourhood or t("overview.undecided"))
-                        st.markdown(f"### {row.current_phase}")
-                        st.markdown(t(status_key(row.current_status)))
-                        st.progress(
-                            row.completed / row.total if row.total else 0.0,
-                            text=t("overview.progress_value", done=row.completed, total=row.total),
-                        )
-                        st.page_link(
-                            "pages/city.py",
-                            label=t("city.open_dialogue"),
-                            icon=":material/arrow_forward:",
-                            query_params={"dialoog": str(row.dialogue_id)},
+                        city_ui.dialogue_state(
+                            row.current_phase,
+                            row.current_status,
+                            row.completed,
+                            row.total,
+                            row.dialogue_id,
                         )
 
     st.caption(t("city.link"))

@@ -157,18 +157,29 @@ def render_dialogue_cards(found: dossier_mod.CityDossier) -> None:
                 st.caption(summary.theme)
             if summary.archived:
                 st.caption(t("city.archived_badge"))
-            st.markdown(f"### {summary.current_phase}")
-            st.markdown(t(cities.status_key(summary.current_status)))
-            st.progress(
-                summary.completed / summary.total if summary.total else 0.0,
-                text=t("overview.progress_value", done=summary.completed, total=summary.total),
+            dialogue_state(
+                summary.current_phase,
+                summary.current_status,
+                summary.completed,
+                summary.total,
+                summary.id,
             )
-            st.page_link(
-                "pages/city.py",
-                label=t("city.open_dialogue"),
-                icon=":material/arrow_forward:",
-                query_params={"dialoog": str(summary.id)},
-            )
+
+
+def dialogue_state(phase: str, status: str, completed: int, total: int, dialogue_id: int) -> None:
+    """A dialogue's current phase, status and progress, with a link to its own view."""
+    st.markdown(f"### {phase}")
+    st.markdown(t(cities.status_key(status)))
+    st.progress(
+        completed / total if total else 0.0,
+        text=t("overview.progress_value", done=completed, total=total),
+    )
+    st.page_link(
+        "pages/city.py",
+        label=t("city.open_dialogue"),
+        icon=":material/arrow_forward:",
+        query_params={"dialoog": str(dialogue_id)},
+    )
 
 
 def render_handovers(found: dossier_mod.CityDossier) -> None:
