@@ -63,7 +63,9 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     nav(page, "Lessen")
     page.get_by_text(TITLE).first.wait_for(timeout=TIMEOUT)
     settle(page)
-    page.get_by_role("button", name="Accepteren").first.click()
+    # Lessons are listed collapsed: open this one to review it.
+    page.get_by_text(TITLE).first.click()
+    page.get_by_role("button", name="Accepteren").first.click(timeout=TIMEOUT)
     page.get_by_text("Les geaccepteerd.").wait_for(timeout=TIMEOUT)
 
     # ... adds it to Training Wijkdialoog 2 on the Leergang page ...

@@ -109,7 +109,8 @@ def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: 
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
     _open(page, server.url)
-    page.get_by_text(f"{XSS} · Etappe").first.wait_for(timeout=30_000)
+    # The overview card shows the neighbourhood as text on its own line.
+    page.get_by_text(XSS, exact=True).first.wait_for(timeout=30_000)
     assert XSS in page.inner_text("body")
 
     _open(page, f"{server.url}/kaart")
