@@ -9,7 +9,7 @@ from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import links
 from ui import updates as form
-from ui.core import current_actor, t
+from ui.core import current_actor, moment, t
 from ui.format import place_label
 from ui.lessons import render_briefing
 
@@ -62,7 +62,7 @@ if flash:
         (st.success if kind == "success" else st.error)(message)
 
 if view.updated_by:
-    st.caption(t("status_page.last_change", at=form.when(view.updated_at), who=view.updated_by))
+    st.caption(t("status_page.last_change", at=moment(view.updated_at), who=view.updated_by))
 else:
     st.caption(t("status_page.never_changed"))
 

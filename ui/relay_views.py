@@ -7,11 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from estafette import formatting
 from estafette.cities import status_key
 from estafette.phases import STATUSES
 from ui import coordinator
-from ui.core import current_actor, language, t
+from ui.core import current_actor, day, moment, t
 from ui.filters import View
 
 FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end", "note")
@@ -25,9 +24,9 @@ def _value(field: str, value: object) -> str:
     if field == "status" and text in STATUSES:
         return t(status_key(text))
     if field in DATE_FIELDS:
-        # Stored as ISO dates; people read dd-mm-yyyy everywhere else in the app.
+        # Stored as ISO dates; shown like every other date in the app.
         try:
-            return formatting.date(dt.date.fromisoformat(text), language())
+            return day(dt.date.fromisoformat(text))
         except ValueError:
             return text
     return text
@@ -43,7 +42,7 @@ def phase_history(
         return
     table = pd.DataFrame(
         {
-            t("map.col_at"): changes["at"].map(lambda at: formatting.datetime(at, language())),
+            t("map.col_at"): changes["at"].map(moment),
             t("map.col_phase"): changes["phase"],
             t("map.col_field"): [
                 t(f"map.field_{f}") if f in FIELDS else f for f in changes["field"]

@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import cities, db, formatting, history, updates
+from estafette import cities, db, history, updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
-from ui.core import cached, database_url, engine, language, t, tn
+from ui.core import cached, database_url, day, engine, moment, t, tn
 from ui.format import place_label
 
 PREFIX = "estafette.status."
@@ -134,15 +134,10 @@ def show_value(name: str, value: object) -> str:
         return t(status_key(str(value)))
     if name in DATE_FIELDS:
         try:
-            return formatting.date(dt.date.fromisoformat(str(value)), language())
+            return day(dt.date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
     return str(value)
-
-
-def when(moment: dt.datetime) -> str:
-    """A stored (UTC) timestamp in Amsterdam time, in the UI language (Babel)."""
-    return formatting.datetime(moment, language())
 
 
 def conflict_lines(changes: list[updates.Change]) -> list[str]:
@@ -151,7 +146,7 @@ def conflict_lines(changes: list[updates.Change]) -> list[str]:
         t(
             "status_page.conflict_line",
             who=c.actor,
-            at=when(c.at),
+            at=moment(c.at),
             field=field_label(c.field),
             old=show_value(c.field, c.old_value),
             new=show_value(c.field, c.new_value),
@@ -171,7 +166,7 @@ def history_table(dialogue_id: int) -> pd.DataFrame:
     entries = _history(database_url(), dialogue_id)
     return pd.DataFrame(
         {
-            t("status_page.col_at"): [when(e.at) for e in entries],
+            t("status_page.col_at"): [moment(e.at) for e in entries],
             t("status_page.col_who"): [e.actor for e in entries],
             t("status_page.col_phase"): [e.phase_name for e in entries],
             t("status_page.col_field"): [field_label(e.field) for e in entries],
