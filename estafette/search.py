@@ -218,10 +218,9 @@ def search_ids(
         candidates = select(Lesson.id, vector.label("sv"))
         phase_id = None
         if f.phase_code:
-            # The window walks the newest lessons backwards and tests each. PostgreSQL tests
-            # the cheap column filters first only when they compare with constants (a phase
-            # id from a sub-select is tested last), so the phase is looked up first; the
-            # text match, the dear test, is written last.
+            # The window walks the newest lessons backwards and tests each. With the phase
+            # as a constant (looked up first, not a sub-select) the planner can estimate it
+            # and walk that phase's lessons through ix_lesson_phase_id_id (see below).
             phase_id = session.scalar(select(Phase.id).where(Phase.code == f.phase_code))
             if phase_id is None:
                 return []
