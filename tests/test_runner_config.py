@@ -59,3 +59,15 @@ def test_the_magic_check_sees_a_bare_expression() -> None:
 def test_no_forced_full_collection_after_each_run() -> None:
     # A forced gc.collect(2) after every run (and every live poll) cost more than the page.
     assert _runner().get("postScriptGC") is False
+
+
+def test_no_source_watcher_per_session() -> None:
+    # Streamlit's file watcher resolves every loaded module's path and sets up inotify watches
+    # for each new browser session: about half the server CPU of a page view (py-spy). A
+    # hosted service never reloads its source, so the watcher is off.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    # Nothing in the deployment turns it back on.
+    for path in (ROOT / "deploy").rglob("*"):
+        if path.is_file():
+            assert "fileWatcherType" not in path.read_text(encoding="utf-8", errors="ignore")
