@@ -45,9 +45,9 @@ from estafette.accounts import Actor
 from estafette.models import PhaseRecord, Role
 from estafette.settings import PROJECT_ROOT
 
+# Each page by its own address, as the sidebar links and shared links name it. (The root
+# address "/" is a hidden page that switches to /overzicht, one extra script run.)
 PAGES = ("overzicht", "kaart", "tijdlijn")
-# The overview is the default page: its URL path (what the browser sends) is empty.
-URL_PATH = {"overzicht": ""}
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "estafette.nginx.conf.template"
 BARE_PAGE = Path(__file__).resolve().parent / "bare.py"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -56,6 +56,9 @@ COORDINATOR = Actor(email="bench@example.nl", role=Role.COORDINATOR, name="Bench
 TARGET_CPU_RATIO = 1.5
 TARGET_P95_S = 2.0
 TARGET_SPEEDUP = 1.7
+# Rounds per person in a burst: with pages of 40-80 ms a burst of two rounds lasted 3-5 s,
+# where the first and last seconds (everyone connecting, the stragglers) weighed too much.
+BURST_ROUNDS = 4
 
 
 class LoadError(Exception):
@@ -204,7 +207,7 @@ async def page_view(base: str, page: str) -> float:
         ping_interval=None,
     ) as ws:
         back = BackMsg()
-        back.rerun_script.page_name = URL_PATH.get(page, page)
+        back.rerun_script.page_name = page
         back.rerun_script.query_string = ""
         await ws.send(back.SerializeToString())
         while True:
@@ -371,7 +374,15 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
             burst = think > 0
             if burst:
                 burst_single = asyncio.run(
-                    _load("1 process, burst", one.base, [one.process.pid], users, 2, PAGES, url)
+                    _load(
+                        "1 process, burst",
+                        one.base,
+                        [one.process.pid],
+                        users,
+                        BURST_ROUNDS,
+                        PAGES,
+                        url,
+                    )
                 )
             with nginx(folder, [one, two]) as proxy:
                 pids = [one.process.pid, two.process.pid, proxy.process.pid]
@@ -380,7 +391,15 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
                 )
                 if burst:
                     burst_pair = asyncio.run(
-                        _load("2 replicas + nginx, burst", proxy.base, pids, users, 2, PAGES, url)
+                        _load(
+                            "2 replicas + nginx, burst",
+                            proxy.base,
+                            pids,
+                            users,
+                            BURST_ROUNDS,
+                            PAGES,
+                            url,
+                        )
                     )
             print(f"measured: 2 replicas ({pair.views} views)", flush=True)
             if not burst:
