@@ -9,7 +9,9 @@ and its question about the previous phase) go to the page's handlers instead.
 
 ``bookkeeping`` is the one other commit: what a read must record (a session's last-seen time,
 its end when it ran out). It is not a person's change, so it clears no cache and confirms
-nothing. No other module in ui/ or pages/ commits.
+nothing. No other module in ui/ or pages/ commits (tests/test_layers.py checks it).
+
+The sign-out notice (ui.auth.show_notice) is not a write's outcome and stays with the gate.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from estafette.permissions import PermissionDenied
 from ui.core import database_url, engine, language, read_data_version, t
 
 T = TypeVar("T")
-FLASH_KEY = "estafette.flash"
+FLASH_KEY = "estafette.write.flash"
 Kind = Literal["success", "error"]
 # A confirmation: one text, or a function of the action's result giving one or several texts.
 Success = str | Callable[[Any], str | Sequence[str]] | None
