@@ -6,8 +6,12 @@ import streamlit as st
 
 from estafette import accounts, privacy, relay
 from estafette.accounts import Action, can
-from ui import admin
-from ui.core import current_actor, day, t
+from ui import accounts as accounts_ui
+from ui import privacy as privacy_ui
+from ui import relay as relay_ui
+from ui import sessions as sessions_ui
+from ui import write
+from ui.core import current_actor, database_url, day, t
 from ui.format import place_label
 
 actor = current_actor()
@@ -17,9 +21,9 @@ if not can(actor, Action.MANAGE_USERS):
     if actor.is_anonymous:
         st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
     st.stop()
-admin.show_flash()
+write.show_flash()
 
-all_cities = admin.city_list()
+all_cities = relay_ui.city_list()
 city_names = {c.id: c.name for c in all_cities}
 # Keyed and stateful: after a save (and the rerun that shows its message) the same tab stays open.
 users_tab, cities_tab, dialogues_tab, handover_tab, privacy_tab = st.tabs(
@@ -36,19 +40,19 @@ users_tab, cities_tab, dialogues_tab, handover_tab, privacy_tab = st.tabs(
 
 with users_tab:
     st.subheader(t("admin.users"))
-    users = admin.users_table(actor)
+    users = accounts_ui.users_table(actor)
     st.dataframe(users, hide_index=True, width="stretch")
 
     with st.form("estafette.admin.add_user_form", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_user')}**")
         email = st.text_input(t("auth.email"), key="estafette.admin.user_email")
         name = st.text_input(t("auth.name"), key="estafette.admin.user_name")
-        role, chosen = admin.role_and_cities(
+        role, chosen = accounts_ui.role_and_cities(
             t("admin.role"), city_names, "estafette.admin.user_role", "estafette.admin.user_cities"
         )
         password = st.text_input(t("admin.password"), type="password", key="estafette.admin.pw")
         if st.form_submit_button(t("admin.add_user")):
-            added = admin.attempt(
+            added = write.perform(
                 lambda s: (
                     accounts.add_user(
                         s,
@@ -62,7 +66,7 @@ with users_tab:
                 )
             )
             if added:
-                admin.flash(t("admin.user_added", email=added))
+                write.flash(t("admin.user_added", email=added))
                 st.rerun()
 
     emails = list(users[t("admin.col_email")])
@@ -70,46 +74,45 @@ with users_tab:
         st.markdown(f"**{t('admin.manage_user')}**")
         target = st.selectbox(t("admin.pick_user"), emails, key="estafette.admin.target")
         row = st.container(horizontal=True)
-        if row.button(t("admin.deactivate"), key="estafette.admin.deactivate") and admin.attempt(
+        if row.button(t("admin.deactivate"), key="estafette.admin.deactivate") and write.perform(
             lambda s: accounts.deactivate_user(s, actor, target) or True
         ):
-            admin.flash(t("admin.deactivated", email=target))
+            write.flash(t("admin.deactivated", email=target))
             st.rerun()
-        if row.button(t("admin.reactivate"), key="estafette.admin.reactivate") and admin.attempt(
+        if row.button(t("admin.reactivate"), key="estafette.admin.reactivate") and write.perform(
             lambda s: accounts.reactivate_user(s, actor, target) or True
         ):
-            admin.flash(t("admin.reactivated", email=target))
+            write.flash(t("admin.reactivated", email=target))
             st.rerun()
-        if (
-            row.button(t("sessions.end_all"), key="estafette.admin.end_sessions")
-            and admin.attempt(lambda s: admin.end_sessions(s, actor, target)) is not None
-        ):
+        if row.button(
+            t("sessions.end_all"), key="estafette.admin.end_sessions"
+        ) and sessions_ui.end_all_for(actor, target):
             st.rerun()
         with st.form("estafette.admin.role_form"):
-            new_role, role_cities = admin.role_and_cities(
+            new_role, role_cities = accounts_ui.role_and_cities(
                 t("admin.new_role"),
                 city_names,
                 "estafette.admin.new_role",
                 "estafette.admin.role_cities",
             )
-            if st.form_submit_button(t("admin.change_role")) and admin.attempt(
+            if st.form_submit_button(t("admin.change_role")) and write.perform(
                 lambda s: accounts.set_role(s, actor, target, new_role, role_cities) or True
             ):
-                admin.flash(t("admin.role_changed", email=target, role=t(f"user.role.{new_role}")))
+                write.flash(t("admin.role_changed", email=target, role=t(f"user.role.{new_role}")))
                 st.rerun()
         with st.form("estafette.admin.reset_form", clear_on_submit=True):
             new_password = st.text_input(
                 t("admin.new_password"), type="password", key="estafette.admin.new_pw"
             )
-            if st.form_submit_button(t("admin.reset")) and admin.attempt(
+            if st.form_submit_button(t("admin.reset")) and write.perform(
                 lambda s: accounts.reset_password(s, actor, target, new_password) or True
             ):
-                admin.flash(t("admin.reset_done", email=target))
+                write.flash(t("admin.reset_done", email=target))
                 st.rerun()
 
 with cities_tab:
     st.dataframe(
-        admin.cities_table(all_cities),
+        relay_ui.cities_table(all_cities),
         hide_index=True,
         width="stretch",
         # Same precision for every city, so the coordinates line up.
@@ -159,11 +162,11 @@ with cities_tab:
         )
     elif place is not None:
         latitude, longitude = place.latitude, place.longitude
-    st.caption(t("relay.next_leg", leg=admin.next_leg()))
+    st.caption(t("relay.next_leg", leg=relay_ui.next_leg()))
     if st.button(t("relay.add_city"), key="estafette.admin.add_city", disabled=not query.strip()):
         name = query.strip()  # the name as typed; a match only supplies the coordinates
-        added = admin.attempt(
-            lambda s: admin.city_summary(
+        added = write.perform(
+            lambda s: relay_ui.city_summary(
                 relay.add_city(
                     s,
                     actor,
@@ -175,7 +178,7 @@ with cities_tab:
             )
         )
         if added:
-            admin.flash(t("relay.city_added", name=added[0], leg=added[1]))
+            write.flash(t("relay.city_added", name=added[0], leg=added[1]))
             st.rerun()
 
 with dialogues_tab, st.form("estafette.admin.dialogue_form", clear_on_submit=True):
@@ -192,7 +195,7 @@ with dialogues_tab, st.form("estafette.admin.dialogue_form", clear_on_submit=Tru
     if (
         st.form_submit_button(t("relay.add_dialogue"))
         and city_id is not None
-        and admin.attempt(
+        and write.perform(
             lambda s: (
                 relay.add_dialogue(
                     s,
@@ -205,12 +208,12 @@ with dialogues_tab, st.form("estafette.admin.dialogue_form", clear_on_submit=Tru
             )
         )
     ):
-        admin.flash(t("relay.dialogue_added", city=city_names[city_id]))
+        write.flash(t("relay.dialogue_added", city=city_names[city_id]))
         st.rerun()
 
 with handover_tab:
     st.caption(t("relay.handover_intro"))
-    candidates = dict(admin.handover_candidates())
+    candidates = dict(relay_ui.handover_candidates())
     if not candidates:
         st.info(t("relay.no_candidates"))
     else:
@@ -220,18 +223,18 @@ with handover_tab:
             list(candidates),
             format_func=candidates.get,
             key="estafette.admin.h_from",
-            on_change=admin.preselect_next_city,
+            on_change=relay_ui.preselect_next_city,
             args=("estafette.admin.h_from",),
         )
-        if admin.HANDOVER_TO_KEY not in st.session_state:
-            admin.preselect_next_city("estafette.admin.h_from")
+        if relay_ui.HANDOVER_TO_KEY not in st.session_state:
+            relay_ui.preselect_next_city("estafette.admin.h_from")
         with st.form("estafette.admin.handover_form"):
             target_city = st.selectbox(
                 t("relay.to_city"),
                 list(city_names),
                 format_func=city_names.get,
                 placeholder=t("handover.placeholder"),
-                key=admin.HANDOVER_TO_KEY,
+                key=relay_ui.HANDOVER_TO_KEY,
             )
             on = st.date_input(
                 t("relay.handover_date"),
@@ -248,7 +251,7 @@ with handover_tab:
             submitted = st.form_submit_button(t("relay.record_handover"))
             if submitted and target_city is None:
                 st.error(t("handover.choose_city"), icon=":material/error:")
-            elif submitted and admin.attempt(
+            elif submitted and write.perform(
                 lambda s: (
                     relay.record_handover(
                         s,
@@ -261,7 +264,7 @@ with handover_tab:
                     ).id
                 )
             ):
-                admin.flash(
+                write.flash(
                     t(
                         "relay.handover_done",
                         from_city=candidates[source],
@@ -270,7 +273,7 @@ with handover_tab:
                 )
                 st.rerun()
     st.subheader(t("relay.handovers"))
-    done = admin.handovers()
+    done = relay_ui.handovers(database_url())
     if not done:
         st.caption(t("relay.no_handovers"))
     for item in done:
@@ -291,7 +294,7 @@ with privacy_tab:
     person = st.text_input(t("auth.email"), key="estafette.admin.privacy_email")
     export_col, forget_col = st.columns(2)
     if export_col.button(t("privacy.export"), key="estafette.admin.privacy_export"):
-        document = admin.person_export(actor, person)
+        document = privacy_ui.person_export(actor, person)
         if document is not None:
             st.session_state["estafette.admin.privacy_document"] = (person, document)
     prepared = st.session_state.get("estafette.admin.privacy_document")
@@ -312,9 +315,9 @@ with privacy_tab:
         type="primary",
         disabled=not confirmed,
     ):
-        report = admin.attempt(lambda s: privacy.forget(s, actor, person))
+        report = write.perform(lambda s: privacy.forget(s, actor, person))
         if report is not None:
-            admin.flash(
+            write.flash(
                 t("privacy.forgotten", pseudonym=report.pseudonym)
                 + "\n\n"
                 + "\n".join(f"- {line}" for line in report.lines())
@@ -323,4 +326,4 @@ with privacy_tab:
             st.rerun()
     st.subheader(t("privacy.audit.title"))
     st.caption(t("privacy.audit.help"))
-    st.dataframe(admin.audit_table(actor), hide_index=True, width="stretch")
+    st.dataframe(privacy_ui.audit_table(actor), hide_index=True, width="stretch")

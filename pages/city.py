@@ -4,11 +4,11 @@ import streamlit as st
 
 from estafette import lessons
 from estafette.accounts import Action, can
-from ui import city as ui
+from ui import calendar_feed, cities, edits, history, timeline, write
 from ui import lessons as lessons_ui
-from ui import relay_views
 from ui.core import current_actor, database_url, t, tn
 from ui.filters import View
+from ui.format import safe
 
 CHOICE_KEY = "estafette.city.choice"
 SEEN_KEY = "estafette.city.seen_param"
@@ -16,7 +16,7 @@ SEEN_KEY = "estafette.city.seen_param"
 url = database_url()
 actor = current_actor()
 coordinator = can(actor, Action.EDIT_RELAY)
-ui.show_flash()
+write.show_flash()
 
 
 def lesson_list(city_id: int, dialogue_id: int | None = None) -> None:
@@ -38,20 +38,20 @@ def lesson_list(city_id: int, dialogue_id: int | None = None) -> None:
 raw_dialogue = st.query_params.get("dialoog")
 summary = None
 if raw_dialogue:
-    summary = ui.dialogue(url, int(raw_dialogue)) if raw_dialogue.isdigit() else None
+    summary = cities.dialogue(url, int(raw_dialogue)) if raw_dialogue.isdigit() else None
     if summary is None:
         st.warning(t("city.unknown_dialogue", id=raw_dialogue), icon=":material/help:")
 
 if summary is not None:
     # ---------------------------------------------------------------- one dialogue
-    st.title(f"{summary.city} · {ui.dialogue_name(summary)}")
+    st.title(f"{summary.city} · {cities.dialogue_name(summary)}")
     st.caption(
         t("overview.leg", leg=summary.leg) + (f" · {summary.theme}" if summary.theme else "")
     )
     if summary.archived:
         st.info(t("city.dialogue_archived"), icon=":material/archive:")
     if summary.central_question:
-        st.markdown(f"> {lessons_ui.safe(summary.central_question)}")
+        st.markdown(f"> {safe(summary.central_question)}")
     links = st.container(horizontal=True)
     links.page_link(
         "pages/city.py",
@@ -71,22 +71,22 @@ if summary is not None:
         summary.completed / summary.total if summary.total else 0.0,
         text=t("overview.progress_value", done=summary.completed, total=summary.total),
     )
-    ui.render_phase_table(summary.id)
+    cities.render_phase_table(summary.id)
     st.subheader(t("nav.timeline"))
-    ui.render_timeline(summary.city_id, summary.id)
+    timeline.render_city_timeline(summary.city_id, summary.id)
     st.subheader(t("city.history"))
-    relay_views.phase_history(url, summary.id, View(), key="estafette.dialogue.history")
-    ui.render_edit_log(summary.city_id, summary.id)
+    history.phase_history(url, summary.id, View(), key="estafette.dialogue.history")
+    cities.render_edit_log(summary.city_id, summary.id)
     st.subheader(t("city.lessons"))
     lesson_list(summary.city_id, summary.id)
     if summary.current_phase_code:
         lessons_ui.render_briefing(summary.id, summary.current_phase_code)
     if coordinator:
-        ui.dialogue_editor(actor, summary)
+        edits.dialogue_editor(actor, summary)
     st.stop()
 
 # -------------------------------------------------------------------- one city
-names = ui.city_names(url)
+names = cities.city_names(url)
 wanted = st.query_params.get("stad")
 if wanted and wanted != st.session_state.get(SEEN_KEY):
     st.session_state[SEEN_KEY] = wanted
@@ -104,7 +104,7 @@ if choice is None:
     st.stop()
 st.query_params["stad"] = choice
 st.session_state[SEEN_KEY] = choice
-found = ui.dossier(url, choice, not actor.is_anonymous)
+found = cities.dossier(url, choice, not actor.is_anonymous)
 if found is None:
     st.stop()
 
@@ -114,7 +114,7 @@ st.caption(
         "city.facts",
         leg=found.leg,
         province=found.province or "—",
-        joined=ui.format_day(found.joined_on),
+        joined=cities.format_day(found.joined_on),
     )
 )
 if found.archived:
@@ -135,27 +135,25 @@ tabs = st.tabs(
     ]
 )
 with tabs[0]:
-    ui.render_dialogue_cards(found)
+    cities.render_dialogue_cards(found)
 with tabs[1]:
-    ui.render_timeline(found.id)
+    timeline.render_city_timeline(found.id)
 with tabs[2]:
     for summary in found.dialogues:
-        st.markdown(f"**{ui.dialogue_name(summary)}**")
-        relay_views.phase_history(
-            url, summary.id, View(), key=f"estafette.city.history.{summary.id}"
-        )
+        st.markdown(f"**{cities.dialogue_name(summary)}**")
+        history.phase_history(url, summary.id, View(), key=f"estafette.city.history.{summary.id}")
     st.markdown(f"**{t('city.edits')}**")
-    ui.render_edit_log(found.id)
+    cities.render_edit_log(found.id)
 with tabs[3]:
-    ui.render_handovers(found)
+    cities.render_handovers(found)
 with tabs[4]:
     lesson_list(found.id)
 with tabs[5]:
     for summary in found.dialogues:
         if summary.current_phase_code and not summary.archived:
-            st.markdown(f"**{ui.dialogue_name(summary)}** · {summary.current_phase}")
+            st.markdown(f"**{cities.dialogue_name(summary)}** · {summary.current_phase}")
             lessons_ui.render_briefing(summary.id, summary.current_phase_code)
 
 if coordinator:
-    ui.city_editor(actor, found)
-ui.calendar_download(url, names, "estafette.city.calendar", city=found.name)
+    edits.city_editor(actor, found)
+calendar_feed.calendar_download(url, names, "estafette.city.calendar", city=found.name)

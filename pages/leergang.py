@@ -4,19 +4,21 @@ import streamlit as st
 
 from estafette import formatting, leergang, lessons
 from estafette.accounts import Action
-from ui import lessons as ui
-from ui import loaders
+from ui import leergang as course_ui
+from ui import lessons as lessons_ui
+from ui import write
 from ui.core import database_url, language, moment, t, tn
+from ui.format import origin, safe
 
 url = database_url()
 st.title(t("leergang.title"))
 st.caption(t("leergang.intro"))
 # The course material names authors and quotes residents: signed-in people only.
-actor = ui.require_sign_in(Action.READ_COURSE)
+actor = lessons_ui.require_sign_in(Action.READ_COURSE)
 trainer = actor.role in lessons.REVIEWERS
-ui.show_flash()
+write.show_flash()
 
-modules = loaders.modules(url)
+modules = course_ui.modules(url)
 names = {m.code: m.name for m in modules}
 code = st.selectbox(
     t("course.module"), list(names), format_func=names.get, key="estafette.leergang.module"
@@ -24,7 +26,7 @@ code = st.selectbox(
 module = next(m for m in modules if m.code == code)
 st.write(module.description)
 
-versions = ui.versions(url, actor, code)
+versions = course_ui.versions(url, actor, code)
 st.caption(t("course.version_explained"))
 labels = [v.label for v in versions]
 label = (
@@ -34,14 +36,14 @@ label = (
 )
 current = next((v for v in versions if v.label == label), None)
 editable = trainer and (current is None or current.editable)
-material = ui.course(url, actor, code, label)
+material = course_ui.course(url, actor, code, label)
 
 # Downloads of the course material (for signed-in people, like the page itself).
 left, right, _ = st.columns([1, 1, 2])
 stem = formatting.slug(code, label or leergang.FIRST_VERSION)
 left.download_button(
     t("course.download_docx"),
-    data=ui.export(url, actor, code, "docx", label, language()),
+    data=course_ui.export(url, actor, code, "docx", label, language()),
     file_name=f"{stem}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     icon=":material/description:",
@@ -49,7 +51,7 @@ left.download_button(
 )
 right.download_button(
     t("course.download_md"),
-    data=ui.export(url, actor, code, "md", label, language()),
+    data=course_ui.export(url, actor, code, "md", label, language()),
     file_name=f"{stem}.md",
     mime="text/markdown",
     icon=":material/article:",
@@ -59,7 +61,7 @@ if current is not None and not current.editable:
     st.info(t("course.frozen"), icon=":material/lock:")
 
 # The module's topics, each with its curated lessons in order.
-topic_list = ui.topics(url, code)
+topic_list = course_ui.topics(url, code)
 by_topic: dict[str, list[leergang.CourseEntry]] = {}
 for entry in material.entries:
     by_topic.setdefault(entry.topic_name, []).append(entry)
@@ -73,23 +75,23 @@ for topic in topic_list:
         for entry in entries:
             row = st.columns([6, 1, 1]) if editable else [st.container()]
             row[0].markdown(
-                f"**{ui.safe(entry.lesson.title)}** — {entry.lesson.phase_name} · "
-                f"{ui.safe(ui.origin(entry.lesson))}"
+                f"**{safe(entry.lesson.title)}** — {entry.lesson.phase_name} · "
+                f"{safe(origin(entry.lesson))}"
             )
             if editable:
                 if row[1].button(
                     "↑", key=f"estafette.leergang.up.{entry.item_id}", help=t("course.up")
-                ) and ui.run_write(leergang.move_item, actor, entry.item_id, -1):
+                ) and lessons_ui.run_write(leergang.move_item, actor, entry.item_id, -1):
                     st.rerun()
                 if row[2].button(
                     "↓", key=f"estafette.leergang.down.{entry.item_id}", help=t("course.down")
-                ) and ui.run_write(leergang.move_item, actor, entry.item_id, 1):
+                ) and lessons_ui.run_write(leergang.move_item, actor, entry.item_id, 1):
                     st.rerun()
 
 # Curation: trainers and coordinators pick accepted lessons into a topic.
 if editable:
     st.subheader(t("course.curate"))
-    accepted = ui.browse(url, actor, lessons.LessonFilter(status="geaccepteerd"))
+    accepted = lessons_ui.browse(url, actor, lessons.LessonFilter(status="geaccepteerd"))
     if not accepted:
         st.caption(t("course.no_accepted"))
     else:
@@ -99,7 +101,7 @@ if editable:
                 t("course.pick_lesson"),
                 [v.id for v in accepted],
                 format_func=lambda i: next(
-                    f"{v.title} — {v.phase_name} · {ui.origin(v)}" for v in accepted if v.id == i
+                    f"{v.title} — {v.phase_name} · {origin(v)}" for v in accepted if v.id == i
                 ),
                 key="estafette.leergang.pick_lesson",
             )
@@ -111,7 +113,7 @@ if editable:
             )
             if st.form_submit_button(
                 t("course.include"), type="primary", key="estafette.leergang.include"
-            ) and ui.run_write(
+            ) and lessons_ui.run_write(
                 leergang.include, actor, picked, code, topic_id, success=t("course.included")
             ):
                 st.rerun()
@@ -122,7 +124,7 @@ if editable:
         new_label = st.text_input(t("course.new_version"), key="estafette.leergang.new_label")
         if st.form_submit_button(
             t("course.keep_version"), key="estafette.leergang.keep_version"
-        ) and ui.run_write(
+        ) and lessons_ui.run_write(
             leergang.new_version, actor, code, new_label, success=t("course.version_kept")
         ):
             # Show the new (editable) version after the rerun.

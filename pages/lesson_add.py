@@ -7,6 +7,7 @@ import streamlit as st
 from estafette import lessons
 from estafette.accounts import Action
 from ui import lessons as ui
+from ui import write
 from ui.core import database_url, t
 
 url = database_url()
@@ -99,6 +100,7 @@ if submitted:
         lesson_date=lesson_date,
         **texts,
     )
-    if ui.run_write(lessons.propose, actor, data):
-        st.success(t("lesson_add.saved"), icon=":material/check_circle:")
+    if ui.run_write(lessons.propose, actor, data, success=t("lesson_add.saved")):
+        # Confirmed in this run, below the form (which keeps what was typed).
+        write.show_flash()
         st.page_link("pages/lessons.py", label=t("lesson_add.to_lessons"))

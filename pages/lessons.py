@@ -5,7 +5,9 @@ import streamlit as st
 from estafette import lessons, search
 from estafette.accounts import Action
 from ui import lessons as ui
+from ui import write
 from ui.core import database_url, t, tn
+from ui.format import safe
 
 url = database_url()
 st.title(t("lessons.title"))
@@ -14,7 +16,7 @@ st.caption(t("lessons.intro"))
 actor = ui.require_sign_in(Action.READ_LESSONS)
 reviewer = actor.role in lessons.REVIEWERS
 opts = ui.options(url)
-ui.show_flash()
+write.show_flash()
 st.page_link("pages/lesson_add.py", label=t("lesson_add.title"), icon=":material/add:")
 
 # Where my lessons are used (the author's view).
@@ -26,8 +28,8 @@ if my:
                 f"{u.module_name} › {u.topic_name} ({u.version_label})" for u in view.usages
             )
             st.markdown(
-                f"**{ui.safe(view.title)}** — {ui.status_label(view.status)}"
-                + (f" · {t('lessons.used_in')} {ui.safe(used)}" if used else "")
+                f"**{safe(view.title)}** — {ui.status_label(view.status)}"
+                + (f" · {t('lessons.used_in')} {safe(used)}" if used else "")
             )
 
 # Filters and search.

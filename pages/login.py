@@ -3,8 +3,7 @@
 import streamlit as st
 
 from estafette.accounts import Action, can
-from ui import account, auth
-from ui import city as city_ui
+from ui import accounts, auth, reminders, sessions, write
 from ui.core import current_actor, t
 
 actor = current_actor()
@@ -23,8 +22,9 @@ if not actor.is_anonymous:
         st.page_link("pages/status.py", label=t("nav.status"), icon=":material/edit_note:")
     auth.logout_form()
     st.subheader(t("sessions.title"))
-    account.session_list(actor)
-    city_ui.reminder_settings(actor)
+    write.show_flash()
+    sessions.session_list(actor)
+    reminders.reminder_settings(actor)
     st.stop()
 
 st.markdown(t("auth.intro"))
@@ -35,7 +35,7 @@ if auth.sso_configured():
 
 auth.login_form(st.query_params.get("next", "/"))
 
-if not auth.has_coordinator():
+if not accounts.has_coordinator():
     st.divider()
     st.subheader(t("auth.first_run_title"))
     st.markdown(t("auth.first_run_intro"))
@@ -52,8 +52,6 @@ if not auth.has_coordinator():
     if create:
         if first_password != again:
             st.error(t("auth.password_mismatch"))
-        elif auth.bootstrap(first_email, first_password, name):
-            st.session_state["estafette.auth.first_run_done"] = True
+        elif accounts.bootstrap(first_email, first_password, name):
             st.rerun()
-if st.session_state.get("estafette.auth.first_run_done"):
-    st.success(t("auth.first_run_done"))
+write.show_flash()

@@ -4,7 +4,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from estafette import maps
-from ui import coordinator, filters, links, live, map_assets, relay_views
+from ui import alternatives, filters, history, links, live, relay
+from ui import maps as maps_ui
 from ui.core import database_url, language, settings, t, tn
 
 SELECTED_KEY = "estafette.map.dialogue"
@@ -12,16 +13,16 @@ CLICK_KEY = "estafette.map.last_click"
 
 url = database_url()
 live.follow()
-asset_base = map_assets.ensure()
+asset_base = maps_ui.ensure()
 today = filters.today()
-city_names, phase_names, span = coordinator.choices(url, today)
+city_names, phase_names, span = history.choices(url, today)
 view = filters.sidebar(city_names, phase_names, span)
 
 st.title(t("map.title"))
 st.caption(t("map.intro"))
 filters.as_of_banner(view)
-shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
-markers = coordinator.markers(url, view, language())
+shown = history.in_view(url, view)
+markers = maps_ui.markers(url, view, language())
 
 
 @st.fragment
@@ -36,10 +37,10 @@ def map_panel() -> None:
         tile_url=settings().tile_url,
         asset_base=asset_base,
         markers=markers,
-        payload=coordinator.marker_payload(url, view, language()),
-        handovers=coordinator.handovers(url),
-        empty_cities=coordinator.empty_cities(url, view),
-        outline_url=map_assets.outline_url(),
+        payload=maps_ui.marker_payload(url, view, language()),
+        handovers=relay.handovers(url),
+        empty_cities=relay.empty_cities(url, view),
+        outline_url=maps_ui.outline_url(),
     )
     clicked = st_folium(
         fmap,
@@ -50,9 +51,9 @@ def map_panel() -> None:
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
     )
     st.caption(tn("map.count", len(shown)))
-    relay_views.text_alternative(
+    alternatives.text_alternative(
         t("table.map_title"),
-        coordinator.map_alternative(url, view, language()),
+        alternatives.map_alternative(url, view, language()),
         "estafette.map.table",
     )
     clicked = clicked or {}
@@ -61,7 +62,7 @@ def map_panel() -> None:
         st.session_state[CLICK_KEY] = count
         st.session_state[SELECTED_KEY] = maps.nearest_dialogue(markers, point["lat"], point["lng"])
     st.subheader(t("map.history"))
-    labels = coordinator.dialogue_labels(url, view, language())
+    labels = maps_ui.dialogue_labels(url, view, language())
     links.preselect(SELECTED_KEY, labels)
     if st.session_state.get(SELECTED_KEY) not in labels:
         st.session_state.pop(SELECTED_KEY, None)
@@ -74,9 +75,9 @@ def map_panel() -> None:
         placeholder=t("map.pick"),
     )
     if chosen is not None:
-        relay_views.phase_history(url, int(chosen), view)
+        history.phase_history(url, int(chosen), view)
 
 
-if shown.empty and coordinator.empty_cities(url, view).empty:
+if shown.empty and relay.empty_cities(url, view).empty:
     st.info(t("map.empty"))
 map_panel()

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from ui import loaders
+from ui import phases, workshop
 from ui.core import database_url, language, t
 
 url = database_url()
 st.title(t("method.title"))
 st.caption(t("method.intro"))
 
-for phase in loaders.phase_list(url):
+for phase in phases.phase_list(url):
     with st.container(border=True):
         st.subheader(f"{phase.position}. {phase.name}")
         st.write(phase.description_en if language() == "en" else phase.description)
 
-content = loaders.workshop_content(url)
+content = workshop.workshop_content(url)
 if language() == "en":
     st.caption(t("method.quoted_in_dutch"))
 left, right = st.columns(2)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from estafette.accounts import Action, can
-from ui import city as city_ui
-from ui import coordinator, filters, live, loaders
+from ui import alerts as alerts_ui
+from ui import cities, filters, history, live, relay, report, workshop
 from ui.core import current_actor, database_url, language, settings, t
 
 # Beyond this many dialogues, cards and a static table stop being readable.
@@ -15,14 +15,14 @@ TABLE_LIMIT = 25
 url = database_url()
 live.follow()
 today = filters.today()
-city_names, phase_names, span = coordinator.choices(url, today)
+city_names, phase_names, span = history.choices(url, today)
 view = filters.sidebar(city_names, phase_names, span)
 
 st.title(t("overview.title"))
 st.caption(t("overview.intro"))
 filters.as_of_banner(view)
 
-if view.as_of is None and coordinator.relay_untouched(url):
+if view.as_of is None and relay.relay_untouched(url):
     # A fresh install: the seeded 2018 workshop state is where the relay starts, not neglect.
     actor = current_actor()
     if can(actor, Action.MANAGE_USERS):
@@ -35,8 +35,8 @@ if view.as_of is None and coordinator.relay_untouched(url):
     else:
         st.caption(t("firstrun.neutral"))
 
-shown = coordinator.dialogues(url, view.as_of, view.cities, view.phases, view.statuses)
-empty_cities = coordinator.empty_cities(url, view)
+shown = history.in_view(url, view)
+empty_cities = relay.empty_cities(url, view)
 if shown.empty and empty_cities.empty:
     st.info(t("overview.empty") if not city_names else t("map.empty"))
 if not empty_cities.empty:
@@ -55,7 +55,7 @@ if not shown.empty:
     if len(shown) <= CARD_LIMIT:
         st.subheader(t("overview.current_phases"))
         # One card per city (relay order): a city with several dialogues lists them inside.
-        groups = coordinator.city_cards(shown)
+        groups = relay.city_cards(shown)
         # One st.columns row per four cards: cards read left to right, and each row's cards
         # stretch to the tallest one so the row lines up.
         for start in range(0, len(groups), CARDS_PER_ROW):
@@ -72,7 +72,7 @@ if not shown.empty:
                         # Neighbourhood names vary in length: keep them on their own caption
                         # line so the phase names line up across a row.
                         st.caption(row.neighbourhood or t("overview.undecided"))
-                        city_ui.dialogue_state(
+                        cities.dialogue_state(
                             row.current_phase,
                             row.current_status,
                             row.completed,
@@ -81,7 +81,7 @@ if not shown.empty:
                         )
 
     st.caption(t("city.link"))
-    city_ui.city_links(list(dict.fromkeys(shown["city"])), "estafette.overview.city_link")
+    cities.city_links(list(dict.fromkeys(shown["city"])), "estafette.overview.city_link")
 
     st.subheader(t("alerts.title"))
     stale_days = st.columns([1, 3])[0].number_input(
@@ -92,25 +92,25 @@ if not shown.empty:
         step=1,
         key="estafette.overview.stale_days",
     )
-    alerts = coordinator.alert_list(url, view, today, int(stale_days), language())
+    alerts = alerts_ui.alert_list(url, view, today, int(stale_days), language())
     if alerts.empty:
         st.success(t("alerts.none"), icon=":material/check_circle:")
     else:
-        counts = coordinator.alert_counts(url, view, today, int(stale_days))
+        counts = alerts_ui.alert_counts(url, view, today, int(stale_days))
         st.warning(t("alerts.count", **counts), icon=":material/warning:")
         st.dataframe(alerts, hide_index=True, width="stretch", key="estafette.alerts")
 
     st.subheader(t("overview.matrix"))
-    matrix = coordinator.matrix(url, view, language())
+    matrix = relay.matrix(url, view, language())
     if len(matrix) <= TABLE_LIMIT:
         st.table(matrix)
     else:
         st.dataframe(matrix, width="stretch", key="estafette.overview.matrix")
 
     st.subheader(t("progress.title"))
-    done, total = coordinator.relay_progress(url, view)
+    done, total = relay.relay_progress(url, view)
     st.progress(done / total if total else 0.0, text=t("progress.relay", done=done, total=total))
-    per_city = coordinator.city_progress(url, view, language())
+    per_city = relay.city_progress(url, view, language())
     st.dataframe(
         per_city,
         hide_index=True,
@@ -123,12 +123,12 @@ if not shown.empty:
         },
     )
 
-    city_ui.report_download(url, view.as_of, settings().stale_days)
+    report.report_download(url, view.as_of, settings().stale_days)
 
 st.subheader(t("overview.themes"))
 if language() == "en":
     st.caption(t("method.quoted_in_dutch"))
-for column, theme in zip(st.columns(3), loaders.workshop_content(url)["themes"], strict=False):
+for column, theme in zip(st.columns(3), workshop.workshop_content(url)["themes"], strict=False):
     with column, st.container(border=True, height="stretch"):
         st.markdown(f"**{theme.title}**")
         st.write(theme.description)

@@ -7,7 +7,7 @@ import streamlit as st
 from estafette.accounts import Action, can
 from estafette.cities import status_key
 from estafette.phases import STATUSES
-from ui import links
+from ui import links, write
 from ui import updates as form
 from ui.core import current_actor, moment, t
 from ui.format import place_label
@@ -55,11 +55,7 @@ if form.loaded(record.id) is None or form.field_key("status") not in st.session_
     form.load_into_form(record)
 view = form.loaded(record.id)
 
-flash = st.session_state.pop(form.FLASH_KEY, None)
-if flash:
-    kind, messages = flash
-    for message in messages:
-        (st.success if kind == "success" else st.error)(message)
+write.show_flash()
 
 if view.updated_by:
     st.caption(t("status_page.last_change", at=moment(view.updated_at), who=view.updated_by))

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from estafette import charts
-from ui import city as city_ui
-from ui import coordinator, filters, live, relay_views
+from ui import alternatives, calendar_feed, cities, filters, history, live, relay
+from ui import timeline as timeline_ui
 from ui.core import database_url, language, t, tn
 
 PAGE_KEY = "estafette.timeline.page"
@@ -13,7 +13,7 @@ WINDOW_KEY = "estafette.timeline.window"
 url = database_url()
 live.follow()
 today = filters.today()
-city_names, phase_names, span = coordinator.choices(url, today)
+city_names, phase_names, span = history.choices(url, today)
 view = filters.sidebar(city_names, phase_names, span)
 
 st.title(t("timeline.title"))
@@ -33,7 +33,7 @@ def timeline_panel() -> None:
         key=WINDOW_KEY,
         help=t("timeline.window_help"),
     )
-    chart = coordinator.timeline(url, view, phase_names, language(), page, window)
+    chart = timeline_ui.timeline(url, view, phase_names, language(), page, window)
     if chart.pages > 1:
         # Fewer pages after a filter change: stay on the last one that exists.
         st.session_state[PAGE_KEY] = min(page, chart.pages)
@@ -42,7 +42,7 @@ def timeline_panel() -> None:
                 "timeline.page",
                 pages=chart.pages,
                 dialogues=chart.dialogues,
-                per_page=coordinator.TIMELINE_PAGE,
+                per_page=timeline_ui.TIMELINE_PAGE,
             ),
             min_value=1,
             max_value=chart.pages,
@@ -52,19 +52,19 @@ def timeline_panel() -> None:
     if chart.undated:
         st.caption(tn("timeline.undated_count", chart.undated))
     st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
-    relay_views.text_alternative(
+    alternatives.text_alternative(
         t("table.timeline_title"),
-        coordinator.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),
+        alternatives.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),
         "estafette.timeline.table",
     )
 
 
-in_view = coordinator.phase_records(url, view.as_of, view.cities, view.phases, view.statuses)
-if in_view.empty and coordinator.empty_cities(url, view).empty:
+in_view = history.records_in_view(url, view)
+if in_view.empty and relay.empty_cities(url, view).empty:
     st.info(t("timeline.empty"))
 else:
     timeline_panel()
 
 st.caption(t("city.link"))
-city_ui.city_links(city_names, "estafette.timeline.city_link")
-city_ui.calendar_download(url, city_names, "estafette.timeline.calendar")
+cities.city_links(city_names, "estafette.timeline.city_link")
+calendar_feed.calendar_download(url, city_names, "estafette.timeline.calendar")

@@ -4,7 +4,8 @@ import streamlit as st
 
 from estafette import backup, status_import, transfer
 from estafette.accounts import Action, can
-from ui import admin
+from ui import transfer as transfer_ui
+from ui import write
 from ui.core import current_actor, language, t, tn
 
 actor = current_actor()
@@ -14,7 +15,7 @@ if not can(actor, Action.EXPORT_DATA):
     st.info(t("transfer.sign_in"))
     st.page_link("pages/login.py", label=t("auth.nav_login"), icon=":material/login:")
     st.stop()
-admin.show_flash()
+write.show_flash()
 
 st.subheader(t("transfer.export"))
 st.caption(t("transfer.export_caption"))
@@ -30,7 +31,7 @@ buttons = st.container(horizontal=True)
 for fmt in transfer.FORMATS:
     buttons.download_button(
         t(f"transfer.download_{fmt}"),
-        admin.export(actor, fmt, dialect),
+        transfer_ui.export(actor, fmt, dialect),
         file_name=f"estafette-status.{fmt}",
         mime=transfer.MIME_TYPES[fmt],
         key=f"estafette.transfer.{fmt}",
@@ -38,7 +39,7 @@ for fmt in transfer.FORMATS:
 if can(actor, Action.EXPORT_BACKUP):
     buttons.download_button(
         t("transfer.backup"),
-        admin.backup(actor),
+        transfer_ui.backup(actor),
         file_name="estafette-backup.json",
         mime="application/json",
         help=t("transfer.backup_help"),
@@ -61,13 +62,13 @@ if upload is not None and st.button(
         if fmt == "json" and backup.is_backup(data):
             st.info(t("transfer.backup_in_ui"))
             st.stop()
-        result = admin.attempt(lambda s: status_import.import_status(s, actor, data, fmt))
+        result = write.perform(lambda s: status_import.import_status(s, actor, data, fmt))
     except transfer.ImportFailed as exc:
         lines = transfer.issue_lines(exc.issues, language())
         st.error("\n".join([tn("transfer.failed", len(lines)), *(f"- {line}" for line in lines)]))
     else:
         if result is not None:
-            admin.flash(
+            write.flash(
                 t(
                     "transfer.imported",
                     rows=tn("transfer.rows_read", result.rows),

@@ -13,11 +13,11 @@ import html
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
-from estafette import accounts, db, sessions, textfields
+from estafette import db, sessions
 from estafette.accounts import ANONYMOUS, Actor
-from ui.core import ACTOR_KEY, database_url, engine, language, moment, settings, t
+from ui import write
+from ui.core import ACTOR_KEY, database_url, language, moment, settings, t
 
 NOTICE_KEY = "estafette.auth.notice"
 SESSION_ID_KEY = "estafette.auth.session_id"
@@ -65,11 +65,12 @@ def gate() -> Actor:
         _forget()
         return ANONYMOUS
     try:
-        with db.storage_errors(), Session(engine(database_url())) as session:
-            resolved = sessions.resolve(session, token, settings().session_policy)
-            session.commit()
+        # Resolving records the visit (last seen) or the session's end: bookkeeping, not an edit.
+        resolved = write.bookkeeping(
+            lambda s: sessions.resolve(s, token, settings().session_policy)
+        )
     except db.StorageError as exc:
-        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
+        st.error(write.message(exc))
         st.stop()
     if resolved.actor is None:
         _forget()
@@ -83,33 +84,6 @@ def gate() -> Actor:
 def current_session_id() -> int | None:
     """The id (never the token) of this browser's session, to mark it in the session list."""
     return st.session_state.get(SESSION_ID_KEY)
-
-
-def has_coordinator() -> bool:
-    """Whether the first-run form is closed."""
-    with Session(engine(database_url())) as session:
-        return accounts.has_coordinator(session)
-
-
-def bootstrap(email: str, password: str, name: str) -> bool:
-    """Create the first coordinator; shows the reason when refused. They then sign in."""
-    try:
-        with db.storage_errors(), Session(engine(database_url())) as session:
-            accounts.bootstrap_coordinator(session, email=email, password=password, name=name)
-            session.commit()
-    except accounts.AccountError as exc:
-        st.error(t(f"user.error.{exc.code}", **exc.values))
-        return False
-    except textfields.TextRejected as exc:
-        st.error(textfields.message(exc, language()))
-        return False
-    except accounts.PermissionDenied:
-        st.error(t("auth.first_run_closed"))
-        return False
-    except db.StorageError as exc:
-        st.error(t(f"error.db.{exc.code}", url=db.display_url(database_url())))
-        return False
-    return True
 
 
 def role_label(actor: Actor) -> str:

@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from estafette import data_version, db, formatting, i18n, seed
 from estafette.accounts import ANONYMOUS, Actor
@@ -61,6 +62,12 @@ def require_database() -> Engine:
 VERSION_KEY = "estafette.data.version"
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def read(action: Callable[[Session], R]) -> R:
+    """Run a read-only domain query, uncached (for what a form must see fresh)."""
+    with Session(engine(database_url())) as session:
+        return action(session)
 
 
 def read_data_version() -> int:
@@ -117,6 +124,11 @@ def day(value: dt.date | None) -> str:
 def moment(value: dt.datetime | None) -> str:
     """A moment in the chosen language and Amsterdam time ("5 mrt. 2026 15:05")."""
     return formatting.datetime(value, language())
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``i18n.translate`` in ``lang``, for cached loaders (they take the language as a key)."""
+    return functools.partial(i18n.translate, lang=lang)
 
 
 def tn(key: str, count: int, **values: object) -> str:

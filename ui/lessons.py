@@ -1,4 +1,7 @@
-"""Streamlit glue for lessons, the Leergang curation and the just-in-time briefing."""
+"""Lessons: loaders, the one write wrapper, rendering, the briefing and the collapsed list.
+
+The Leergang's course material (modules, topics, versions, downloads) is in ui/leergang.py.
+"""
 
 from __future__ import annotations
 
@@ -91,50 +94,16 @@ def briefing_lessons(
         return lessons.briefing(session, actor, dialogue_id, phase_code)
 
 
-@cached
-def topics(url: str, module_code: str) -> list[leergang.TopicInfo]:
-    """The topics of a module."""
-    with Session(engine(url)) as session:
-        return leergang.module_topics(session, module_code)
-
-
-@cached
-def versions(url: str, actor: Actor, module_code: str) -> list[leergang.VersionInfo]:
-    """A module's course versions, newest first."""
-    with Session(engine(url)) as session:
-        return leergang.versions(session, actor, module_code)
-
-
-@cached
-def course(url: str, actor: Actor, module_code: str, label: str | None) -> leergang.CourseMaterial:
-    """A module's course material (one version)."""
-    with Session(engine(url)) as session:
-        return leergang.course(session, actor, module_code, label)
-
-
-@cached
-def export(
-    url: str, actor: Actor, module_code: str, fmt: str, label: str | None, lang: str
-) -> bytes:
-    """The course material as DOCX or Markdown bytes."""
-    with Session(engine(url)) as session:
-        return handout.export(session, actor, module_code, fmt, label, lang)
-
-
 # ---------------------------------------------------------------------------- writes
 
 
 def run_write(action: Callable[..., object], *args: object, success: str | None = None) -> bool:
     """Run a domain write through the one write helper; True when it was committed."""
-    ok, _ = write.attempt(
+    return write.attempt(
         lambda session: action(session, *args),
         success=success,
         denied="lessons.error.permission",
     )
-    return ok
-
-
-show_flash = write.show_flash
 
 
 # ---------------------------------------------------------------------------- rendering

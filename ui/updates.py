@@ -1,4 +1,4 @@
-"""Streamlit glue of the "Fase bijwerken" page: the form state, saving, and the history table."""
+"""Fase bijwerken (a phase update): the form state, saving, and the dialogue's history table."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import cities, db, history, updates
-from estafette.accounts import Actor, PermissionDenied
+from estafette import cities, history, updates
+from estafette.accounts import Actor
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
+from ui import write
 from ui.core import cached, database_url, day, engine, moment, t, tn
 from ui.format import place_label
 
@@ -20,7 +21,6 @@ PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
 PENDING_KEY = PREFIX + "pending"
 CONFLICT_KEY = PREFIX + "conflict"
-FLASH_KEY = PREFIX + "flash"
 
 
 def field_key(name: str) -> str:
@@ -66,33 +66,41 @@ def form_update() -> PhaseUpdate:
 
 
 def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) -> None:
-    """Try to save; success, validation problems, conflicts and questions end up in state."""
-    from ui import loaders
+    """Try to save; success, validation problems, conflicts and questions end up in state.
 
+    A widget callback (it runs before the page is drawn), so every outcome waits in session
+    state for the page: a question, a conflict, or a flash.
+    """
     expected = st.session_state[LOADED_KEY]
     st.session_state.pop(PENDING_KEY, None)
-    try:
-        with db.storage_errors(), Session(engine(database_url())) as session:
-            result = updates.save_update(
-                session, actor, expected, update, close_previous=close_previous
-            )
-    except updates.PreviousPhaseOpen as exc:
+
+    def ask(exc: updates.PreviousPhaseOpen) -> None:
         st.session_state[PENDING_KEY] = (update, exc.previous)
-        return
-    except updates.Conflict as exc:
+
+    def conflict(exc: updates.Conflict) -> None:
         st.session_state[CONFLICT_KEY] = exc.changes
-        return
-    except updates.ValidationFailed as exc:
-        st.session_state[FLASH_KEY] = ("error", [validation_message(i) for i in exc.issues])
-        return
-    except PermissionDenied:
-        st.session_state[FLASH_KEY] = ("error", [t("auth.permission.denied")])
-        return
-    except db.StorageError as exc:
-        url = db.display_url(database_url())
-        st.session_state[FLASH_KEY] = ("error", [t(f"error.db.{exc.code}", url=url)])
-        return
-    loaders.clear()
+
+    def invalid(exc: updates.ValidationFailed) -> None:
+        write.flash(*(validation_message(i) for i in exc.issues), kind="error")
+
+    result = write.perform(
+        lambda session: updates.save_update(
+            session, actor, expected, update, close_previous=close_previous
+        ),
+        success=lambda result: saved_messages(expected, result),
+        handle={
+            updates.PreviousPhaseOpen: ask,
+            updates.Conflict: conflict,
+            updates.ValidationFailed: invalid,
+        },
+        later=True,
+    )
+    if result is not None:
+        load_into_form(result.record)
+
+
+def saved_messages(expected: RecordView, result: updates.SaveResult) -> list[str]:
+    """What a save did: the previous phase it closed, and the fields it changed."""
     messages = []
     if result.closed_previous is not None:
         messages.append(t("status_page.closed_previous", phase=result.closed_previous.phase_name))
@@ -108,8 +116,7 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
         )
     else:
         messages.append(t("status_page.nothing_changed"))
-    st.session_state[FLASH_KEY] = ("success", messages)
-    load_into_form(result.record)
+    return messages
 
 
 def validation_message(issue: updates.Issue) -> str:

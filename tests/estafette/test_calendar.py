@@ -16,7 +16,7 @@ from estafette import calendar_feed, cli, edits, seed
 from estafette.accounts import SYSTEM
 from estafette.models import City, Dialogue
 from tests.factories import change, make_dialogue, phase, seeded_engine
-from ui import city as ui_city
+from ui import calendar_feed as ui_calendar
 
 AT = dt.datetime(2025, 1, 6, 9, 0)
 
@@ -111,4 +111,4 @@ def test_timeline_offers_the_calendar_download(
     assert box.options[0] == "Alle steden"
     box.set_value("Utrecht").run()
     assert not at.exception
-    assert len(_events(ui_city.calendar_file(sqlite_url, "Utrecht", "nl", ""))) == 5
+    assert len(_events(ui_calendar.calendar_file(sqlite_url, "Utrecht", "nl", ""))) == 5

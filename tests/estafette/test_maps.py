@@ -136,16 +136,16 @@ def test_click_selects_the_nearest_dialogue() -> None:
 
 
 def test_vendored_assets_are_copied_once(tmp_path) -> None:
-    from ui import map_assets
+    from ui import maps as ui_maps
 
-    target = map_assets.install(tmp_path / "vendor")
+    target = ui_maps.install(tmp_path / "vendor")
     leaflet = target / "leaflet" / "leaflet.js"
     assert leaflet.stat().st_size > 100_000
     for url in maps.asset_urls("/base").values():
         if not url.endswith("/"):
             assert (target / url.removeprefix("/base/")).is_file(), url
     stamp = leaflet.stat().st_mtime_ns
-    map_assets.install(tmp_path / "vendor")
+    ui_maps.install(tmp_path / "vendor")
     assert leaflet.stat().st_mtime_ns == stamp
 
 
@@ -206,9 +206,9 @@ def test_the_map_frame_gets_a_translated_title() -> None:
 
 def test_the_outline_is_fetched_from_its_url_or_embedded(tmp_path) -> None:
     from estafette import map_outline
-    from ui import map_assets
+    from ui import maps as ui_maps
 
-    url = map_assets.outline_url.__wrapped__(tmp_path)
+    url = ui_maps.outline_url.__wrapped__(tmp_path)
     name, _ = map_outline.outline_document()
     assert url == f"/app/static/outline/{name}"
     assert json.loads((tmp_path / name).read_bytes()) == map_outline.outline_data()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import db
+from estafette import db, reminders
 from estafette.models import UserSession
 from tests.uihelpers import app_as, prepare, session_token, texts
 
@@ -54,3 +54,22 @@ def test_coordinator_ends_all_sessions_of_an_account(monkeypatch, sqlite_url) ->
     assert open_sessions(sqlite_url, "trainer@example.nl") == []
     # The coordinator's own session is untouched.
     assert len(open_sessions(sqlite_url, "coord@example.nl")) == 1
+
+
+def test_reminder_preferences_are_saved_and_confirmed(monkeypatch, sqlite_url) -> None:
+    actors = prepare(sqlite_url)
+    lead = actors["city_lead"]
+    engine = db.make_engine(sqlite_url)
+    with Session(engine) as session:
+        enabled, _ = reminders.preferences(session, lead.user_id)
+    at = app_as(monkeypatch, sqlite_url, lead, "pages/login.py")
+    at.checkbox(key="estafette.account.reminders").set_value(not enabled)
+    at.selectbox(key="estafette.account.mail_language").set_value("en")
+    at.button(key="estafette.account.reminders_save").click().run()
+    assert not at.exception
+    assert "Je voorkeuren voor herinneringen zijn opgeslagen." in texts(at)
+    with Session(engine) as session:
+        assert reminders.preferences(session, lead.user_id) == (not enabled, "en")
+    engine.dispose()
+    at.run()
+    assert "Je voorkeuren voor herinneringen zijn opgeslagen." not in texts(at)

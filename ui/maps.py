@@ -1,4 +1,8 @@
-"""Serve Leaflet, markercluster and the CBS outline from the app (./static is /app/static/)."""
+"""Kaart: the markers in view, and the map's own assets (Leaflet, markercluster, the outline).
+
+Leaflet, markercluster and the CBS outline are served from the app (./static is /app/static/):
+``install`` copies the vendored files once, ``outline_url`` writes the outline once per process.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,48 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
+from estafette import i18n, maps
 from estafette.map_outline import outline_document
 from estafette.maps import DEFAULT_ASSET_BASE
-from estafette.settings import PROJECT_ROOT
+from estafette.settings import PROJECT_ROOT, Settings
+from ui.core import cached
+from ui.filters import View
+from ui.history import in_view
+
+# ---------------------------------------------------------------------------- loaders
+
+
+@cached
+def markers(url: str, view: View, lang: str) -> pd.DataFrame:
+    """Marker spots, colours and escaped tooltips of the dialogues in view."""
+    # Popup links to the Stad page leave the map's iframe: they need the app's own address.
+    link_base = Settings.from_env().base_url or "/"
+    return maps.marker_table(in_view(url, view), lang, view.date, link_base)
+
+
+@cached
+def marker_payload(url: str, view: View, lang: str) -> str:
+    """The markers in view, encoded for the map script."""
+    link_base = Settings.from_env().base_url or "/"
+    return maps.marker_payload(markers(url, view, lang), lang, link_base)
+
+
+@cached
+def dialogue_labels(url: str, view: View, lang: str) -> dict[int, str]:
+    """A readable name per dialogue in view ("Utrecht · Lombok"), in relay order."""
+    shown = in_view(url, view)
+    undecided = i18n.translate("overview.undecided", lang)
+    hood = shown["neighbourhood"].where(shown["neighbourhood"] != "", undecided)
+    names = shown["city"] + " · " + hood
+    return dict(zip(shown["dialogue_id"].astype(int), names, strict=True))
+
+
+# ---------------------------------------------------------------------------- assets
 
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
 OUTLINE_DIR = PROJECT_ROOT / "static" / "outline"

@@ -1,14 +1,15 @@
-"""One's own sign-in sessions on the account page, and ending them (also from Beheer)."""
+"""Sign-in sessions: one's own on the account page, and ending an account's from Beheer."""
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, sessions
+from estafette import accounts, sessions
 from estafette.accounts import Actor
+from ui import write
 from ui.auth import current_session_id
-from ui.core import database_url, engine, moment, t
+from ui.core import moment, read, t, tn
 
 PREFIX = "estafette.account."
 
@@ -49,19 +50,18 @@ def device_label(user_agent: str) -> str:
 
 
 def _end(actor: Actor, session_id: int) -> None:
-    with db.storage_errors(), Session(engine(database_url())) as session:
-        sessions.end_one(session, actor, session_id)
-        session.commit()
-    st.session_state[PREFIX + "flash"] = t("sessions.ended_one")
+    # A button callback: the outcome is flashed for the run that follows.
+    write.attempt(
+        lambda s: sessions.end_one(s, actor, session_id),
+        success=t("sessions.ended_one"),
+        later=True,
+    )
 
 
 def session_list(actor: Actor) -> None:
     """The person's open sessions (device, last seen), each with an end button."""
-    flash = st.session_state.pop(PREFIX + "flash", None)
-    if flash:
-        st.success(flash)
-    with Session(engine(database_url())) as session:
-        rows = sessions.active(session, actor.user_id or 0, current_id=current_session_id())
+    user_id = actor.user_id or 0
+    rows = read(lambda s: sessions.active(s, user_id, current_id=current_session_id()))
     if not rows:
         st.markdown(t("sessions.none"))
         return
@@ -85,10 +85,13 @@ def session_list(actor: Actor) -> None:
         )
 
 
-def end_all_for(actor: Actor, email: str) -> int:
-    """End every session of the account ``email`` (coordinators, from Beheer)."""
-    with db.storage_errors(), Session(engine(database_url())) as session:
-        user = accounts.find_user(session, actor, email)
-        count = sessions.end_all_for(session, actor, user.id)
-        session.commit()
-    return count
+def end_all_for(actor: Actor, email: str) -> bool:
+    """End every sign-in session of the account ``email`` (Beheer), saying how many."""
+    return write.attempt(
+        lambda s: _end_all(s, actor, email),
+        success=lambda count: tn("sessions.ended_all", count, email=email),
+    )
+
+
+def _end_all(session: Session, actor: Actor, email: str) -> int:
+    return sessions.end_all_for(session, actor, accounts.find_user(session, actor, email).id)

@@ -1,0 +1,41 @@
+"""Text alternatives of the charts: the map and the timeline as tables, below each chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from estafette import alternatives, charts
+from ui.core import cached
+from ui.filters import View
+from ui.history import in_view, records_in_view
+from ui.relay import empty_cities
+from ui.timeline import TIMELINE_PAGE
+
+
+@cached
+def map_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
+    """The map in view as a table (its text alternative)."""
+    return alternatives.map_table(in_view(url, view), empty_cities(url, view), lang)
+
+
+@cached
+def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.DataFrame:
+    """The timeline page in view as a table (its text alternative: the same dialogues)."""
+    # The chart pages by dialogue; so does its table (at national scale the whole relay
+    # would be thousands of rows sent on every rerun, for a chart of 25 dialogues).
+    chosen, _ = charts.page_of(records_in_view(url, view), page, TIMELINE_PAGE)
+    return alternatives.timeline_table(chosen, lang)
+
+
+# Up to this many rows a plain HTML table (read well by screen readers); beyond it, a grid.
+ALTERNATIVE_TABLE_LIMIT = 60
+
+
+def text_alternative(title: str, table: pd.DataFrame, key: str) -> None:
+    """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter)."""
+    with st.expander(title, expanded=False):
+        if len(table) <= ALTERNATIVE_TABLE_LIMIT:
+            st.table(table.set_index(table.columns[0]))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key=key)
