@@ -1,6 +1,6 @@
 """The map's data: per dialogue its marker spot, phase colour, tooltip and popup (plain data).
 
-Built once per data version and view (ui.coordinator caches it) and sent to the browser as
+Built once per data version and view (ui.maps caches it) and sent to the browser as
 one JSON array, from which the map script draws every marker.
 """
 

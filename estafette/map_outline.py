@@ -1,7 +1,7 @@
 """The Netherlands under the markers: CBS provinces and municipalities as GeoJSON.
 
 The outline is the same for every visitor and every rerun, so the app serves it as one
-static, content-addressed file (ui/map_assets.py) that the browser caches; the map script
+static, content-addressed file (ui/maps.py) that the browser caches; the map script
 fetches it. Without a URL (tests, exports) the outline is embedded in the map instead.
 """
 
