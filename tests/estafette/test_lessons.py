@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select
@@ -12,15 +11,10 @@ from sqlalchemy.orm import Session
 from estafette import db, leergang, lesson_seed, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent
-from tests.factories import city_id, city_lead, coordinator, seeded_engine, trainer
+from tests.factories import city_id, city_lead, coordinator, trainer
 
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
-    eng = seeded_engine(db_url, workshop_lessons=False)
-    yield eng
-    eng.dispose()
+# The seeded relay without the workshop's own lessons, so each test crafts its lessons.
+SEED_OPTIONS = {"workshop_lessons": False}
 
 
 TRAINER = trainer(email="trainer@example.nl", user_id=None, name="Tineke Trainer")
