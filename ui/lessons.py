@@ -185,7 +185,7 @@ def render_lesson(
     stems = stems or set()
 
     def marked(text: str) -> str:
-        return search_module.highlight(text, stems, markdown=True)
+        return search_module.highlight(text, stems)
 
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import db, leergang, lesson_seed, lessons, search
+from estafette import db, leergang, lesson_seed, lesson_views, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent
 from tests.factories import city_id, city_lead, coordinator, trainer
@@ -71,7 +71,8 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
     assert view.wish_codes == ("mensen-betrekken", "samen-doen")
     assert view.tags == ("huisbezoek", "koffie")
     assert view.consented_quotes == ("Ik voelde me gehoord.",)
-    assert view.origin == "Deventer (etappe 1)"
+    assert lesson_views.origin(view) == "Deventer (etappe 1)"
+    assert lesson_views.origin(view, "en") == "Deventer (leg 1)"
     assert [(e.from_status, e.to_status) for e in lessons.history(session, SYSTEM, lesson_id)] == [
         (None, "voorgesteld")
     ]
@@ -80,7 +81,7 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
 def test_leergang_scope_lesson_has_no_city(session: Session) -> None:
     lesson_id = propose(session, actor=TRAINER, city_id=None, leergang=True)
     (view,) = lessons.load_views(session, [lesson_id])
-    assert view.city_id is None and view.origin == "Leergang"
+    assert view.city_id is None and lesson_views.origin(view) == "Leergang Wijkdialoog"
 
 
 @pytest.mark.parametrize(
@@ -354,11 +355,11 @@ def test_search_operators_in_query_are_plain_words(
 
 def test_highlights_are_escaped(session: Session, corpus: dict[str, int]) -> None:
     (hit,) = [h for h in search.search(session, SYSTEM, "bewoners") if h.lesson.id == corpus["xss"]]
-    assert "<script>" not in hit.title_html
-    assert "&lt;script&gt;" in hit.title_html and "<mark>bewoners</mark>" in hit.title_html
-    assert (
-        "<img" not in hit.highlights["situation"] and "<iframe" not in hit.highlights["situation"]
-    )
+    title = search.highlight(hit.lesson.title, search.query_stems("bewoners"))
+    assert "<script>" not in title
+    assert "&lt;script&gt;" in title and "<mark>bewoners</mark>" in title
+    situation = search.highlight(hit.lesson.situation, search.query_stems("bewoners"))
+    assert "<img" not in situation and "<iframe" not in situation
 
 
 def test_browse_filters(session: Session, corpus: dict[str, int]) -> None:

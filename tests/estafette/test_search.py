@@ -91,10 +91,10 @@ def test_search_does_not_merge_unrelated_words(session: Session) -> None:
 
 def test_highlight_marks_inflected_forms_of_the_query() -> None:
     stems = search.query_stems("helpen kind")
-    marked = search.highlight("Zij hielp de kinderen <b>en</b> het kindje.", stems)
+    marked = search.highlight("Zij hielp de kinderen <b>en</b> het *kindje*.", stems)
     assert marked == (
         "Zij <mark>hielp</mark> de <mark>kinderen</mark> &lt;b&gt;en&lt;/b&gt; het "
-        "<mark>kindje</mark>."
+        "\\*<mark>kindje</mark>\\*."
     )
 
 
