@@ -8,10 +8,17 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import db, leergang, lesson_seed, lesson_views, lessons, search
+from estafette import cities, db, leergang, lesson_seed, lesson_views, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
-from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent
-from tests.factories import city_id, city_lead, coordinator, trainer
+from estafette.models import (
+    CourseItem,
+    LeergangModule,
+    LeergangTopic,
+    Lesson,
+    LessonEvent,
+    PhaseRecord,
+)
+from tests.factories import change, city_id, city_lead, coordinator, record_id, trainer
 
 # The seeded relay without the workshop's own lessons, so each test crafts its lessons.
 SEED_OPTIONS = {"workshop_lessons": False}
@@ -445,7 +452,14 @@ def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
 
 def test_dialogue_choices_in_relay_order_with_current_phase(engine: Engine) -> None:
     with Session(engine) as session:
-        choices = lessons.dialogue_choices(session)
-    assert [c.city_name for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
-    assert [c.leg for c in choices] == [1, 2, 3]
-    assert {c.current_phase_code for c in choices} == {"verkennen"}
+        choices = cities.dialogue_choices(session)
+        assert [c.city for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
+        assert [c.leg for c in choices] == [1, 2, 3]
+        assert {c.current_phase_code for c in choices} == {"verkennen"}
+        assert not any(c.editable for c in choices)  # no actor: nobody's to edit
+        # Utrecht moves on to phase 3; the lesson form then briefs on that phase.
+        record = session.get(PhaseRecord, record_id(session, "Utrecht", "vormgeven"))
+        change(session, record, dt.datetime(2025, 1, 1), "test", status="bezig")
+        session.flush()
+        now = {c.city: c.current_phase_code for c in cities.dialogue_choices(session)}
+    assert now == {"Deventer": "verkennen", "Utrecht": "vormgeven", "Amsterdam": "verkennen"}
