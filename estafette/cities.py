@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import formatting, history
+from estafette import formatting
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Status
 from estafette.permissions import Action, Actor, can
 from estafette.phases import STATUSES, current_position
@@ -63,11 +63,6 @@ def list_cities(session: Session) -> list[CityInfo]:
         CityInfo(c.id, c.name, c.province, c.latitude, c.longitude, c.leg, c.joined_on)
         for c in session.scalars(select(City).order_by(City.leg))
     ]
-
-
-def overview(session: Session) -> pd.DataFrame:
-    """One row per dialogue: city, neighbourhood, each phase's status, current phase, progress."""
-    return summarise(history.records_frame(session))
 
 
 SUMMARY_EXTRA = (

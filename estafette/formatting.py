@@ -11,7 +11,6 @@ import pandas as pd
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import get_timezone
-from babel.numbers import format_decimal
 
 from estafette import i18n
 
@@ -58,11 +57,6 @@ def dates(values: pd.Series, lang: str, fmt: str = "d MMM y") -> pd.Series:
     stamps = pd.to_datetime(values)
     distinct = {v: date(v, lang, fmt) for v in stamps.dropna().unique()}
     return pd.Series([distinct.get(v, "") for v in stamps], index=stamps.index, dtype=object)
-
-
-def number(value: float, lang: str) -> str:
-    """A number with the language's separators (1.234,5 / 1,234.5)."""
-    return format_decimal(value, locale=locale(lang))
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

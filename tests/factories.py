@@ -19,14 +19,15 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import psycopg
 from psycopg import sql
 from sqlalchemy import Engine, make_url, select
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
-from estafette.cities import create_dialogue
-from estafette.history import apply_change
+from estafette.cities import create_dialogue, summarise
+from estafette.history import apply_change, records_frame
 from estafette.models import Base, City, Dialogue, Phase, PhaseRecord, Role
 from estafette.permissions import Actor
 from estafette.relay import next_leg
@@ -218,6 +219,11 @@ def seeded_engine(url: str, **seed_options: bool) -> Engine:
     db.upgrade(engine)
     seed.seed(engine, **seed_options)
     return engine
+
+
+def relay_summary(session: Session) -> pd.DataFrame:
+    """One row per dialogue as the dashboards show it now (cities.summarise of every record)."""
+    return summarise(records_frame(session))
 
 
 def make_city(session: Session, name: str | None = None, **fields: object) -> City:

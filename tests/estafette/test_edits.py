@@ -19,6 +19,7 @@ from tests.factories import (
     coordinator,
     make_dialogue,
     phase,
+    relay_summary,
     trainer,
 )
 
@@ -28,7 +29,7 @@ TRAINER = trainer(email="trainer@example.nl", name="Tim")
 
 
 def _dashboard_cities(session: Session) -> set[str]:
-    return set(cities.overview(session)["city"])
+    return set(relay_summary(session)["city"])
 
 
 def _dashboard_dialogues(session: Session) -> set[int]:
