@@ -257,11 +257,9 @@ class DialogueChoice:
     id: int
     city_id: int
     city: str
-    leg: int
     neighbourhood: str
     theme: str
     current_phase_code: str
-    is_demo: bool
     editable: bool
 
 
@@ -295,11 +293,9 @@ def dialogue_choices(session: Session, actor: Actor | None = None) -> list[Dialo
                 id=d.id,
                 city_id=d.city_id,
                 city=d.city.name,
-                leg=d.city.leg,
                 neighbourhood=d.neighbourhood or "",
                 theme=d.theme or "",
                 current_phase_code=phases[position] if phases else "",
-                is_demo=d.is_demo,
                 editable=actor is not None and can(actor, Action.EDIT_STATUS, city_id=d.city_id),
             )
         )

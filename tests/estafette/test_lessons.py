@@ -454,7 +454,6 @@ def test_dialogue_choices_in_relay_order_with_current_phase(engine: Engine) -> N
     with Session(engine) as session:
         choices = cities.dialogue_choices(session)
         assert [c.city for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
-        assert [c.leg for c in choices] == [1, 2, 3]
         assert {c.current_phase_code for c in choices} == {"verkennen"}
         assert not any(c.editable for c in choices)  # no actor: nobody's to edit
         # Utrecht moves on to phase 3; the lesson form then briefs on that phase.
