@@ -29,7 +29,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
@@ -237,7 +237,10 @@ def save_status(database_url: str, rng: random.Random) -> None:
             # end date); a person would fix those first, the bench picks another record.
             for _ in range(20):
                 view = updates.load_record(session, rng.choice(ids))
-                change = replace(view.as_update(), note=f"Bench {dt.datetime.now():%H:%M:%S.%f}")
+                # The loaded values with a new note, as the form would send them.
+                values = {name: getattr(view, name) for name in updates.TRACKED_FIELDS}
+                values["note"] = f"Bench {dt.datetime.now():%H:%M:%S.%f}"
+                change = updates.PhaseUpdate(**values)
                 try:
                     updates.save_update(session, COORDINATOR, view, change)
                     return

@@ -9,7 +9,7 @@ route) commits once per user action. Exceptions, each a unit of work of its own:
 
 - seed.seed / seed.add_demo and db.upgrade / db.check_writable run their own transactions
   on an Engine (start-up and set-up);
-- accounts.authenticate commits the failed-login counter even when it refuses;
+- signin.authenticate commits the failed-login counter even when it refuses;
 - updates.save_update commits the record and its history with the conflict check;
 - status_import.import_status and backup.import_backup validate the whole file, then commit it;
 - privacy.purge takes an Engine and runs its own transaction; reminders.deliver commits

@@ -1,26 +1,24 @@
-"""Local accounts (argon2id hashes), login with lockout, SSO mapping by e-mail and the
-first-coordinator bootstrap.
+"""Accounts: adding and changing them (role, cities, password, on or off), the
+first-coordinator bootstrap, and the Actor of an account (also for an SSO login by e-mail).
 
-Who is acting and what each role may do live in estafette.permissions (re-exported here).
+Signing in with a password and its lockout: estafette.login; password rules and hashes:
+estafette.passwords. Who is acting and what each role may do live in estafette.permissions
+(re-exported here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
-from typing import NoReturn
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import audit, passwords, textfields
 from estafette.errors import DomainError
 from estafette.logs import log_event
-from estafette.models import City, LoginThrottle, Role, User, UserSession, utcnow
+from estafette.models import City, Role, User, UserSession, utcnow
 from estafette.permissions import (  # noqa: F401  (re-exported: callers import them from here)
     ANONYMOUS,
     MATRIX,
@@ -34,14 +32,7 @@ from estafette.permissions import (  # noqa: F401  (re-exported: callers import 
     require_role,
 )
 
-# --- accounts ------------------------------------------------------------------------------
-
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
 class AccountError(DomainError):
@@ -73,24 +64,6 @@ class UserInfo:
     locked_until: dt.datetime | None
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
-
-
-def _verify(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-# Verifying against a fixed hash for unknown addresses keeps response times alike.
-_DUMMY_HASH = _hasher.hash("estafette-dummy-password")
-
-
 def normalise_email(email: str) -> str:
     """E-mail addresses compare case-insensitively and without surrounding spaces."""
     return email.strip().lower()
@@ -117,72 +90,12 @@ def actor_for_user(user: User) -> Actor:
     )
 
 
-def _user_by_email(session: Session, email: str) -> User | None:
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account with this address (any case, surrounding spaces ignored), if there is one."""
     stmt = (
         select(User).where(User.email == normalise_email(email)).options(selectinload(User.cities))
     )
     return session.scalar(stmt)
-
-
-def authenticate(
-    session: Session, email: str, password: str, *, now: dt.datetime | None = None
-) -> Actor:
-    """Check e-mail and password; counts failures and locks after MAX_FAILED_LOGINS.
-
-    Commits the failure counter itself (the caller's transaction would roll it back).
-    """
-    now = now or utcnow()
-    user = _user_by_email(session, email)
-    if user is None:
-        # An address without an account is counted and locked exactly like a real one, so the
-        # answers never tell whether it exists.
-        _verify(_DUMMY_HASH, password)
-        throttle = _throttle(session, email, now)
-        if throttle.locked_until is not None and throttle.locked_until > now:
-            session.commit()
-            raise LoginFailed("locked", throttle.locked_until)
-        _refuse(session, throttle, now)
-    if user.locked_until is not None and user.locked_until > now:
-        # No verification while locked: guessing on is pointless, even with the right password.
-        raise LoginFailed("locked", user.locked_until)
-    if not _verify(user.password_hash, password):
-        _refuse(session, user, now)
-    if not user.active:
-        raise LoginFailed("inactive")
-    if user.failed_logins or user.locked_until is not None:
-        user.failed_logins = 0
-        user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash or ""):
-        user.password_hash = hash_password(password)
-    session.commit()
-    return actor_for_user(user)
-
-
-def email_hash(email: str) -> str:
-    """The SHA-256 of a normalised address: how login_throttle refers to unknown addresses."""
-    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
-
-
-def _throttle(session: Session, email: str, now: dt.datetime) -> LoginThrottle:
-    """The failure counter of an address without an account (only its hash is stored)."""
-    row = session.get(LoginThrottle, email_hash(email))
-    if row is None:
-        row = LoginThrottle(email_hash=email_hash(email), failed_logins=0)
-        session.add(row)
-    row.updated_at = now
-    return row
-
-
-def _refuse(session: Session, counter: User | LoginThrottle, now: dt.datetime) -> NoReturn:
-    """Count one more failure, lock at MAX_FAILED_LOGINS, commit the counter and refuse."""
-    counter.failed_logins += 1
-    if counter.failed_logins >= MAX_FAILED_LOGINS:
-        counter.locked_until = now + LOCKOUT
-        counter.failed_logins = 0
-        session.commit()
-        raise LoginFailed("locked", counter.locked_until)
-    session.commit()
-    raise LoginFailed("invalid")
 
 
 def end_sessions(session: Session, user_id: int, reason: str) -> int:
@@ -201,21 +114,11 @@ def end_sessions(session: Session, user_id: int, reason: str) -> int:
 
 def sso_actor(session: Session, email: str) -> Actor:
     """Map an OIDC login to the active account with the same e-mail address."""
-    user = _user_by_email(session, email or "")
+    user = user_by_email(session, email or "")
     if user is None:
         raise LoginFailed("no_account")
     if not user.active:
         raise LoginFailed("inactive")
-    return actor_for_user(user)
-
-
-def refresh_actor(session: Session, actor: Actor) -> Actor:
-    """The actor as the database sees it now (anonymous when the account is gone or inactive)."""
-    if actor.user_id is None:
-        return actor
-    user = session.get(User, actor.user_id, options=[selectinload(User.cities)])
-    if user is None or not user.active:
-        return ANONYMOUS
     return actor_for_user(user)
 
 
@@ -264,7 +167,7 @@ def _new_user(
         email=email,
         name=name.strip(),
         role=role.value,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=passwords.hash_password(password) if password is not None else None,
         active=True,
         failed_logins=0,
     )
@@ -314,7 +217,7 @@ def bootstrap_coordinator(session: Session, *, email: str, password: str, name: 
 
 
 def _target(session: Session, email: str) -> User:
-    user = _user_by_email(session, email)
+    user = user_by_email(session, email)
     if user is None:
         raise AccountError("unknown_user", email=normalise_email(email))
     return user
@@ -350,7 +253,7 @@ def reset_password(session: Session, actor: Actor, email: str, password: str) ->
     require(actor, Action.MANAGE_USERS)
     user = _target(session, email)
     check_password(password, email=user.email, name=user.name)
-    user.password_hash = hash_password(password)
+    user.password_hash = passwords.hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     # Whoever knew the old password may be signed in somewhere: end all of it.
@@ -367,7 +270,10 @@ def set_role(
     role: Role | str,
     city_ids: list[int] | tuple[int, ...] = (),
 ) -> None:
-    """Give an account another role (coordinators only); ends all its sessions."""
+    """Give an account another role or a city lead other cities (coordinators only).
+
+    A new role ends all the account's sessions.
+    """
     require(actor, Action.MANAGE_USERS)
     user = _target(session, email)
     try:
@@ -378,27 +284,21 @@ def set_role(
         raise AccountError("self_demote")
     if role is Role.CITY_LEAD and not city_ids:
         raise AccountError("city_required")
-    if user.role == role.value:
-        return
-    user.role = role.value
-    user.cities = _cities(session, city_ids) if role is Role.CITY_LEAD else []
-    # Permissions follow the role; a session opened under the old role must not outlive it.
-    end_sessions(session, user.id, "role_change")
-    audit.record(session, actor, "user_role", user.email, f"role={role.value}")
+    cities = _cities(session, city_ids) if role is Role.CITY_LEAD else []
+    if user.role != role.value:
+        user.role = role.value
+        user.cities = cities
+        # Permissions follow the role; a session opened under the old role must not outlive it.
+        end_sessions(session, user.id, "role_change")
+        audit.record(session, actor, "user_role", user.email, f"role={role.value}")
+        log_event("account_role_set", actor=actor.email, email=user.email, role=role.value)
+    elif {c.id for c in user.cities} != {c.id for c in cities}:
+        # Sessions resolve the account on every run: the new cities apply at once.
+        user.cities = cities
+        names = ", ".join(c.name for c in cities)
+        audit.record(session, actor, "user_cities", user.email, names)
+        log_event("account_cities_set", actor=actor.email, email=user.email, city_ids=city_ids)
     session.flush()
-    log_event("account_role_set", actor=actor.email, email=user.email, role=role.value)
-
-
-def set_user_cities(session: Session, actor: Actor, email: str, city_ids: list[int]) -> None:
-    """Assign the cities a city lead may edit (coordinators only)."""
-    require(actor, Action.MANAGE_USERS)
-    user = _target(session, email)
-    if user.role == Role.CITY_LEAD.value and not city_ids:
-        raise AccountError("city_required")
-    user.cities = _cities(session, city_ids)
-    audit.record(session, actor, "user_cities", user.email, ", ".join(c.name for c in user.cities))
-    session.flush()
-    log_event("account_cities_set", actor=actor.email, email=user.email, city_ids=city_ids)
 
 
 def _info(user: User) -> UserInfo:

@@ -12,10 +12,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import formatting, history
+from estafette import formatting
 from estafette.models import City, Dialogue, Phase, PhaseRecord, Status
 from estafette.permissions import Action, Actor, can
-from estafette.phases import STATUSES
+from estafette.phases import STATUSES, current_position
 
 
 def create_dialogue(
@@ -64,11 +64,6 @@ def list_cities(session: Session) -> list[CityInfo]:
         CityInfo(c.id, c.name, c.province, c.latitude, c.longitude, c.leg, c.joined_on)
         for c in session.scalars(select(City).order_by(City.leg))
     ]
-
-
-def overview(session: Session) -> pd.DataFrame:
-    """One row per dialogue: city, neighbourhood, each phase's status, current phase, progress."""
-    return summarise(history.records_frame(session))
 
 
 SUMMARY_EXTRA = (
@@ -264,19 +259,22 @@ def without_dialogue(session: Session, as_of: dt.date | None = None) -> pd.DataF
 
 @dataclass(frozen=True)
 class DialogueChoice:
-    """A dialogue as an option in a picker, with whether the actor may edit it."""
+    """A dialogue as a picker option: its place, its current phase, whether one may edit it."""
 
     id: int
     city_id: int
     city: str
-    leg: int
     neighbourhood: str
-    is_demo: bool
+    theme: str
+    current_phase_code: str
     editable: bool
 
 
-def dialogue_choices(session: Session, actor: Actor) -> list[DialogueChoice]:
-    """All dialogues in relay order; the actor's own (editable) ones first."""
+def dialogue_choices(session: Session, actor: Actor | None = None) -> list[DialogueChoice]:
+    """All dialogues in relay order with the phase each is in now.
+
+    With ``actor``, ``editable`` says whether they may edit its status, and those come first.
+    """
     stmt = (
         select(Dialogue)
         .join(Dialogue.city)
@@ -284,16 +282,28 @@ def dialogue_choices(session: Session, actor: Actor) -> list[DialogueChoice]:
         .options(selectinload(Dialogue.city))
         .order_by(City.leg, Dialogue.id)
     )
-    choices = [
-        DialogueChoice(
-            id=d.id,
-            city_id=d.city_id,
-            city=d.city.name,
-            leg=d.city.leg,
-            neighbourhood=d.neighbourhood or "",
-            is_demo=d.is_demo,
-            editable=can(actor, Action.EDIT_STATUS, city_id=d.city_id),
+    dialogues = list(session.scalars(stmt))
+    phases = [code for (code,) in session.execute(select(Phase.code).order_by(Phase.position))]
+    # Plain rows, not records: the status page reads this list on every run.
+    statuses: dict[int, dict[str, str]] = {}
+    rows = session.execute(
+        select(PhaseRecord.dialogue_id, Phase.code, PhaseRecord.status).join(PhaseRecord.phase)
+    )
+    for dialogue_id, code, status in rows:
+        statuses.setdefault(dialogue_id, {})[code] = status
+    choices = []
+    for d in dialogues:
+        by_code = statuses.get(d.id, {})
+        position = current_position([by_code.get(code, Status.NIET_GESTART) for code in phases])
+        choices.append(
+            DialogueChoice(
+                id=d.id,
+                city_id=d.city_id,
+                city=d.city.name,
+                neighbourhood=d.neighbourhood or "",
+                theme=d.theme or "",
+                current_phase_code=phases[position] if phases else "",
+                editable=actor is not None and can(actor, Action.EDIT_STATUS, city_id=d.city_id),
+            )
         )
-        for d in session.scalars(stmt)
-    ]
-    return sorted(choices, key=lambda c: not c.editable)
+    return sorted(choices, key=lambda c: not c.editable) if actor is not None else choices

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,8 +31,6 @@ from estafette import (
 from estafette.models import City, Role
 from estafette.settings import Settings
 from estafette.terminal import say, say_count
-
-Handler = Callable[[argparse.Namespace, Engine], int]
 
 
 def _prepare(engine: Engine) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -15,16 +14,11 @@ from estafette.settings import Settings
 from estafette.terminal import say, say_count
 
 
-def _fail(message: str) -> int:
-    print(f"estafette: {message}", file=sys.stderr)
-    return 1
-
-
 def _write(out: Path, data: bytes) -> int:
     try:
         transfer.save_file(out, data)
     except OSError as exc:
-        return _fail(say("cannot_write", path=out, reason=exc.strerror or exc))
+        return terminal.fail(say("cannot_write", path=out, reason=exc.strerror or exc))
     print(say("wrote", path=out, size=len(data)))
     return 0
 
@@ -32,14 +26,14 @@ def _write(out: Path, data: bytes) -> int:
 def _calendar(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".ics":
-        return _fail(say("calendar_suffix", name=out.name))
+        return terminal.fail(say("calendar_suffix", name=out.name))
     settings = Settings.from_env()
     db.upgrade(engine)
     try:
         with Session(engine) as session:
             data = calendar_feed.build(session, args.city, terminal.language(), settings.base_url)
     except calendar_feed.CalendarError as exc:
-        return _fail(terminal.text(f"calendar.error.{exc.code}", detail=exc.detail))
+        return terminal.fail(terminal.text(f"calendar.error.{exc.code}", detail=exc.detail))
     return _write(out, data)
 
 
@@ -56,7 +50,7 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in report.FORMATS:
-        return _fail(say("report_suffix", name=out.name))
+        return terminal.fail(say("report_suffix", name=out.name))
     settings = Settings.from_env()
     lang = args.lang or settings.language
     db.upgrade(engine)
@@ -64,7 +58,7 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
         with Session(engine) as session:
             data = report.build(session, args.as_of, fmt, lang, args.since, settings.stale_days)
     except report.ReportError as exc:
-        return _fail(i18n.translate(f"report.error.{exc.code}", lang))
+        return terminal.fail(i18n.translate(f"report.error.{exc.code}", lang))
     return _write(out, data)
 
 
@@ -89,7 +83,7 @@ def _notify(args: argparse.Namespace, engine: Engine) -> int:
                 return 0
             sent = reminders.deliver(session, mails, settings.smtp_url, settings.mail_from)
     except reminders.ReminderError as exc:
-        return _fail(terminal.text(f"notify.error.{exc.code}", detail=exc.detail))
+        return terminal.fail(terminal.text(f"notify.error.{exc.code}", detail=exc.detail))
     print(say_count("sent", sent, period=reminders.period_of(today)))
     return 0
 

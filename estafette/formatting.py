@@ -12,7 +12,6 @@ import pandas as pd
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import get_timezone
-from babel.numbers import format_decimal
 
 from estafette import i18n
 
@@ -63,11 +62,6 @@ def dates(values: pd.Series, lang: str, fmt: str = "d MMM y") -> pd.Series:
     # A missing date has code -1, which picks the trailing "".
     labels = np.array([*(date(v, lang, fmt) for v in distinct), ""], dtype=object)
     return pd.Series(labels[codes], index=stamps.index, dtype=object)
-
-
-def number(value: float, lang: str) -> str:
-    """A number with the language's separators (1.234,5 / 1,234.5)."""
-    return format_decimal(value, locale=locale(lang))
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -143,11 +143,6 @@ def contains(geometry: dict[str, Any], longitude: float, latitude: float) -> boo
         ):
             return True
     return False
-
-
-def feature_collection(items: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of ``items``."""
-    return {"type": "FeatureCollection", "features": list(items)}
 
 
 def _scanline(geometry: dict[str, Any], latitude: float) -> tuple[float, float] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import re
 
@@ -13,9 +12,10 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from sqlalchemy.orm import Session
 
-from estafette import i18n, lessons, textfields
+from estafette import i18n, lesson_views, lessons, textfields
 from estafette.accounts import Actor
 from estafette.leergang import CourseMaterial, course
+from estafette.textfields import markdown_literal
 
 # Characters XML 1.0 cannot hold; python-docx would refuse them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -68,14 +68,7 @@ def format_date(day: dt.date, lang: str = "nl") -> str:
 
 def attribution(lesson: lessons.LessonView, lang: str = "nl") -> str:
     """Who learned this, where and when: city with leg, neighbourhood, author, date."""
-    if lesson.city_name is None:
-        where = "Leergang Wijkdialoog"
-    else:
-        where = i18n.translate(
-            "course.export.city_leg", lang, city=lesson.city_name, leg=lesson.city_leg
-        )
-        if lesson.dialogue_label:
-            where += f", {lesson.dialogue_label}"
+    where = lesson_views.origin(lesson, lang)
     return f"{where} · {lesson.author} · {format_date(lesson.lesson_date, lang)}"
 
 
@@ -173,29 +166,20 @@ def to_docx(material: CourseMaterial, lang: str = "nl") -> bytes:
     return out.getvalue()
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}])")
-
-
-def md_escape(text: str) -> str:
-    """Text that Markdown shows literally: HTML escaped, Markdown syntax backslashed."""
-    escaped = html.escape(_clean(text), quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", "  \n")
-
-
 def to_markdown(material: CourseMaterial, lang: str = "nl") -> str:
     """The same handout as Markdown (all lesson text escaped)."""
     lines = [
         f"*{_t('kicker', lang)}*",
         "",
-        f"# {md_escape(material.module_name)}",
+        f"# {markdown_literal(material.module_name)}",
         "",
-        md_escape(material.module_description),
+        markdown_literal(material.module_description),
         "",
         "_"
         + _t(
             "version_line",
             lang,
-            version=md_escape(material.version_label or "—"),
+            version=markdown_literal(material.version_label or "—"),
             date=format_date(material.generated_on, lang),
         )
         + "_",
@@ -210,35 +194,37 @@ def to_markdown(material: CourseMaterial, lang: str = "nl") -> str:
         lines += [
             f"## {_t('phase_heading', lang, position=section.position, name=section.name)}",
             "",
-            f"*{md_escape(section.description)}*",
+            f"*{markdown_literal(section.description)}*",
             "",
         ]
         for entry in section.entries:
             lesson = entry.lesson
             sources.append(lesson)
             lines += [
-                f"### {md_escape(lesson.title)}",
+                f"### {markdown_literal(lesson.title)}",
                 "",
-                f"{md_escape(attribution(lesson, lang))} \\[{len(sources)}\\]",
+                f"{markdown_literal(attribution(lesson, lang))} \\[{len(sources)}\\]",
                 "",
-                f"**{_t('topic', lang)}:** {md_escape(entry.topic_name)}",
+                f"**{_t('topic', lang)}:** {markdown_literal(entry.topic_name)}",
             ]
             if lesson.wish_names:
-                lines.append(f"**{_t('themes', lang)}:** {md_escape(', '.join(lesson.wish_names))}")
+                lines.append(
+                    f"**{_t('themes', lang)}:** {markdown_literal(', '.join(lesson.wish_names))}"
+                )
             lines.append("")
             for name, key in LESSON_PARTS:
                 text = getattr(lesson, name)
                 if text:
-                    lines += [f"**{i18n.translate(key, lang)}** {md_escape(text)}", ""]
+                    lines += [f"**{i18n.translate(key, lang)}** {markdown_literal(text)}", ""]
             for quote in lesson.consented_quotes:
-                lines += [f"> “{md_escape(quote)}”", ""]
+                lines += [f"> “{markdown_literal(quote)}”", ""]
     lines += [f"## {_t('sources', lang)}", ""]
     if not sources:
         lines += [_t("empty", lang), ""]
     for number, lesson in enumerate(sources, 1):
+        source = f"{lesson.title} — {attribution(lesson, lang)}"
         lines.append(
-            f"{number}. {md_escape(lesson.title)} — {md_escape(attribution(lesson, lang))}. "
-            + _t("source_ref", lang, id=lesson.id)
+            f"{number}. {markdown_literal(source)}. {_t('source_ref', lang, id=lesson.id)}"
         )
     return "\n".join(lines).rstrip() + "\n"
 

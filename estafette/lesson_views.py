@@ -13,6 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from estafette import i18n
 from estafette.accounts import Actor
 from estafette.models import (
     CourseItem,
@@ -88,16 +89,17 @@ class LessonView:
     usages: tuple[Usage, ...]
 
     @property
-    def origin(self) -> str:
-        """Where the lesson comes from: "Utrecht (etappe 2)" or "Leergang"."""
-        if self.scope == LessonScope.LEERGANG or self.city_name is None:
-            return "Leergang"
-        return f"{self.city_name} (etappe {self.city_leg})"
-
-    @property
     def consented_quotes(self) -> tuple[str, ...]:
         """Quotes with consent: the only ones that may leave the app."""
         return tuple(text for text, consent in self.quotes if consent)
+
+
+def origin(view: LessonView, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """Where a lesson comes from: "Deventer (etappe 1) · Keizerslanden", or the Leergang."""
+    if view.city_name is None:
+        return i18n.translate("lessons.scope_leergang", lang)
+    where = i18n.translate("course.export.city_leg", lang, city=view.city_name, leg=view.city_leg)
+    return f"{where} · {view.dialogue_label}" if view.dialogue_label else where
 
 
 def _load_options() -> list:

@@ -17,13 +17,14 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from estafette import (
     search,
     textfields,
 )
 from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
+from estafette.cities import DialogueChoice, dialogue_choices  # noqa: F401  (re-exported)
 from estafette.errors import DomainError
 from estafette.lesson_views import (  # noqa: F401  (re-exported for callers)
     PUBLIC_STATUSES,
@@ -52,7 +53,6 @@ from estafette.models import (
     Wish,
     utcnow,
 )
-from estafette.phases import current_position
 
 # Which status may follow which; "opgenomen" may be repeated (another module or topic).
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -265,43 +265,6 @@ def my_lessons(session: Session, actor: Actor) -> list[LessonView]:
         return []
     ids = list(session.scalars(select(Lesson.id).where(or_(*who)).order_by(desc(Lesson.id))))
     return load_views(session, ids)
-
-
-@dataclass(frozen=True)
-class DialogueChoice:
-    """A dialogue to attach a lesson to or to brief, with its current phase."""
-
-    id: int
-    city_id: int
-    city_name: str
-    leg: int
-    label: str
-    current_phase_code: str
-    is_demo: bool
-
-
-def dialogue_choices(session: Session) -> list[DialogueChoice]:
-    """Every dialogue in relay order, with the phase it is in now."""
-    phases = list(session.scalars(select(Phase).order_by(Phase.position)))
-    ordered = [p.code for p in phases]
-    codes = {p.id: p.code for p in phases}
-    stmt = (
-        select(Dialogue)
-        .join(City)
-        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
-        .options(selectinload(Dialogue.city), selectinload(Dialogue.records))
-        .order_by(City.leg, Dialogue.id)
-    )
-    out = []
-    for d in session.scalars(stmt):
-        by_code = {codes[r.phase_id]: r.status for r in d.records}
-        statuses = [by_code.get(code, "niet gestart") for code in ordered]
-        current = ordered[current_position(statuses)] if ordered else ""
-        label = d.neighbourhood or d.theme or d.city.name
-        out.append(
-            DialogueChoice(d.id, d.city_id, d.city.name, d.city.leg, label, current, d.is_demo)
-        )
-    return out
 
 
 def list_lessons(

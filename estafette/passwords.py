@@ -1,4 +1,6 @@
-"""Password rules after NIST SP 800-63B: length, no composition rules, no known or guessable ones.
+"""Passwords: the rules after NIST SP 800-63B, and their argon2id hashes.
+
+The rules: length, no composition rules, no known or guessable passwords.
 
 - At least ``MIN_LENGTH`` characters (spaces count; nothing is truncated), at most
   ``MAX_LENGTH``. No demands for digits, capitals or symbols.
@@ -15,6 +17,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
 from estafette.settings import DATA_DIR
@@ -28,6 +32,8 @@ APP_WORDS: tuple[str, ...] = ("estafette", "wijkdialoog", "wijk", "dialoog", "le
 _GENERIC_DOMAIN_PARTS = frozenset({"nl", "com", "org", "net", "eu", "info", "www", "mail"})
 # zxcvbn's cost grows with length; its estimate of the first part is the estimate that matters.
 _ESTIMATE_LENGTH = 72
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
 @dataclass(frozen=True)
@@ -105,3 +111,23 @@ def check(password: str, *, email: str = "", name: str = "") -> Refusal | None:
     if estimate["score"] < MIN_SCORE:
         return Refusal("password_weak")
     return None
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (False for no hash or a broken one)."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with older parameters than the current ones."""
+    return _hasher.check_needs_rehash(password_hash)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, String, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import audit
-from estafette.accounts import Action, Actor, email_hash, normalise_email, require
+from estafette.accounts import Action, Actor, normalise_email, require
 from estafette.errors import DomainError
 from estafette.models import (
     Base,
@@ -33,6 +33,7 @@ from estafette.models import (
     UserSession,
     utcnow,
 )
+from estafette.signin import email_hash
 
 PSEUDONYM_PREFIX = "Oud-deelnemer"
 # Published quotes (the workshop report) are not kept on anyone's consent: no retention.

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import alerts, cities, history, i18n, seed
+from estafette import alerts, cities, history, i18n, lesson_views, seed
 from estafette.errors import DomainError
 from estafette.models import Lesson, LessonStatus, Role, SentReminder, User, utcnow
 
@@ -119,12 +119,14 @@ def plan(session: Session, today: dt.date, stale_days: int = 30, base_url: str =
     found = found[
         found["kind"].isin([alerts.AlertKind.OVERDUE.value, alerts.AlertKind.STALE.value])
     ]
-    waiting = session.scalars(
-        select(Lesson)
-        .where(Lesson.status == LessonStatus.VOORGESTELD.value)
-        .options(selectinload(Lesson.city))
-        .order_by(Lesson.id)
-    ).all()
+    waiting = lesson_views.load_views(
+        session,
+        session.scalars(
+            select(Lesson.id)
+            .where(Lesson.status == LessonStatus.VOORGESTELD.value)
+            .order_by(Lesson.id)
+        ).all(),
+    )
     mails = []
     for user in users:
         kind = {
@@ -172,15 +174,18 @@ def _lead_mail(
 
 
 def _trainer_mail(
-    user: User, period: str, waiting: list[Lesson], tr: Callable[..., str], base_url: str
+    user: User,
+    period: str,
+    waiting: list[lesson_views.LessonView],
+    tr: Callable[..., str],
+    base_url: str,
 ) -> Mail:
     lines: list[tuple[str, str | None]] = [
         _greeting(user, tr),
         (i18n.translate_count("notify.trainer_intro", user.language, len(waiting)), None),
     ]
     for lesson in waiting[:LIST_LIMIT]:
-        origin = lesson.city.name if lesson.city else "Leergang"
-        lines.append((f"{lesson.title} ({origin})", None))
+        lines.append((f"{lesson.title} — {lesson_views.origin(lesson, user.language)}", None))
     if len(waiting) > LIST_LIMIT:
         more = len(waiting) - LIST_LIMIT
         lines.append((i18n.translate_count("report.more_rows", user.language, more), None))
@@ -197,7 +202,7 @@ def _coordinator_mail(
     period: str,
     summary: pd.DataFrame,
     found: pd.DataFrame,
-    waiting: list[Lesson],
+    waiting: list[lesson_views.LessonView],
     tr: Callable[..., str],
     base_url: str,
 ) -> Mail:

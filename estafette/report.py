@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import alerts, cities, formatting, history, i18n, lessons, relay, seed
+from estafette import alerts, cities, formatting, history, i18n, lesson_views, lessons, relay, seed
 from estafette.errors import DomainError
 from estafette.models import LessonEvent, LessonStatus, Phase
 from estafette.report_images import TIMELINE_ROWS, map_image, timeline_image  # noqa: F401
@@ -161,8 +161,8 @@ def build_blocks(
     if not accepted:
         blocks.append(Block("para", tr("report.no_lessons")))
     for view in accepted[:LESSON_ROWS]:
-        origin = view.city_name or "Leergang"
-        blocks.append(Block("heading", f"{view.title} ({origin}, {view.phase_name})", level=3))
+        origin = lesson_views.origin(view, lang)
+        blocks.append(Block("heading", f"{view.title} — {origin} · {view.phase_name}", level=3))
         text = view.recommendation or view.what_worked or view.situation
         if text:
             blocks.append(Block("para", text))

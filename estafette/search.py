@@ -12,10 +12,9 @@ configuration, which neither stems nor drops words) find exactly the same lesson
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import simplemma
 import snowballstemmer
@@ -23,7 +22,7 @@ from sqlalchemy import Integer, column, delete, desc, func, insert, literal_colu
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from estafette import lesson_views
+from estafette import lesson_views, textfields
 from estafette.accounts import Action, Actor, require
 from estafette.models import Lesson, Phase
 
@@ -83,28 +82,25 @@ def query_stems(query: str) -> set[str]:
     return {k for group in query_groups(query) for k in group}
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}~+\-])")
+def highlight(text: str, stems: set[str]) -> str:
+    """``text`` escaped for Markdown, with the words that have a key in ``stems`` in <mark>.
 
-
-def _escape(text: str, markdown: bool) -> str:
-    escaped = html.escape(text, quote=not markdown)
-    return _MD_SPECIAL.sub(r"\\\1", escaped) if markdown else escaped
-
-
-def highlight(text: str, stems: set[str], markdown: bool = False) -> str:
-    """``text`` HTML-escaped, with words having a key in ``stems`` wrapped in <mark>.
-
-    With ``markdown`` the text is also Markdown-escaped, for st.markdown(unsafe_allow_html=True).
+    The escaping is textfields.markdown_literal's; <mark> is the only HTML in the result, for
+    st.markdown(..., unsafe_allow_html=True).
     """
+    text = textfields.clean(text)
+    pieces = textfields.markdown_pieces(text)
+    if not stems:
+        return "".join(pieces)
     out: list[str] = []
     last = 0
     for match in _WORD.finditer(text):
-        out.append(_escape(text[last : match.start()], markdown))
-        word = _escape(match.group(), markdown)
-        hit = stems and not stems.isdisjoint(keys(match.group().lower()))
-        out.append(f"<mark>{word}</mark>" if hit else word)
-        last = match.end()
-    out.append(_escape(text[last:], markdown))
+        if stems.isdisjoint(keys(match.group().lower())):
+            continue
+        start, end = match.span()
+        out += [*pieces[last:start], "<mark>", *pieces[start:end], "</mark>"]
+        last = end
+    out += pieces[last:]
     return "".join(out)
 
 
@@ -188,13 +184,10 @@ def reindex_all(session: Session, batch: int = 2000) -> int:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A search result: the lesson, its rank score and escaped, highlighted text."""
+    """A search result: the lesson and its rank score (higher is better)."""
 
     lesson: lesson_views.LessonView
     score: float
-    title_html: str
-    snippet_html: str
-    highlights: dict[str, str] = field(default_factory=dict)
 
 
 # Ranking scores every match, which for a word found in most lessons ("bewoners") costs time
@@ -277,18 +270,11 @@ def search(
     filters: lesson_views.LessonFilter | None = None,
     limit: int = 50,
 ) -> list[SearchHit]:
-    """Full-text search with Dutch lemmas and stems, ranked, with escaped highlights.
+    """Full-text search with Dutch lemmas and stems, ranked (highlight the text with query_stems).
 
     Lessons name their authors and quote residents: signed-in people only.
     """
     require(actor, Action.READ_LESSONS)
     found = search_ids(session, query, filters, limit)
     views = {v.id: v for v in lesson_views.load_views(session, [i for i, _ in found])}
-    stems = query_stems(query)
-    hits = []
-    for lesson_id, score in found:
-        view = views[lesson_id]
-        marked = {name: highlight(getattr(view, name), stems) for name in lesson_views.TEXT_FIELDS}
-        snippet = next((v for v in marked.values() if "<mark>" in v), marked["situation"])
-        hits.append(SearchHit(view, score, highlight(view.title, stems), snippet, marked))
-    return hits
+    return [SearchHit(views[lesson_id], score) for lesson_id, score in found]

@@ -24,7 +24,6 @@ from estafette import textfields
 # What makes a spreadsheet program treat a cell as a formula (OWASP CSV injection advice).
 FORMULA_STARTS = frozenset("=+-@\t\r")
 QUOTE = "'"
-BOM = "\ufeff"
 
 UTF8 = "UTF-8"
 WINDOWS_1252 = "Windows-1252"

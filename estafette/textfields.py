@@ -1,9 +1,13 @@
-"""The one rule for text that people type or import: no control characters but newline and tab.
+"""The one rule for text that people type or import, and the one way to show it in Markdown.
 
-Every way in (forms, status import, backup restore, command line) calls ``check``; a refusal
-names the field, so the message can say where the character is. Text stored before this rule
-existed may still hold such characters, so every export passes text through ``clean`` as a
-last line of defence (an XLSX or DOCX writer would otherwise raise on them).
+Every way in (forms, status import, backup restore, command line) calls ``check``: no control
+characters but newline and tab. A refusal names the field, so the message can say where the
+character is. Text stored before this rule existed may still hold such characters, so every
+export passes text through ``clean`` as a last line of defence (an XLSX or DOCX writer would
+otherwise raise on them).
+
+Every way out through Markdown (the pages' st.markdown, the Markdown handout) passes text
+through ``markdown_literal``, so that what people typed shows as typed: never as markup.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import re
 
 # Newline and tab are ordinary text; carriage returns are normalised to newlines first.
-ALLOWED_CONTROLS = frozenset("\n\t")
 # C0 and C1 controls, DEL, lone surrogates and the XML non-characters U+FFFE/U+FFFF.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -68,3 +71,39 @@ def message(exc: TextRejected, lang: str) -> str:
     key = f"text.field.{exc.field}"
     field = i18n.translate(key, lang) if key in i18n.catalog() else exc.field
     return i18n.translate("text.error.control_char", lang, field=field, char=exc.char)
+
+
+# Markdown syntax anywhere in a line: emphasis, code, links and images, tables, strikethrough,
+# Streamlit's math ($) and directives (:red[…] needs the bracket), headings, escapes.
+_MD_INLINE = re.compile(r"[\\`*_{}\[\]#|!~$]")
+# Markdown syntax only at the start of a line: indentation (four spaces make a code block,
+# where escapes would show), list items, setext underlines, ordered lists.
+_MD_LINE_START = re.compile(r"^([ \t]*)(?:([-+=])|\d+([.)]))?", re.MULTILINE)
+# Raw HTML, entities, autolinks and block quotes: entities instead. A newline becomes a hard
+# line break, so the reader's line breaks stay.
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "  \n"}
+_MD_ENTITY = re.compile("[&<>\n]")
+
+
+def markdown_pieces(text: str) -> list[str]:
+    """``markdown_literal`` per character: piece i is character i of ``text``, escaped.
+
+    For search highlights, which wrap some words in <mark> after escaping.
+    """
+    pieces = list(text)
+    for match in _MD_LINE_START.finditer(text):
+        for index in range(*match.span(1)):
+            pieces[index] = ""
+        marker = match.start(2) if match.group(2) else match.start(3)
+        if marker >= 0:
+            pieces[marker] = "\\" + text[marker]
+    for match in _MD_INLINE.finditer(text):
+        pieces[match.start()] = "\\" + match.group()
+    for match in _MD_ENTITY.finditer(text):
+        pieces[match.start()] = _MD_ENTITIES[match.group()]
+    return pieces
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` for Markdown (also st.markdown with HTML allowed): shown exactly as typed."""
+    return "".join(markdown_pieces(clean(text)))

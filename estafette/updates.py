@@ -68,10 +68,6 @@ class RecordView:
     updated_at: dt.datetime
     updated_by: str
 
-    def as_update(self) -> PhaseUpdate:
-        """The record's current values as an update (for prefilling a form)."""
-        return PhaseUpdate(**{f: getattr(self, f) for f in TRACKED_FIELDS})
-
 
 @dataclass(frozen=True)
 class Issue:

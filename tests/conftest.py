@@ -1,4 +1,4 @@
-"""Shared fixtures: real SQLite files and real PostgreSQL schemas, never mocks."""
+"""Shared fixtures: real SQLite files and real PostgreSQL databases, never mocks."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from estafette.accounts import Actor
-from tests.factories import seeded_engine
+from tests.factories import (
+    PG_URL,
+    drop_pg_database,
+    new_pg_database,
+    pg_url,
+    seeded_engine,
+)
 from tests.uihelpers import app_as
 
-PG_URL = os.environ.get(
-    "ESTAFETTE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -50,43 +53,53 @@ def _clear_streamlit_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-def _pg_schema_url(schema: str) -> str:
-    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+def _seed_options(request: pytest.FixtureRequest) -> dict[str, bool]:
+    """The seed options of the test module's ``engine``: its SEED_OPTIONS, default none."""
+    return dict(getattr(request.module, "SEED_OPTIONS", {}))
 
 
 @pytest.fixture
-def make_db_url(tmp_path: Path, pg_available: bool) -> Iterator[Callable[[str], str]]:
-    """Factory for fresh, empty databases: ``make_db_url("sqlite"|"postgresql")``."""
-    schemas: list[str] = []
+def make_db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool
+) -> Iterator[Callable[..., str]]:
+    """Factory for fresh, empty databases: ``make_db_url("sqlite"|"postgresql")``.
 
-    def make(backend: str) -> str:
+    ``seeded=True`` (PostgreSQL only) starts the database as a copy of the migrated, seeded
+    template with the module's SEED_OPTIONS, which ``seeded_engine`` then takes as it is.
+    """
+    databases: list[str] = []
+
+    def make(backend: str, *, seeded: bool = False) -> str:
         if backend == "sqlite":
             return f"sqlite:///{tmp_path / f'estafette-{uuid.uuid4().hex[:8]}.db'}"
         if not pg_available:
             pytest.skip("PostgreSQL explicitly skipped with ESTAFETTE_SKIP_PG=1")
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(_pg_conninfo(), autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        schemas.append(schema)
-        return _pg_schema_url(schema)
+        name = new_pg_database(_seed_options(request) if seeded else None)
+        databases.append(name)
+        return pg_url(name)
 
     yield make
-    if schemas:
-        with psycopg.connect(_pg_conninfo(), autocommit=True) as conn:
-            for schema in schemas:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    for name in databases:
+        drop_pg_database(name)
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, make_db_url: Callable[[str], str]) -> str:
-    """A fresh, empty database URL, once for SQLite and once for PostgreSQL."""
-    return make_db_url(request.param)
+def db_url(request: pytest.FixtureRequest, make_db_url: Callable[..., str]) -> str:
+    """A fresh, empty database URL, once for SQLite and once for PostgreSQL.
+
+    When the test takes the seeded ``engine``, a PostgreSQL database is created as a copy of
+    the seeded template straight away (one copy instead of an empty database and a copy).
+    """
+    return make_db_url(request.param, seeded="engine" in request.fixturenames)
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """A migrated and seeded engine on a fresh database (both backends)."""
-    eng = seeded_engine(db_url)
+def engine(request: pytest.FixtureRequest, db_url: str) -> Iterator[Engine]:
+    """A migrated and seeded engine on a fresh database (both backends).
+
+    A test module changes the seed with ``SEED_OPTIONS = {...}`` (``seed.seed`` keywords).
+    """
+    eng = seeded_engine(db_url, **_seed_options(request))
     yield eng
     eng.dispose()
 

@@ -6,9 +6,9 @@ Dates stay in estafette.formatting (Babel); numbers in the locale files' plural 
 
 from __future__ import annotations
 
-from estafette import search
+from estafette import lesson_views, textfields
 from estafette.lesson_views import LessonView
-from ui.core import t
+from ui.core import language, t
 
 SEPARATOR = " · "
 
@@ -21,13 +21,10 @@ def place_label(city: str, neighbourhood: str | None, *, undecided: bool = False
 
 
 def origin(view: LessonView) -> str:
-    """Where a lesson comes from: city with leg (and dialogue), or the Leergang."""
-    if view.city_name is None:
-        return t("lessons.scope_leergang")
-    text = t("course.export.city_leg", city=view.city_name, leg=view.city_leg)
-    return f"{text}{SEPARATOR}{view.dialogue_label}" if view.dialogue_label else text
+    """Where a lesson comes from, in the reader's language (estafette.lesson_views.origin)."""
+    return lesson_views.origin(view, language())
 
 
 def safe(text: str) -> str:
     """Text for st.markdown: HTML and Markdown escaped, so payloads show as text."""
-    return search.highlight(text, set(), markdown=True)
+    return textfields.markdown_literal(text)

@@ -139,9 +139,8 @@ def status_label(status: str) -> str:
 
 def dialogue_label(choice: lessons.DialogueChoice) -> str:
     """City — neighbourhood, or "nog te bepalen" while the dialogue has no neighbourhood yet."""
-    # The domain falls back to the city name, which would read "Deventer — Deventer".
-    name = choice.label if choice.label != choice.city_name else t("overview.undecided")
-    return t("lesson_add.place_dialogue", city=choice.city_name, dialogue=name)
+    name = choice.neighbourhood or choice.theme or t("overview.undecided")
+    return t("lesson_add.place_dialogue", city=choice.city, dialogue=name)
 
 
 def render_lesson(
@@ -154,7 +153,7 @@ def render_lesson(
     stems = stems or set()
 
     def marked(text: str) -> str:
-        return search_module.highlight(text, stems, markdown=True)
+        return search_module.highlight(text, stems)
 
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(

@@ -25,7 +25,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from estafette import accounts, data_version, db, i18n, sessions
+from estafette import accounts, data_version, db, i18n, sessions, signin
 from estafette.logs import log_event
 from estafette.settings import Settings
 
@@ -130,7 +130,7 @@ def _sign_in(email: str, password: str, user_agent: str) -> str:
     with db.storage_errors(), Session(engine()) as session:
         # Failed-login counters are no dashboard data: they must not invalidate every cache.
         data_version.bookkeeping(session)
-        actor = accounts.authenticate(session, email, password)
+        actor = signin.authenticate(session, email, password)
         token = sessions.start(session, actor, method="local", user_agent=user_agent)
         session.commit()
         return token
@@ -156,7 +156,7 @@ async def login(request: Request) -> Response:
             "lockout" if exc.code == "locked" else "sign_in_failed",
             logging.WARNING,
             reason=exc.code,
-            email_hash=accounts.email_hash(form.get("email", "")),
+            email_hash=signin.email_hash(form.get("email", "")),
         )
         until = exc.until.strftime("%Y-%m-%dT%H:%M") if exc.until else ""
         return RedirectResponse(

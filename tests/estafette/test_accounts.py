@@ -19,6 +19,7 @@ from estafette import (
     lessons,
     relay,
     search,
+    signin,
     status_import,
     transfer,
     updates,
@@ -126,8 +127,8 @@ ACTIONS: dict[str, Callable[[Session, Actor], object]] = {
     "reset_password": lambda s, a: accounts.reset_password(
         s, a, "target@example.nl", "another long password"
     ),
-    "set_user_cities": lambda s, a: accounts.set_user_cities(
-        s, a, "lead@example.nl", [city_id(s, "Deventer"), city_id(s, "Utrecht")]
+    "set_lead_cities": lambda s, a: accounts.set_role(
+        s, a, "lead@example.nl", "city_lead", [city_id(s, "Deventer"), city_id(s, "Utrecht")]
     ),
     "list_users": lambda s, a: accounts.list_users(s, a),
     "add_city": lambda s, a: relay.add_city(s, a, name="Zwolle"),
@@ -220,7 +221,7 @@ def test_password_is_stored_as_argon2id(session: Session) -> None:
     assert user.email == "coord@example.nl"
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
-    actor = accounts.authenticate(session, "COORD@example.nl", PASSWORD)
+    actor = signin.authenticate(session, "COORD@example.nl", PASSWORD)
     assert actor.role is Role.COORDINATOR and actor.user_id == user.id
 
 
@@ -270,20 +271,20 @@ def test_brute_force_locks_the_account(session: Session) -> None:
     outcomes = []
     for guess in guesses:
         try:
-            accounts.authenticate(session, "a@example.nl", guess, now=now)
+            signin.authenticate(session, "a@example.nl", guess, now=now)
             outcomes.append("ok")
         except accounts.LoginFailed as exc:
             outcomes.append(exc.code)
     assert outcomes == ["invalid"] * 4 + ["locked"] * 4
     user = session.scalar(select(User))
-    assert user.locked_until == now + accounts.LOCKOUT
+    assert user.locked_until == now + signin.LOCKOUT
     # Still locked one minute before the end; the right password works after it.
     with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(
-            session, "a@example.nl", PASSWORD, now=now + accounts.LOCKOUT - dt.timedelta(minutes=1)
+        signin.authenticate(
+            session, "a@example.nl", PASSWORD, now=now + signin.LOCKOUT - dt.timedelta(minutes=1)
         )
-    later = now + accounts.LOCKOUT + dt.timedelta(seconds=1)
-    assert accounts.authenticate(session, "a@example.nl", PASSWORD, now=later).email
+    later = now + signin.LOCKOUT + dt.timedelta(seconds=1)
+    assert signin.authenticate(session, "a@example.nl", PASSWORD, now=later).email
     session.refresh(user)
     assert user.failed_logins == 0 and user.locked_until is None
 
@@ -292,16 +293,16 @@ def test_reset_password_lifts_lockout_and_inactive_cannot_log_in(session: Sessio
     coord = accounts.bootstrap_coordinator(session, email="a@example.nl", password=PASSWORD)
     accounts.add_user(session, coord, email="t@example.nl", role="trainer", password=PASSWORD)
     session.commit()
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+    for _ in range(signin.MAX_FAILED_LOGINS):
         with pytest.raises(accounts.LoginFailed):
-            accounts.authenticate(session, "t@example.nl", "nope nope nope")
+            signin.authenticate(session, "t@example.nl", "nope nope nope")
     accounts.reset_password(session, coord, "t@example.nl", "a brand new password")
     session.commit()
-    assert accounts.authenticate(session, "t@example.nl", "a brand new password")
+    assert signin.authenticate(session, "t@example.nl", "a brand new password")
     accounts.deactivate_user(session, coord, "t@example.nl")
     session.commit()
     with pytest.raises(accounts.LoginFailed) as info:
-        accounts.authenticate(session, "t@example.nl", "a brand new password")
+        signin.authenticate(session, "t@example.nl", "a brand new password")
     assert info.value.code == "inactive"
     with pytest.raises(accounts.LoginFailed) as info:
         accounts.sso_actor(session, "t@example.nl")
@@ -309,7 +310,17 @@ def test_reset_password_lifts_lockout_and_inactive_cannot_log_in(session: Sessio
     with pytest.raises(accounts.LoginFailed) as info:
         accounts.sso_actor(session, "unknown@example.nl")
     assert info.value.code == "no_account"
-    assert accounts.refresh_actor(session, accounts.Actor(email="t", user_id=999)).is_anonymous
+
+
+def test_set_role_gives_a_city_lead_other_cities(session: Session) -> None:
+    coord = make_actors(session)["coordinator"]
+    utrecht = city_id(session, "Utrecht")
+    accounts.set_role(session, coord, "lead@example.nl", Role.CITY_LEAD, [utrecht])
+    session.commit()
+    assert accounts.find_user(session, coord, "lead@example.nl").city_ids == (utrecht,)
+    assert accounts.sso_actor(session, "lead@example.nl").city_ids == frozenset({utrecht})
+    with pytest.raises(accounts.AccountError, match="city_required"):
+        accounts.set_role(session, coord, "lead@example.nl", Role.CITY_LEAD, [])
 
 
 def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
@@ -345,13 +356,13 @@ def test_cli_user_commands(make_db_url, monkeypatch, capsys) -> None:
     )
     engine = db.make_engine(url)
     with Session(engine) as session:
-        assert accounts.authenticate(session, "lead@deventer.nl", "nog een lang wachtwoord")
+        assert signin.authenticate(session, "lead@deventer.nl", "nog een lang wachtwoord")
         assert [u.email for u in accounts.list_users(session, accounts.SYSTEM)] == [
             "lead@deventer.nl"
         ]
     assert cli.main([*base, "deactivate", "--email", "lead@deventer.nl"]) == 0
     with Session(engine) as session, pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(session, "lead@deventer.nl", "nog een lang wachtwoord")
+        signin.authenticate(session, "lead@deventer.nl", "nog een lang wachtwoord")
     assert cli.main([*base, "deactivate", "--email", "niemand@example.nl"]) == 1
     assert "Er is geen account voor niemand@example.nl." in capsys.readouterr().err
     engine.dispose()

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import leergang, lesson_seed, lessons
 from estafette.accounts import SYSTEM
 from estafette.models import City, Dialogue, LeergangModule, LeergangTopic
-from tests.factories import city_lead, seeded_engine, trainer
+from tests.factories import city_lead, trainer
 
 TRAINER = trainer(email="t@example.nl", name="Trainer")
 LEAD = city_lead(email="l@example.nl", name="Stadstrekker")
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
-    eng = seeded_engine(db_url, workshop_lessons=False)
-    yield eng
-    eng.dispose()
+# The seeded relay without the workshop's own lessons, so each test crafts its lessons.
+SEED_OPTIONS = {"workshop_lessons": False}
 
 
 def dialogue_of(session: Session, city: str) -> Dialogue:

@@ -11,8 +11,9 @@ import docx
 import pytest
 from sqlalchemy.orm import Session
 
-from estafette import handout, leergang, lessons
+from estafette import handout, leergang, lessons, textfields
 from estafette.accounts import SYSTEM, PermissionDenied
+from tests.estafette.markdown_reader import AS_SHOWN, HOSTILE, shown
 from tests.factories import city_id, city_lead, trainer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,6 +138,19 @@ def test_markdown_has_same_content_and_escapes_html(
     for tag in ("<script", "<iframe", "<img"):
         assert tag not in md
     assert "&lt;script&gt;" in md and "&lt;iframe" in md and "onerror=" in md
+
+
+def test_markdown_shows_hostile_text_as_typed(session: Session) -> None:
+    title = HOSTILE.split("\n")[0]
+    add(session, title, "verkennen", situation=HOSTILE, quotes=((HOSTILE, True),))
+    session.commit()
+    md = handout.export(session, SYSTEM, "training-2", "md").decode("utf-8")
+    # The same escaping as the pages (textfields.markdown_literal), which shows text as typed.
+    assert f"### {textfields.markdown_literal(title)}\n" in md
+    assert f" {textfields.markdown_literal(HOSTILE)}\n" in md
+    assert f"> “{textfields.markdown_literal(HOSTILE)}”" in md
+    assert shown(textfields.markdown_literal(HOSTILE)) == AS_SHOWN
+    assert "<script" not in md and "$x^2$" not in md
 
 
 def test_empty_module_exports_a_clear_note(session: Session) -> None:

@@ -19,6 +19,7 @@ from tests.factories import (
     coordinator,
     make_dialogue,
     phase,
+    relay_summary,
     trainer,
 )
 
@@ -28,7 +29,7 @@ TRAINER = trainer(email="trainer@example.nl", name="Tim")
 
 
 def _dashboard_cities(session: Session) -> set[str]:
-    return set(cities.overview(session)["city"])
+    return set(relay_summary(session)["city"])
 
 
 def _dashboard_dialogues(session: Session) -> set[int]:
@@ -62,7 +63,7 @@ def test_archive_and_restore_a_city_and_a_dialogue(session: Session) -> None:
     assert "Utrecht" in _dashboard_cities(session)
     picker = {c.id for c in cities.dialogue_choices(session, COORD)}
     assert lombok.id not in picker and deventer_dialogue.id not in picker
-    assert lombok.id not in {c.id for c in lessons.dialogue_choices(session)}
+    assert lombok.id not in {c.id for c in cities.dialogue_choices(session)}
     # ... but history and lessons are kept.
     assert lombok.id in set(history.records_frame(session, include_archived=True)["dialogue_id"])
     assert len(history.events_frame(session, lombok.id)) == 1

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from estafette import cities, history
-from tests.factories import change, make_city, make_dialogue, phase
+from tests.factories import change, make_city, make_dialogue, phase, relay_summary
 
 JAN = dt.datetime(2024, 1, 10, 9, 0)
 MAR = dt.datetime(2024, 3, 1, 9, 0)
@@ -96,7 +96,7 @@ def test_summary_follows_time_travel(session: Session) -> None:
         "bezig",
         0,
     )
-    now = cities.overview(session).set_index("dialogue_id").loc[dialogue_id]
+    now = relay_summary(session).set_index("dialogue_id").loc[dialogue_id]
     assert (now["current_phase"], now["completed"], now["last_update_by"]) == (
         "Verbeelden",
         1,

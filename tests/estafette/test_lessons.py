@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import db, leergang, lesson_seed, lessons, search
+from estafette import cities, db, leergang, lesson_seed, lesson_views, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
-from estafette.models import CourseItem, LeergangModule, LeergangTopic, Lesson, LessonEvent
-from tests.factories import city_id, city_lead, coordinator, seeded_engine, trainer
+from estafette.models import (
+    CourseItem,
+    LeergangModule,
+    LeergangTopic,
+    Lesson,
+    LessonEvent,
+    PhaseRecord,
+)
+from tests.factories import change, city_id, city_lead, coordinator, record_id, trainer
 
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """The seeded relay without the workshop's own lessons, so each test crafts its lessons."""
-    eng = seeded_engine(db_url, workshop_lessons=False)
-    yield eng
-    eng.dispose()
+# The seeded relay without the workshop's own lessons, so each test crafts its lessons.
+SEED_OPTIONS = {"workshop_lessons": False}
 
 
 TRAINER = trainer(email="trainer@example.nl", user_id=None, name="Tineke Trainer")
@@ -77,7 +78,8 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
     assert view.wish_codes == ("mensen-betrekken", "samen-doen")
     assert view.tags == ("huisbezoek", "koffie")
     assert view.consented_quotes == ("Ik voelde me gehoord.",)
-    assert view.origin == "Deventer (etappe 1)"
+    assert lesson_views.origin(view) == "Deventer (etappe 1)"
+    assert lesson_views.origin(view, "en") == "Deventer (leg 1)"
     assert [(e.from_status, e.to_status) for e in lessons.history(session, SYSTEM, lesson_id)] == [
         (None, "voorgesteld")
     ]
@@ -86,7 +88,7 @@ def test_propose_records_lesson_with_themes_tags_quotes_and_history(session: Ses
 def test_leergang_scope_lesson_has_no_city(session: Session) -> None:
     lesson_id = propose(session, actor=TRAINER, city_id=None, leergang=True)
     (view,) = lessons.load_views(session, [lesson_id])
-    assert view.city_id is None and view.origin == "Leergang"
+    assert view.city_id is None and lesson_views.origin(view) == "Leergang Wijkdialoog"
 
 
 @pytest.mark.parametrize(
@@ -360,11 +362,11 @@ def test_search_operators_in_query_are_plain_words(
 
 def test_highlights_are_escaped(session: Session, corpus: dict[str, int]) -> None:
     (hit,) = [h for h in search.search(session, SYSTEM, "bewoners") if h.lesson.id == corpus["xss"]]
-    assert "<script>" not in hit.title_html
-    assert "&lt;script&gt;" in hit.title_html and "<mark>bewoners</mark>" in hit.title_html
-    assert (
-        "<img" not in hit.highlights["situation"] and "<iframe" not in hit.highlights["situation"]
-    )
+    title = search.highlight(hit.lesson.title, search.query_stems("bewoners"))
+    assert "<script>" not in title
+    assert "&lt;script&gt;" in title and "<mark>bewoners</mark>" in title
+    situation = search.highlight(hit.lesson.situation, search.query_stems("bewoners"))
+    assert "<img" not in situation and "<iframe" not in situation
 
 
 def test_browse_filters(session: Session, corpus: dict[str, int]) -> None:
@@ -450,7 +452,13 @@ def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
 
 def test_dialogue_choices_in_relay_order_with_current_phase(engine: Engine) -> None:
     with Session(engine) as session:
-        choices = lessons.dialogue_choices(session)
-    assert [c.city_name for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
-    assert [c.leg for c in choices] == [1, 2, 3]
-    assert {c.current_phase_code for c in choices} == {"verkennen"}
+        choices = cities.dialogue_choices(session)
+        assert [c.city for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
+        assert {c.current_phase_code for c in choices} == {"verkennen"}
+        assert not any(c.editable for c in choices)  # no actor: nobody's to edit
+        # Utrecht moves on to phase 3; the lesson form then briefs on that phase.
+        record = session.get(PhaseRecord, record_id(session, "Utrecht", "vormgeven"))
+        change(session, record, dt.datetime(2025, 1, 1), "test", status="bezig")
+        session.flush()
+        now = {c.city: c.current_phase_code for c in cities.dialogue_choices(session)}
+    assert now == {"Deventer": "verkennen", "Utrecht": "vormgeven", "Amsterdam": "verkennen"}

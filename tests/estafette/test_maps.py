@@ -9,9 +9,9 @@ import re
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from estafette import cities, map_data, maps, seed
+from estafette import map_data, maps, seed
 from estafette.settings import PDOK_TILES
-from tests.factories import make_city, make_dialogue
+from tests.factories import make_city, make_dialogue, relay_summary
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
 XSS = "<img src=x onerror=alert(1)>"
@@ -40,7 +40,7 @@ def render(summary: pd.DataFrame, **kwargs: object) -> str:
 
 def test_seeded_markers_are_coloured_by_phase(session: Session) -> None:
     seed.add_demo(session.get_bind(), today=TODAY)
-    summary = cities.overview(session)
+    summary = relay_summary(session)
     markers = markers_of(render(summary))
     assert len(markers) == 6
     by_id = {m["dialogue_id"]: m for m in markers}
@@ -54,7 +54,7 @@ def test_seeded_markers_are_coloured_by_phase(session: Session) -> None:
 
 
 def test_nothing_loads_from_a_cdn(session: Session) -> None:
-    fmap = maps.relay_map(cities.overview(session), PHASES, lang="nl", as_of=TODAY)
+    fmap = maps.relay_map(relay_summary(session), PHASES, lang="nl", as_of=TODAY)
     html = fmap.get_root().render()
     urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
     assert urls == {PDOK_TILES, maps.OSM_TILES}
@@ -66,7 +66,7 @@ def test_nothing_loads_from_a_cdn(session: Session) -> None:
 
 
 def test_tile_url_is_configurable(session: Session) -> None:
-    html = render(cities.overview(session), tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png")
+    html = render(relay_summary(session), tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png")
     assert "http://127.0.0.1:9/{z}/{x}/{y}.png" in html
 
 
@@ -74,7 +74,7 @@ def test_user_text_is_escaped(session: Session) -> None:
     city = make_city(session, XSS)
     make_dialogue(session, city, neighbourhood=XSS, theme=XSS)
     session.commit()
-    html = render(cities.overview(session))
+    html = render(relay_summary(session))
     assert XSS not in html
     assert "<img" not in html
     marker = next(m for m in markers_of(html) if "onerror" in m["tooltip"])
@@ -87,7 +87,7 @@ def test_template_syntax_in_user_text_stays_text(session: Session) -> None:
     make_dialogue(session, make_city(session, "Sjabloonstad"), neighbourhood="{{ 7*7 }} {% if 1 %}")
     session.commit()
     marker = next(
-        m for m in markers_of(render(cities.overview(session))) if "Sjabloon" in m["tooltip"]
+        m for m in markers_of(render(relay_summary(session))) if "Sjabloon" in m["tooltip"]
     )
     assert "{{ 7*7 }} {% if 1 %}" in marker["tooltip"]
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, cli, db, i18n, passwords
+from estafette import accounts, cli, db, i18n, passwords, signin
 from estafette.models import User
 from tests.uihelpers import app_as, prepare, texts
 
@@ -94,7 +94,7 @@ def test_cli_refuses_weak_passwords(make_db_url, monkeypatch, capsys, password: 
     assert "veelgebruikte of gelekte" in capsys.readouterr().err
     engine = db.make_engine(url)
     with Session(engine) as session:
-        assert accounts.authenticate(session, "t@example.nl", PASSPHRASE).email == "t@example.nl"
+        assert signin.authenticate(session, "t@example.nl", PASSPHRASE).email == "t@example.nl"
     engine.dispose()
 
 

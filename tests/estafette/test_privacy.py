@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from estafette import accounts, audit, cli, lessons, privacy, updates
+from estafette import accounts, audit, cli, lessons, privacy, signin, updates
 from estafette.accounts import SYSTEM, PermissionDenied
 from estafette.models import (
     Base,
@@ -89,9 +89,7 @@ def person(engine: Engine) -> dict[str, int]:
                     ended_at=now,
                     ended_reason="logout",
                 ),
-                LoginThrottle(
-                    email_hash=privacy.email_hash(EMAIL), failed_logins=2, updated_at=now
-                ),
+                LoginThrottle(email_hash=signin.email_hash(EMAIL), failed_logins=2, updated_at=now),
             ]
         )
         session.commit()

@@ -159,7 +159,7 @@ def test_notify_sends_the_right_digests_once(
     # The trainer: Dutch, the lesson waiting for review.
     text, _ = bodies(got["trainer@example.nl"])
     assert got["trainer@example.nl"]["Subject"] == "Estafette: 1 les wacht op beoordeling"
-    assert "Buurtsoep (Deventer)" in text and f"{BASE}/lessen" in text
+    assert "Buurtsoep — Deventer (etappe 1)" in text and f"{BASE}/lessen" in text
     # The coordinator: the weekly summary, Dutch.
     text, _ = bodies(got["coord@example.nl"])
     assert got["coord@example.nl"]["Subject"] == "Estafette: weekoverzicht 2026-W48"

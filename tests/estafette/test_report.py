@@ -56,7 +56,7 @@ def test_report_on_the_seed_in_docx_and_pdf(engine: Engine) -> None:
     for heading in ("Kaart", "Tijdlijn", "Stad × fase", "Aandacht nodig", "Per stad"):
         assert heading in text
     assert "Utrecht (etappe 2)" in text and "Lombok (demo): fase" in text
-    assert "Soep als binnenkomer (Utrecht, Verkennen)" in text
+    assert "Soep als binnenkomer — Utrecht (etappe 2) · Verkennen" in text
     # Map and timeline as images; the matrix has one row per dialogue plus the header.
     assert len(document.inline_shapes) == 2
     matrix = next(t for t in document.tables if t.rows[0].cells[1].text == "Wijk")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from estafette import backup, db, lessons, search
 from estafette.accounts import SYSTEM
-from tests.factories import city_id, city_lead, seeded_engine
+from tests.factories import city_id, city_lead
 
 LEAD = city_lead(email="lead@example.nl", name="Lies Stadstrekker")
 
@@ -41,12 +39,8 @@ PAIRS: list[tuple[str, str]] = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """The seeded relay without the workshop's lessons."""
-    eng = seeded_engine(db_url, workshop_lessons=False)
-    yield eng
-    eng.dispose()
+# The seeded relay without the workshop's own lessons, so each test crafts its lessons.
+SEED_OPTIONS = {"workshop_lessons": False}
 
 
 def _propose(session: Session, title: str, situation: str) -> int:
@@ -97,10 +91,10 @@ def test_search_does_not_merge_unrelated_words(session: Session) -> None:
 
 def test_highlight_marks_inflected_forms_of_the_query() -> None:
     stems = search.query_stems("helpen kind")
-    marked = search.highlight("Zij hielp de kinderen <b>en</b> het kindje.", stems)
+    marked = search.highlight("Zij hielp de kinderen <b>en</b> het *kindje*.", stems)
     assert marked == (
         "Zij <mark>hielp</mark> de <mark>kinderen</mark> &lt;b&gt;en&lt;/b&gt; het "
-        "<mark>kindje</mark>."
+        "\\*<mark>kindje</mark>\\*."
     )
 
 

@@ -23,6 +23,7 @@ from estafette.models import (
     WorkshopTheme,
     event_text,
 )
+from tests.factories import relay_summary
 
 
 def _counts(engine: Engine) -> dict[str, int]:
@@ -83,7 +84,7 @@ def test_seed_content(session: Session) -> None:
 
 
 def test_each_leg_is_in_verkennen_since_the_workshop(session: Session) -> None:
-    frame = cities.overview(session)
+    frame = relay_summary(session)
     assert list(frame["city"]) == ["Deventer", "Utrecht", "Amsterdam"]
     assert set(frame["current_phase"]) == {"Verkennen"}
     assert set(frame["current_status"]) == {"bezig"}
@@ -120,7 +121,7 @@ def test_demo_is_labelled_and_idempotent(engine: Engine) -> None:
     assert seed.add_demo(engine, today=dt.date(2026, 11, 1)) == 3
     assert seed.add_demo(engine, today=dt.date(2026, 11, 1)) == 0
     with Session(engine) as session:
-        frame = cities.overview(session)
+        frame = relay_summary(session)
     demo = frame[frame["is_demo"]]
     assert len(demo) == 3
     assert all("(demo)" in hood for hood in demo["neighbourhood"])

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from estafette import accounts, sessions
+from estafette import accounts, sessions, signin
 from estafette.accounts import Actor
 from estafette.models import Role, UserSession
 from tests.factories import snapshot
@@ -146,7 +146,7 @@ def test_unknown_address_locks_exactly_like_a_real_one(session: Session, people)
         answers[email] = []
         for _ in range(6):
             with pytest.raises(accounts.LoginFailed) as failed:
-                accounts.authenticate(session, email, "verkeerd wachtwoord", now=T0)
+                signin.authenticate(session, email, "verkeerd wachtwoord", now=T0)
             answers[email].append((failed.value.code, failed.value.until))
     assert answers["trainer@example.nl"] == answers["niemand@example.nl"]
     assert [code for code, _ in answers["niemand@example.nl"]] == ["invalid"] * 4 + ["locked"] * 2

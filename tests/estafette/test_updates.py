@@ -100,7 +100,8 @@ def test_save_appends_one_event_per_changed_field(session: Session) -> None:
     }
     # Saving the same values again changes nothing and appends nothing.
     again = updates.load_record(session, view.id)
-    same = updates.save_update(session, lead, again, again.as_update(), today=TODAY)
+    unchanged = updates.PhaseUpdate(**{f: getattr(again, f) for f in updates.TRACKED_FIELDS})
+    same = updates.save_update(session, lead, again, unchanged, today=TODAY)
     assert same.changed == () and same.record.version == again.version
 
 

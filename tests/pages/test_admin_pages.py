@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, transfer
+from estafette import accounts, db, signin, transfer
 from estafette.models import City, Dialogue, Handover, PhaseRecord, User
 from tests.uihelpers import PASSWORD, app_as, prepare, texts
 
@@ -62,7 +62,7 @@ def test_coordinator_deactivates_and_resets(monkeypatch, sqlite_url) -> None:
     at.run()
     assert "Nieuw wachtwoord ingesteld voor lead@deventer.nl" in texts(at)
     assert query(
-        sqlite_url, lambda s: accounts.authenticate(s, "lead@deventer.nl", "nieuw en lang genoeg")
+        sqlite_url, lambda s: signin.authenticate(s, "lead@deventer.nl", "nieuw en lang genoeg")
     )
 
 

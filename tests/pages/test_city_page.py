@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from estafette import db, lessons, relay, seed
 from estafette.accounts import SYSTEM
 from estafette.models import City, Dialogue
-from tests.factories import change, phase
+from tests.factories import change, phase, relay_summary
 from tests.uihelpers import app_as, prepare, texts
 
 CITY = "pages/city.py"
@@ -186,11 +186,11 @@ def test_overview_timeline_and_map_link_to_the_city_page(
     assert any(q == f"dialoog={world['dialogue']}" for _, q in links)
     at.switch_page("pages/timeline.py").run()
     assert any(p.proto.query_string == "stad=Utrecht" for p in at.get("page_link"))
-    from estafette import cities, maps
+    from estafette import maps
 
     engine = db.make_engine(world["url"])
     with Session(engine) as session:
-        summary = cities.overview(session)
+        summary = relay_summary(session)
     engine.dispose()
     table = maps.marker_table(summary, "nl", dt.date.today(), "/")
     row = table[table["dialogue_id"] == world["dialogue"]].iloc[0]

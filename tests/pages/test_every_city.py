@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from estafette import charts, cities, db, history, maps, relay
 from estafette.accounts import SYSTEM
 from estafette.models import City
+from tests.factories import relay_summary
 from tests.uihelpers import app_as, prepare
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
@@ -45,7 +46,7 @@ def test_map_shows_the_city_and_its_municipality(session: Session) -> None:
     _add_zwolle(session)
     html = (
         maps.relay_map(
-            cities.overview(session),
+            relay_summary(session),
             PHASES,
             lang="nl",
             as_of=TODAY,

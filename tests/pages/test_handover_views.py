@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import charts, cities, history, maps, relay
+from estafette import charts, history, maps, relay
 from estafette.models import City, Dialogue, Phase, PhaseRecord
-from tests.factories import coordinator
+from tests.factories import coordinator, relay_summary
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
 COORDINATOR = coordinator(email="c@example.nl", name="Coördinator")
@@ -40,7 +40,7 @@ def _hand_over_deventer(session: Session) -> list[relay.HandoverInfo]:
 
 def test_map_draws_the_handover_from_its_date_on(session: Session) -> None:
     handovers = _hand_over_deventer(session)
-    summary = cities.overview(session)
+    summary = relay_summary(session)
     after = (
         maps.relay_map(summary, PHASES, lang="nl", as_of=HANDED_OVER, handovers=handovers)
         .get_root()

@@ -1,0 +1,54 @@
+"""What a CommonMark reader (Streamlit's st.markdown, a Markdown viewer) shows of escaped text.
+
+Not a Markdown renderer: it reads text made by textfields.markdown_literal the way a reader
+would, and fails on anything in it that a reader would take as markup instead of text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+# Characters that are markup somewhere in a line (Markdown, GFM, Streamlit's math and
+# directives) or start raw HTML and entities: in literal text each must come escaped.
+ACTIVE = frozenset("\\`*_{}[]#|!~$<>&")
+# What makes a line a block of its own: indented code, a list item, a heading, a quote,
+# a setext underline or a thematic break.
+BLOCK_START = re.compile(
+    r"^(?: {4}|\t| {0,3}(?:[-+*]|\d+[.)])(?:[ \t]|$)| {0,3}[#>]| {0,3}[-=]+ *$)"
+)
+ENTITY = re.compile(r"&(?:amp|lt|gt);")
+
+# Markdown, GFM, Streamlit's math and directives, raw HTML and entities, block starts.
+HOSTILE = (
+    "**vet** _schuin_ `code` [link](javascript:alert(1)) ![plaatje](x.png) | a | b |\n"
+    "<script>alert('xss')</script> <b>vet</b> &amp; &copy; $x^2$ :red[rood] ~~weg~~ \\* {x}\n"
+    "1. lijst\n- punt\n+ plus\n* ster\n# kop\n> citaat\n===\n---\n    code\n2) twee 3 < 4 > 2!"
+)
+# Leading indentation is dropped (it would make a code block); HTML collapses it anyway.
+AS_SHOWN = HOSTILE.replace("\n    code", "\ncode")
+
+
+def shown(markdown: str, allowed_html: tuple[str, ...] = ()) -> str:
+    """The text a reader shows for ``markdown``; AssertionError on anything read as markup."""
+    for tag in allowed_html:
+        markdown = markdown.replace(tag, "")
+    for line in markdown.split("\n"):
+        assert not BLOCK_START.match(line), f"line starts a block: {line!r}"
+    out: list[str] = []
+    index = 0
+    while index < len(markdown):
+        char = markdown[index]
+        if char == "\\" and index + 1 < len(markdown) and markdown[index + 1] in string.punctuation:
+            out.append(markdown[index + 1])
+            index += 2
+        elif entity := ENTITY.match(markdown, index):
+            out.append(html.unescape(entity.group()))
+            index = entity.end()
+        else:
+            assert char not in ACTIVE, f"bare {char!r} at {index} in {markdown!r}"
+            out.append(char)
+            index += 1
+    # A hard line break (two spaces, newline) shows as a line break.
+    return "".join(out).replace("  \n", "\n")
