@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import random
 import re
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -227,27 +228,36 @@ async def page_view(base: str, page: str) -> float:
     return time.perf_counter() - started
 
 
+@functools.cache
+def _writer(database_url: str) -> tuple[Engine, tuple[int, ...]]:
+    """One engine and the candidate records for all saves of a run.
+
+    The load generator shares the machine with the servers it measures: an engine (and its
+    first connection) per save cost it about 30 ms of CPU that the replicas then lacked.
+    """
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        return engine, tuple(session.scalars(select(PhaseRecord.id).limit(500)).all())
+
+
 def save_status(database_url: str, rng: random.Random) -> None:
     """A city lead's save: one phase record's note changes (a real, versioned write)."""
-    engine = db.make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            ids = session.scalars(select(PhaseRecord.id).limit(500)).all()
-            # Some synthetic records hold states the form would refuse (e.g. done without an
-            # end date); a person would fix those first, the bench picks another record.
-            for _ in range(20):
-                view = updates.load_record(session, rng.choice(ids))
-                # The loaded values with a new note, as the form would send them.
-                values = {name: getattr(view, name) for name in updates.TRACKED_FIELDS}
-                values["note"] = f"Bench {dt.datetime.now():%H:%M:%S.%f}"
-                change = updates.PhaseUpdate(**values)
-                try:
-                    updates.save_update(session, COORDINATOR, view, change)
-                    return
-                except (updates.ValidationFailed, updates.Conflict):
-                    continue
-    finally:
-        engine.dispose()
+    engine, ids = _writer(database_url)
+    with Session(engine) as session:
+        # Some synthetic records hold states the form would refuse (e.g. done without an
+        # end date); a person would fix those first, the bench picks another record.
+        for _ in range(20):
+            view = updates.load_record(session, rng.choice(ids))
+            # The loaded values with a new note, as the form would send them.
+            values = {name: getattr(view, name) for name in updates.TRACKED_FIELDS}
+            values["note"] = f"Bench {dt.datetime.now():%H:%M:%S.%f}"
+            change = updates.PhaseUpdate(**values)
+            try:
+                updates.save_update(session, COORDINATOR, view, change)
+                return
+            except (updates.ValidationFailed, updates.Conflict):
+                session.rollback()
+                continue
 
 
 @dataclass
@@ -434,6 +444,9 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
         finally:
             for server in servers:
                 stop(server.process)
+            if _writer.cache_info().currsize:
+                _writer(url)[0].dispose()
+            _writer.cache_clear()
     print()
     bursts = [] if burst_single is single else [burst_single, burst_pair]
     print(table([single, pair, *bursts, tuned_floor], floor))
