@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ROOT
-from tests.browser.streamlit_page import goto
+from tests.browser.streamlit_page import goto, settle
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,8 @@ def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
         timeout=LIVE_MS
     )
     assert page.evaluate("window.__estafetteNoReload === true")
+    # The rest is read from the finished rerun, not from one half drawn.
+    settle(page)
     # Still filtered on Deventer: Utrecht's demo dialogue stays out of view.
     expect(page.get_by_text("Lombok (demo)", exact=False)).to_have_count(0)
     assert "stad=Deventer" in page.url
