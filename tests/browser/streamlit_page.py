@@ -389,6 +389,32 @@ def select_option(
     expect(fresh(combobox)).to_have_value(expected, timeout=timeout)
 
 
+# An st.expander that has finished opening: its <details> open, the content no longer inert and
+# the height animation (Web Animations, overflow hidden while it runs) over.
+EXPANDED = """details => {
+    const content = details.querySelector('[data-testid="stExpanderDetails"]');
+    return details.open && !!content && !content.hasAttribute('inert')
+        && details.getAnimations({subtree: true}).length === 0;
+}"""
+
+
+def open_expander(page: Page, expander: Locator, timeout: float = TIMEOUT) -> None:
+    """Open an ``st.expander`` (``[data-testid=stExpander]``) and wait until it has opened.
+
+    Opening reruns nothing; its content is clipped while the height animates, so a click on it
+    before the animation ends can land on nothing.
+    """
+    settle(page, timeout)
+    expander.locator("summary").click(timeout=timeout)
+    expander.locator("details").wait_for(timeout=timeout)
+    page.wait_for_function(
+        EXPANDED,
+        arg=expander.locator("details").element_handle(timeout=timeout),
+        polling=50,
+        timeout=timeout,
+    )
+
+
 def nav_link(page: Page, name: str) -> Locator:
     """The sidebar navigation link called ``name``."""
     return page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=name, exact=True)

@@ -13,6 +13,7 @@ from tests.browser.signin import sign_in
 from tests.browser.streamlit_page import (
     click_and_settle,
     fill_and_settle,
+    open_expander,
     open_page,
     select_option,
     settle,
@@ -62,9 +63,10 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     sign_in(page, server.url, "trainer@example.nl")
     open_page(page, "Lessen")
     page.get_by_text(TITLE).first.wait_for(timeout=TIMEOUT)
-    # Lessons are listed collapsed: open this one to review it (no rerun).
-    click_and_settle(page, page.get_by_text(TITLE).first, rerun_expected=False)
-    click_and_settle(page, page.get_by_role("button", name="Accepteren").first)
+    # Lessons are listed collapsed: open this one to review it.
+    lesson = page.get_by_test_id("stExpander").filter(has_text=TITLE)
+    open_expander(page, lesson)
+    click_and_settle(page, lesson.get_by_role("button", name="Accepteren"))
     page.get_by_text("Les geaccepteerd.").wait_for(timeout=TIMEOUT)
 
     # ... adds it to Training Wijkdialoog 2 on the Leergang page ...

@@ -10,6 +10,7 @@ from tests.browser.streamlit_page import (
     click_and_settle,
     fill_and_settle,
     goto,
+    open_expander,
     widget,
 )
 from tests.uihelpers import prepare
@@ -46,7 +47,6 @@ def test_new_coordinator_is_invited_keeps_the_tab_and_sees_lessons_collapsed(
     assert lessons.count() == 9
     details = page.get_by_text("De situatie.", exact=False)
     expect(details.first).to_be_hidden()
-    # Opening an expander reruns nothing.
-    click_and_settle(page, lessons.first.locator("summary"), rerun_expected=False)
+    open_expander(page, lessons.first)
     expect(details.first).to_be_visible(timeout=TIMEOUT)
     page.close()
