@@ -16,6 +16,17 @@ protobuf fields it needs, so the helpers here know, without guessing or sleeping
 
 ``settle`` waits until none is pending, Streamlit itself shows the script as not running and
 connected, and no element is stale or still loading. Each wait has an explicit upper bound.
+
+The journeys use, instead of ``page.goto``, ``.click()``, ``.fill()`` and pauses:
+
+- ``goto`` / ``reload``: navigate, then settle on the new document's first run;
+- ``rerun(page, action)``: settle, act, wait for the rerun the action asked for, settle;
+- ``click_and_settle``, ``fill_and_settle``, ``select_option``, ``open_page`` (sidebar link),
+  ``open_expander``: the usual interactions on top of ``rerun``;
+- ``widget(page, key)``: the element made with ``key=``, by its ``st-key-`` class, after
+  settling and never a stale copy; ``fresh(locator)`` drops stale copies from any locator;
+- ``map_document``: the map component's frame once Leaflet has drawn and the component has
+  sent its value (which reruns the map's fragment).
 """
 
 from __future__ import annotations
