@@ -142,8 +142,11 @@ def csp_violations(messages: list[str]) -> list[str]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     """A fresh browser page (own context), closed after the test; fails on CSP violations."""
+    from tests.browser.streamlit_page import track
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
+    track(page)  # the Streamlit helpers (tests/browser/streamlit_page.py) follow its reruns
     console: list[str] = []
     # Frames (the map's srcdoc iframe) report to the same page console.
     page.on("console", lambda message: console.append(message.text))

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from tests.browser.streamlit_page import TIMEOUT, click_and_settle, goto, settle
 from tests.uihelpers import PASSWORD
 
-TIMEOUT = 60_000
 
+def submit_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill the "Inloggen" form the page shows (E-mailadres / Wachtwoord) and submit it.
 
-def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    """Sign in with the "Inloggen" form (labels E-mailadres / Wachtwoord, button Inloggen)."""
-    page.goto(f"{base_url}/inloggen?lang=nl")
+    The form posts to the server, which answers with a redirect: a new document, whose first
+    run this waits for.
+    """
+    settle(page)
     form = page.get_by_test_id("estafette-login-form")
     form.get_by_label("E-mailadres").fill(email, timeout=TIMEOUT)
     form.get_by_label("Wachtwoord").fill(password)
-    form.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Ingelogd als").first.wait_for(timeout=TIMEOUT)
+    click_and_settle(page, form.get_by_role("button", name="Inloggen"))
 
 
-def settle(page: Page) -> None:
-    """Wait until the script run is over and the page has drawn."""
-    running = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    for _ in range(2):  # a component's first value (the map's) can start one more run
-        running.wait_for(timeout=TIMEOUT)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-stale=\"true\"]')", timeout=TIMEOUT
-        )
-        page.wait_for_timeout(800)
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Open the sign-in page in Dutch, sign in and wait until the app says so."""
+    goto(page, f"{base_url}/inloggen?lang=nl")
+    submit_sign_in(page, email, password)
+    expect(page.get_by_text("Ingelogd als").first).to_be_visible(timeout=TIMEOUT)

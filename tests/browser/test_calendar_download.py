@@ -9,6 +9,7 @@ import icalendar
 import pytest
 
 from estafette import db, seed
+from tests.browser.streamlit_page import goto, settle
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +26,10 @@ def test_calendar_is_built_when_clicked(server_factory, browser, tmp_path: Path)
     context = browser.new_context(accept_downloads=True)
     try:
         page = context.new_page()
-        page.goto(f"{server.url}/tijdlijn")
+        goto(page, f"{server.url}/tijdlijn")
         button = page.get_by_role("button", name="Agenda (.ics) downloaden")
         button.wait_for(timeout=30_000)
+        settle(page)
         with page.expect_download(timeout=30_000) as download:
             button.click()
         assert download.value.suggested_filename.endswith(".ics")

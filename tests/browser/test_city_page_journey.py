@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from estafette import db
 from estafette.models import City, Dialogue
 from tests.browser.signin import sign_in
-from tests.browser.test_city_lead_journey import TIMEOUT, nav
+from tests.browser.streamlit_page import click_and_settle, goto, open_page
+from tests.browser.test_city_lead_journey import TIMEOUT
 from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
@@ -36,25 +37,25 @@ def test_overview_city_dialogue_status_by_clicks_and_by_link(
     page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").first.wait_for(
         timeout=TIMEOUT
     )
-    nav(page, "Overzicht").click()
-    page.get_by_role("link", name="Deventer", exact=True).first.click()
+    open_page(page, "Overzicht")
+    click_and_settle(page, page.get_by_role("link", name="Deventer", exact=True).first)
     page.get_by_role("heading", name="Deventer", exact=True).wait_for(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(r"/stad\?.*stad=Deventer"), timeout=TIMEOUT)
     page.get_by_text("Stadstrekkers: Stadstrekker Deventer").wait_for(timeout=TIMEOUT)
-    page.get_by_role("link", name="Bekijk deze wijkdialoog").first.click()
+    click_and_settle(page, page.get_by_role("link", name="Bekijk deze wijkdialoog").first)
     page.get_by_role("heading", name="Deventer · nog te bepalen").wait_for(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(rf"/stad\?.*dialoog={dialogue}"), timeout=TIMEOUT)
     # The dialogue view's own link (not the sidebar's), carrying the dialogue along.
-    page.get_by_test_id("stMain").get_by_role("link", name="Fase bijwerken").click()
+    click_and_settle(page, page.get_by_test_id("stMain").get_by_role("link", name="Fase bijwerken"))
     page.get_by_text("Geschiedenis van deze wijkdialoog").wait_for(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(rf"/fase-bijwerken\?.*dialoog={dialogue}"), timeout=TIMEOUT)
     page.screenshot(path=str(tmp_path / "status-from-city.png"), full_page=True)
 
     # By a pasted link: a fresh page load opens the dialogue view directly.
-    page.goto(f"{server.url}/stad?dialoog={dialogue}")
+    goto(page, f"{server.url}/stad?dialoog={dialogue}")
     page.get_by_role("heading", name="Deventer · nog te bepalen").wait_for(timeout=TIMEOUT)
-    page.get_by_role("link", name="Terug naar Deventer").click()
+    click_and_settle(page, page.get_by_role("link", name="Terug naar Deventer"))
     page.get_by_role("heading", name="Deventer", exact=True).wait_for(timeout=TIMEOUT)
-    page.goto(f"{server.url}/stad?stad=Utrecht")
+    goto(page, f"{server.url}/stad?stad=Utrecht")
     page.get_by_role("heading", name="Utrecht", exact=True).wait_for(timeout=TIMEOUT)
     page.screenshot(path=str(tmp_path / "city-by-link.png"), full_page=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from estafette import db, i18n
 from estafette.models import City, Dialogue
+from tests.browser.streamlit_page import goto, settle
 from tests.uihelpers import prepare, session_token
 
 pytestmark = pytest.mark.browser
@@ -44,7 +45,7 @@ def open_cold(server_factory, browser, tmp_path, path: str, url: str = "", actor
         [{"name": "estafette_session", "value": token, "url": server.url, "httpOnly": True}]
     )
     page = context.new_page()
-    page.goto(f"{server.url}{path}")
+    goto(page, f"{server.url}{path}")
     return url, page
 
 
@@ -59,7 +60,8 @@ def test_page_opens_cold_with_its_own_heading(
 ) -> None:
     _, page = open_cold(server_factory, browser, tmp_path, f"/{url_path}?lang={lang}")
     heading(page, i18n.translate(PAGES[url_path], lang))
-    page.wait_for_timeout(1000)  # Streamlit's box would appear right after the first run
+    # Streamlit's box would appear during the first run: once it has settled, it is there.
+    settle(page)
     content = page.content()
     assert not any(text in content for text in NOT_FOUND), url_path
     # The sidebar lists the app's pages, never raw file names.

@@ -8,18 +8,18 @@ import pytest
 from sqlalchemy.orm import Session
 
 from estafette import accounts, db, transfer
-from tests.browser.signin import settle
-from tests.browser.test_city_lead_journey import TIMEOUT, nav, status_of
-from tests.uihelpers import PASSWORD, prepare
+from tests.browser.signin import submit_sign_in
+from tests.browser.streamlit_page import click_and_settle, goto, open_page, rerun
+from tests.browser.test_city_lead_journey import TIMEOUT, status_of
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 
 
 def upload(page, path: Path) -> None:
     """Choose a file and wait until Streamlit has taken it, so Importeren sees this file."""
-    page.locator("input[type='file']").set_input_files(str(path))
+    rerun(page, lambda: page.locator("input[type='file']").set_input_files(str(path)))
     page.get_by_text(path.name, exact=True).wait_for(timeout=TIMEOUT)
-    settle(page)
 
 
 def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:
@@ -41,22 +41,20 @@ def test_coordinator_imports_a_csv(server_factory, page, tmp_path) -> None:
     bad.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
 
     server = server_factory(database_url=url)
-    page.goto(server.url)
-    nav(page, "Inloggen").click()
-    page.get_by_label("E-mailadres").fill("coord@example.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    goto(page, server.url)
+    open_page(page, "Inloggen")
+    submit_sign_in(page, "coord@example.nl")
     page.get_by_text("Ingelogd als Coördinator").first.wait_for(timeout=TIMEOUT)
-    nav(page, "Import/export").click()
+    open_page(page, "Import/export")
 
     upload(page, bad)
-    page.get_by_role("button", name="Importeren", exact=True).click()
+    click_and_settle(page, page.get_by_role("button", name="Importeren", exact=True))
     page.get_by_text("Niets geïmporteerd. Het bestand heeft 1 fout:").wait_for(timeout=TIMEOUT)
     assert page.get_by_text("Rij 8, kolom stad: onbekende stad ‘Atlantis’").count() == 1
     assert status_of(url, "Deventer", "verbeelden") == ("niet gestart", "")
 
     upload(page, good)
-    page.get_by_role("button", name="Importeren", exact=True).click()
+    click_and_settle(page, page.get_by_role("button", name="Importeren", exact=True))
     page.get_by_text("15 rijen ingelezen: 1 fase gewijzigd, 0 wijkdialogen toegevoegd.").wait_for(
         timeout=TIMEOUT
     )

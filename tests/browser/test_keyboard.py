@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.signin import TIMEOUT, settle, sign_in
+from tests.browser.signin import sign_in
+from tests.browser.streamlit_page import TIMEOUT, click_and_settle, rerun
 from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
@@ -37,16 +39,28 @@ FOCUS_VISIBLE = """() => {
 }"""
 
 
+# Focus styles fade in (CSS transitions): shown within this, or not at all.
+FOCUS_MS = 2_000
+
+
+def focus_shown(page: Page) -> bool:
+    """Whether the focused control shows a focus indicator (once its transition has run)."""
+    try:
+        page.wait_for_function(FOCUS_VISIBLE, polling=50, timeout=FOCUS_MS)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def tab_through(page: Page, until: str, limit: int = 40) -> list[str]:
     """Press Tab until the control named ``until`` has focus; the names passed on the way."""
     seen: list[str] = []
     for _ in range(limit):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(300)  # focus styles fade in (CSS transitions)
         name = page.evaluate(FOCUSED_NAME)
         if name and (not seen or seen[-1] != name):
             seen.append(name)
-            assert page.evaluate(FOCUS_VISIBLE), f"no visible focus on {name!r}"
+            assert focus_shown(page), f"no visible focus on {name!r}"
         if name == until or name.endswith(until):
             return seen
     raise AssertionError(f"never reached {until!r}; passed {seen}")
@@ -67,8 +81,9 @@ def test_status_form_by_keyboard(server_factory, page: Page, tmp_path) -> None:
     prepare(url)
     server = server_factory(database_url=url)
     sign_in(page, server.url, "lead@deventer.nl")
-    page.locator('[data-testid="stSidebarNavItems"] a[href$="/fase-bijwerken"]').click()
-    settle(page)
+    click_and_settle(
+        page, page.locator('[data-testid="stSidebarNavItems"] a[href$="/fase-bijwerken"]')
+    )
     page.get_by_role("combobox", name="Status", exact=True).focus()
     seen = tab_through(page, "Opslaan")
     expected = ["Geplande start", "Gepland einde", "Werkelijke start", "Werkelijk einde", "Notitie"]
@@ -77,7 +92,7 @@ def test_status_form_by_keyboard(server_factory, page: Page, tmp_path) -> None:
     page.get_by_label("Notitie").focus()
     page.keyboard.type("Via het toetsenbord")
     tab_through(page, "Opslaan")
-    page.keyboard.press("Enter")
+    rerun(page, lambda: page.keyboard.press("Enter"))
     page.get_by_text("Opgeslagen").first.wait_for(timeout=TIMEOUT)
 
 
@@ -86,8 +101,9 @@ def test_lesson_form_by_keyboard(server_factory, page: Page, tmp_path) -> None:
     prepare(url)
     server = server_factory(database_url=url)
     sign_in(page, server.url, "lead@deventer.nl")
-    page.locator('[data-testid="stSidebarNavItems"] a[href$="/les-toevoegen"]').click()
-    settle(page)
+    click_and_settle(
+        page, page.locator('[data-testid="stSidebarNavItems"] a[href$="/les-toevoegen"]')
+    )
     page.get_by_label("Titel", exact=True).focus()
     page.keyboard.type("Koffie op de stoep")
     seen = tab_through(page, "Les voorstellen", limit=80)
@@ -105,6 +121,5 @@ def test_lesson_form_by_keyboard(server_factory, page: Page, tmp_path) -> None:
             "Les voorstellen",
         ],
     ), seen
-    page.keyboard.press("Enter")
-    settle(page)
+    rerun(page, lambda: page.keyboard.press("Enter"))
     assert "De les is voorgesteld" in page.inner_text("body"), page.inner_text("body")[-1500:]

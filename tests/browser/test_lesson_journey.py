@@ -9,30 +9,21 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.browser.signin import settle, sign_in
+from tests.browser.signin import sign_in
+from tests.browser.streamlit_page import (
+    click_and_settle,
+    fill_and_settle,
+    open_expander,
+    open_page,
+    select_option,
+    settle,
+    widget,
+)
 from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 TITLE = "Buurtwandeling met de wijkagent"
 TIMEOUT = 30_000
-
-
-def key(name: str) -> str:
-    """The CSS class Streamlit gives an element with ``key=name``."""
-    return ".st-key-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in name)
-
-
-def nav(page, title: str) -> None:
-    """Open a page from the sidebar and wait until its first run has settled."""
-    settle(page)
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
-    settle(page)
-
-
-def choose(page, widget: str, option: str) -> None:
-    settle(page)
-    page.locator(f"{key(widget)} [role='combobox']").click()
-    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def test_lead_proposes_trainer_accepts_includes_and_downloads(
@@ -42,16 +33,26 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     prepare(database_url)
     server = server_factory(database_url)
 
-    # A city lead proposes a lesson on "Les toevoegen".
+    # A city lead proposes a lesson on "Les toevoegen" (a form: nothing reruns before submit).
     lead = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = lead.new_page()
     sign_in(page, server.url, "lead@deventer.nl")
-    nav(page, "Les toevoegen")
-    page.locator(f"{key('estafette.lesson_add.title')} input").fill(TITLE, timeout=TIMEOUT)
-    page.locator(f"{key('estafette.lesson_add.what_worked')} textarea").fill(
-        "Samen door de wijk lopen opende gesprekken met bewoners."
+    open_page(page, "Les toevoegen")
+    fill_and_settle(
+        page,
+        widget(page, "estafette.lesson_add.title").locator("input"),
+        TITLE,
+        press=None,
+        rerun_expected=False,
     )
-    page.get_by_role("button", name="Les voorstellen").click()
+    fill_and_settle(
+        page,
+        widget(page, "estafette.lesson_add.what_worked").locator("textarea"),
+        "Samen door de wijk lopen opende gesprekken met bewoners.",
+        press=None,
+        rerun_expected=False,
+    )
+    click_and_settle(page, page.get_by_role("button", name="Les voorstellen"))
     page.get_by_text("De les is voorgesteld").wait_for(timeout=TIMEOUT)
     page.screenshot(path=str(tmp_path / "1-proposed.png"), full_page=True)
     lead.close()
@@ -60,29 +61,38 @@ def test_lead_proposes_trainer_accepts_includes_and_downloads(
     trainer = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = trainer.new_page()
     sign_in(page, server.url, "trainer@example.nl")
-    nav(page, "Lessen")
+    open_page(page, "Lessen")
     page.get_by_text(TITLE).first.wait_for(timeout=TIMEOUT)
-    settle(page)
     # Lessons are listed collapsed: open this one to review it.
-    page.get_by_text(TITLE).first.click()
-    page.get_by_role("button", name="Accepteren").first.click(timeout=TIMEOUT)
+    lesson = page.get_by_test_id("stExpander").filter(has_text=TITLE)
+    open_expander(page, lesson)
+    click_and_settle(page, lesson.get_by_role("button", name="Accepteren"))
     page.get_by_text("Les geaccepteerd.").wait_for(timeout=TIMEOUT)
 
     # ... adds it to Training Wijkdialoog 2 on the Leergang page ...
-    nav(page, "Leergang")
-    choose(page, "estafette.leergang.module", "Training Wijkdialoog 2")
-    page.locator(key("estafette.leergang.pick_lesson")).wait_for(timeout=TIMEOUT)
-    choose(page, "estafette.leergang.pick_lesson", TITLE)
-    settle(page)
-    page.get_by_role("button", name="Opnemen in de module").click()
+    open_page(page, "Leergang")
+    select_option(
+        page,
+        widget(page, "estafette.leergang.module").get_by_role("combobox"),
+        "Training Wijkdialoog 2",
+    )
+    # The lesson is picked inside the include form: no rerun before "Opnemen in de module".
+    select_option(
+        page,
+        widget(page, "estafette.leergang.pick_lesson").get_by_role("combobox"),
+        TITLE,
+        exact=False,
+        rerun_expected=False,
+    )
+    click_and_settle(page, page.get_by_role("button", name="Opnemen in de module"))
     page.get_by_text("1. Eerste ervaringen en de vragen die dit oproept (1 les)").wait_for(
         timeout=TIMEOUT
     )
     page.screenshot(path=str(tmp_path / "2-included.png"), full_page=True)
 
     # ... and downloads the course material as Word.
+    settle(page)
     with page.expect_download(timeout=TIMEOUT) as download_info:
-        settle(page)
         page.get_by_role("button", name="Lesmateriaal (Word)").click()
     target = tmp_path / "training-2.docx"
     download_info.value.save_as(target)

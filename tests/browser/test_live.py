@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ROOT
+from tests.browser.streamlit_page import goto, settle
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ LIVE_MS = 5_000
 
 def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
     # A city filter from the link: the live rerun must keep it.
-    page.goto(f"{server.url}/overzicht?stad=Deventer")
+    goto(page, f"{server.url}/overzicht?stad=Deventer")
     page.locator("[data-testid='stTable']").wait_for(timeout=60_000)
     expect(page.get_by_text("Rivierenwijk (demo)", exact=False)).to_have_count(0)
     # A marker in the page's JavaScript world survives anything but a reload.
@@ -41,6 +42,8 @@ def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
         timeout=LIVE_MS
     )
     assert page.evaluate("window.__estafetteNoReload === true")
+    # The rest is read from the finished rerun, not from one half drawn.
+    settle(page)
     # Still filtered on Deventer: Utrecht's demo dialogue stays out of view.
     expect(page.get_by_text("Lombok (demo)", exact=False)).to_have_count(0)
     assert "stad=Deventer" in page.url

@@ -10,16 +10,25 @@ import pytest
 from playwright.sync_api import Page
 
 from bench import data as bench_data
+from tests.browser.streamlit_page import MAP_FRAME, goto, map_document, rerun
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
 TIMEOUT = 90_000
 # Every cluster's count plus every single marker shown (in the frame's own document).
 SHOWN = """() => {
     const clusters = [...document.querySelectorAll('.marker-cluster span')]
         .reduce((sum, span) => sum + Number(span.textContent), 0);
     return clusters + document.querySelectorAll('path.estafette-marker').length;
+}"""
+# The map's zoom level (Leaflet's map is window.map in the component's document).
+ZOOM = "() => window.map.getZoom()"
+# A click on a cluster has had its effect: zoomed in (or, at full zoom, spread the markers
+# at one spot), and neither Leaflet's zoom nor the cluster layer is animating any more.
+ZOOMED_IN = """(before) => {
+    const busy = document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
+    const spread = document.querySelector('path.estafette-marker');
+    return !busy && !window.map._animatingZoom && (window.map.getZoom() > before || !!spread);
 }"""
 
 
@@ -34,14 +43,14 @@ def test_national_map_clusters_every_dialogue_and_a_click_opens_its_history(
     server_factory, page: Page, tmp_path: Path
 ) -> None:
     server = server_factory(_national(tmp_path))
-    page.goto(f"{server.url}/kaart")
+    goto(page, f"{server.url}/kaart", timeout=TIMEOUT)
     page.locator(MAP_FRAME).wait_for(timeout=TIMEOUT)
     assert page.locator(MAP_FRAME).get_attribute("title") == (
         "Kaart van de estafette: 1000 wijkdialogen"
     )
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".marker-cluster").first.wait_for(timeout=TIMEOUT)
-    document = next(f for f in page.frames if f.locator(".leaflet-container").count())
+    document = map_document(page, timeout=TIMEOUT)
     assert document.evaluate(SHOWN) == 1000
     assert frame.locator(".estafette-legend").is_visible()
     assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count() >= 1  # route
@@ -51,10 +60,12 @@ def test_national_map_clusters_every_dialogue_and_a_click_opens_its_history(
     for _ in range(12):
         if markers.count():
             break
+        before = document.evaluate(ZOOM)
         frame.locator(".marker-cluster").first.click()
-        page.wait_for_timeout(900)
+        document.wait_for_function(ZOOMED_IN, arg=before, polling=50, timeout=TIMEOUT)
     assert markers.count(), "no single marker after zooming into a cluster"
-    markers.first.click(force=True)
+    # The click selects the dialogue: the map's fragment reruns.
+    rerun(page, lambda: markers.first.click(force=True), timeout=TIMEOUT)
     chosen = page.get_by_test_id("stSelectbox").get_by_role("combobox")
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stSelectbox] input')]"
@@ -70,7 +81,7 @@ def test_national_timeline_has_planned_and_actual_bars_and_the_today_line(
     server_factory, page: Page, tmp_path: Path
 ) -> None:
     server = server_factory(_national(tmp_path))
-    page.goto(f"{server.url}/tijdlijn")
+    goto(page, f"{server.url}/tijdlijn", timeout=TIMEOUT)
     bars = page.locator(".js-plotly-plot .barlayer .point path")
     bars.first.wait_for(timeout=TIMEOUT)
     fills = bars.evaluate_all("paths => paths.map(p => p.style.fill || '')")

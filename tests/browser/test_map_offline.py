@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import FrameLocator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Frame, Page, expect
 from sqlalchemy.orm import Session
 
 from estafette import db, seed
+from tests.browser.streamlit_page import goto, map_document, rerun
 from tests.factories import change, make_city, make_dialogue, phase
-
-# The map names its frame (issue 12): "Kaart van de estafette: N wijkdialogen".
-MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
 
 pytestmark = pytest.mark.browser
 
@@ -39,19 +37,16 @@ def _foreign(urls: list[str]) -> list[str]:
 
 def _open(page: Page, url: str) -> None:
     """Go to a page; close Streamlit's sporadic "Page not found" notice on deep links."""
-    page.goto(url)
+    goto(page, url)
+    # The notice comes with the first run: once that has settled, it is there or it is not.
     notice = page.get_by_role("dialog").filter(has_text="Page not found")
-    try:
-        notice.wait_for(timeout=2_000)
-    except PlaywrightTimeout:
-        return
-    page.keyboard.press("Escape")
+    if notice.count():
+        page.keyboard.press("Escape")
+        expect(notice).to_have_count(0)
 
 
-def _map_frame(page: Page) -> FrameLocator:
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
-    return frame
+def _map_frame(page: Page) -> Frame:
+    return map_document(page)
 
 
 def test_map_and_timeline_work_offline(server, page: Page, tmp_path: Path) -> None:
@@ -118,13 +113,17 @@ def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: 
     markers = frame.locator("path.estafette-marker")
     markers.first.wait_for(timeout=30_000)
     assert markers.count() == 4
-    tooltip = frame.locator(".leaflet-tooltip", has_text=XSS)
     for index in range(markers.count()):
-        markers.nth(index).hover(force=True)
-        page.wait_for_timeout(300)
-        if tooltip.count():
+        marker = markers.nth(index)
+        marker.hover(force=True)
+        # Leaflet names the hovered marker's open tooltip in its aria-describedby.
+        expect(marker).to_have_attribute("aria-describedby", re.compile(r"\S"))
+        tooltip = frame.locator("#" + marker.get_attribute("aria-describedby"))
+        expect(tooltip).to_be_attached()
+        if XSS in tooltip.inner_text():
             assert tooltip.inner_text().count(XSS) == 3
-            markers.nth(index).click(force=True)
+            # The click selects the dialogue: the map's fragment reruns.
+            rerun(page, lambda marker=marker: marker.click(force=True))
             break
     popup = frame.locator(".leaflet-popup-content", has_text=XSS)
     popup.wait_for(timeout=10_000)
@@ -140,12 +139,28 @@ def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: 
     bars.first.wait_for(timeout=30_000)
     assert XSS in page.locator(".js-plotly-plot").first.inner_text()
     # The note travels in the hover: hover the bars until it shows, as text.
-    hover = page.locator(".js-plotly-plot .hoverlayer")
+    hover = page.locator(".js-plotly-plot .hoverlayer").first
+    area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
     for index in range(bars.count()):
-        bars.nth(index).hover(force=True)
-        page.wait_for_timeout(300)
-        if "onerror" in hover.first.text_content():
+        # The part of the bar inside the plotted period (bars may start long before it).
+        box = bars.nth(index).bounding_box()
+        left, right = (
+            max(box["x"], area["x"]),
+            min(box["x"] + box["width"], area["x"] + area["width"]),
+        )
+        top = max(box["y"], area["y"])
+        bottom = min(box["y"] + box["height"], area["y"] + area["height"])
+        if left >= right or top >= bottom:
+            continue  # wholly outside the period shown: nobody can hover it
+        # Away first, so that the label read is the one of this bar.
+        page.mouse.move(0, 0)
+        expect(hover).to_have_text("")
+        page.mouse.move((left + right) / 2, (top + bottom) / 2)
+        expect(hover).not_to_have_text("")
+        if "onerror" in hover.text_content():
             break
-    assert hover.first.text_content().count(XSS) == 3  # city and neighbourhood, and the note
-    page.wait_for_timeout(1000)
+    assert hover.text_content().count(XSS) == 3  # city and neighbourhood, and the note
+    # No page or frame holds the markup as an element, so nothing could have run it.
+    for frame in page.frames:
+        assert frame.locator("img[src='x']").count() == 0, frame.url
     assert dialogs == []

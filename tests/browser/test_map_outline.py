@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route
 
-# The map names its frame (issue 12): "Kaart van de estafette: N wijkdialogen".
-MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
+from tests.browser.streamlit_page import MAP_FRAME, goto, map_document
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +31,8 @@ def test_outline_and_provinces_are_drawn_without_tiles(server, page: Page, tmp_p
         route.abort()
 
     page.route(TILES, block)
-    page.goto(f"{server.url}/kaart")
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    goto(page, f"{server.url}/kaart")
+    frame = map_document(page)
     markers = frame.locator(".leaflet-overlay-pane path.estafette-marker")
     markers.first.wait_for(timeout=30_000)
     provinces = frame.locator(".leaflet-overlay-pane path.estafette-province")

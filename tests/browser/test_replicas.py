@@ -27,8 +27,10 @@ from estafette.accounts import Actor
 from estafette.models import Role
 from estafette.updates import PhaseUpdate
 from tests.browser.conftest import StreamlitServer, _free_port, csp_violations, start_server
+from tests.browser.signin import submit_sign_in
+from tests.browser.streamlit_page import goto
 from tests.factories import record_id
-from tests.uihelpers import PASSWORD, prepare
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 
@@ -193,7 +195,7 @@ def test_status_saved_via_one_replica_shows_on_the_other(
         for replica in (0, 1):
             context, pinned = _pinned_page(browser, deployment, replica, console)
             contexts.append(context)
-            pinned.goto(deployment.url)
+            goto(pinned, deployment.url)
             pinned.locator("[data-testid='stTable']").wait_for(timeout=60_000)
             expect(pinned.get_by_text("1 mrt 2031", exact=False)).to_have_count(0)
             pages.append(pinned)
@@ -229,11 +231,8 @@ def test_signed_in_person_stays_signed_in_on_the_other_replica(
 ) -> None:
     context, pinned = _pinned_page(browser, deployment, 0, [])
     try:
-        pinned.goto(f"{deployment.url}/inloggen?next=/fase-bijwerken")
-        form = pinned.get_by_test_id("estafette-login-form")
-        form.get_by_label("E-mailadres").fill("lead@deventer.nl", timeout=30_000)
-        form.get_by_label("Wachtwoord").fill(PASSWORD)
-        form.get_by_role("button", name="Inloggen").click()
+        goto(pinned, f"{deployment.url}/inloggen?next=/fase-bijwerken")
+        submit_sign_in(pinned, "lead@deventer.nl")
         signed_in = pinned.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)")
         expect(signed_in).to_be_visible(timeout=30_000)
         cookies = {c["name"]: c for c in context.cookies(deployment.url)}
@@ -242,7 +241,7 @@ def test_signed_in_person_stays_signed_in_on_the_other_replica(
         context.add_cookies(
             [{"name": "estafette_route", "value": deployment.route_to[1], "url": deployment.url}]
         )
-        pinned.goto(f"{deployment.url}/fase-bijwerken")
+        goto(pinned, f"{deployment.url}/fase-bijwerken")
         expect(pinned.get_by_role("heading", name="Fase bijwerken")).to_be_visible(timeout=30_000)
         expect(signed_in).to_be_visible(timeout=30_000)
         expect(pinned.get_by_role("button", name="Opslaan")).to_be_visible(timeout=30_000)

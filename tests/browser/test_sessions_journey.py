@@ -8,19 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import _free_port
-from tests.uihelpers import PASSWORD, prepare
+from tests.browser.signin import submit_sign_in
+from tests.browser.streamlit_page import click_and_settle, goto, nav_link, reload, select_option
+from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
 STATUS_HEADING = "Geschiedenis van deze wijkdialoog"
-
-
-def sign_in(page, email: str) -> None:
-    """Fill the sign-in form (the page must show it) and submit."""
-    form = page.get_by_test_id("estafette-login-form")
-    form.get_by_label("E-mailadres").fill(email, timeout=TIMEOUT)
-    form.get_by_label("Wachtwoord").fill(PASSWORD)
-    form.get_by_role("button", name="Inloggen").click()
 
 
 def assert_editable(page) -> None:
@@ -41,7 +35,7 @@ def assert_signed_out(page, notice: str) -> None:
 
 def interact(page) -> None:
     """A click that reruns the script (the map page is open to visitors too)."""
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Kaart").click()
+    click_and_settle(page, nav_link(page, "Kaart"))
 
 
 def stop(server) -> None:
@@ -61,47 +55,42 @@ def test_sign_in_lasts_and_ends_everywhere(server_factory, browser, tmp_path) ->
     first = context.new_page()
 
     # A deep link while signed out leads through the sign-in form and back to the view.
-    first.goto(f"{server.url}/fase-bijwerken?lang=nl")
-    sign_in(first, "lead@deventer.nl")
+    goto(first, f"{server.url}/fase-bijwerken?lang=nl")
+    submit_sign_in(first, "lead@deventer.nl")
     assert_editable(first)
     assert first.url.startswith(f"{server.url}/fase-bijwerken")
 
-    first.reload()
+    reload(first)
     assert_editable(first)
     second = context.new_page()
-    second.goto(f"{server.url}/fase-bijwerken")
+    goto(second, f"{server.url}/fase-bijwerken")
     assert_editable(second)
 
     # The server process restarts: sessions live in the database, not in the process.
     stop(server)
     server = server_factory(database_url=url, port=port)
-    first.reload()
+    reload(first)
     assert_editable(first)
 
     # Logging out in the second tab signs the first one out on its next interaction.
-    second.get_by_role("button", name="Uitloggen").click()
+    click_and_settle(second, second.get_by_role("button", name="Uitloggen"))
     second.get_by_text("Je bent uitgelogd.").first.wait_for(timeout=TIMEOUT)
     assert "estafette_session" not in {c["name"] for c in context.cookies()}
     interact(first)
     assert_signed_out(first, "Je bent uitgelogd.")
 
     # Signed in again, then a coordinator switches the account off from elsewhere.
-    first.goto(f"{server.url}/inloggen?next=/fase-bijwerken")
-    sign_in(first, "lead@deventer.nl")
+    goto(first, f"{server.url}/inloggen?next=/fase-bijwerken")
+    submit_sign_in(first, "lead@deventer.nl")
     assert_editable(first)
     coordinator = browser.new_context(viewport={"width": 1400, "height": 1000})
     beheer = coordinator.new_page()
-    beheer.goto(f"{server.url}/inloggen?next=/beheer")
-    sign_in(beheer, "coord@example.nl")
-    # Chosen by keyboard (type to filter, Enter): the account list opens only on a second
-    # mouse click in this Streamlit version's select box here.
+    goto(beheer, f"{server.url}/inloggen?next=/beheer")
+    submit_sign_in(beheer, "coord@example.nl")
     account = beheer.get_by_role("combobox", name="Account", exact=True)
-    account.focus(timeout=TIMEOUT)
-    beheer.keyboard.type("lead@deventer.nl")
-    beheer.get_by_role("option", name="lead@deventer.nl", exact=True).wait_for(timeout=TIMEOUT)
-    beheer.keyboard.press("Enter")
+    select_option(beheer, account, "lead@deventer.nl")
     expect(account).to_have_value("lead@deventer.nl", timeout=TIMEOUT)
-    beheer.get_by_role("button", name="Uitschakelen").click()
+    click_and_settle(beheer, beheer.get_by_role("button", name="Uitschakelen"))
     beheer.get_by_text("lead@deventer.nl is uitgeschakeld.").wait_for(timeout=TIMEOUT)
     coordinator.close()
     interact(first)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.streamlit_page import goto
+
 pytestmark = pytest.mark.browser
 
 PHASES = ["Verkennen", "Verbeelden", "Vormgeven", "Evalueren", "Vervolgen"]
 
 
 def test_overview_shows_cities_and_phases(server, page, tmp_path) -> None:
-    page.goto(server.url)
-    # The matrix is the last element drawn; wait for it before reading the page.
+    goto(page, server.url)
+    # The matrix is the last element drawn.
     page.locator("[data-testid='stTable']").wait_for(timeout=30_000)
     page.get_by_text("VAN ZOOI NAAR MOOI!").wait_for(timeout=30_000)
     body = page.inner_text("body")

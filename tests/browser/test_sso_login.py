@@ -10,6 +10,13 @@ from sqlalchemy.orm import Session
 from estafette import db
 from estafette.models import UserSession
 from tests.browser.conftest import _free_port
+from tests.browser.streamlit_page import (
+    click_and_settle,
+    goto,
+    open_page,
+    reload,
+    settle,
+)
 from tests.uihelpers import prepare
 
 pytestmark = pytest.mark.browser
@@ -36,11 +43,10 @@ def test_sso_login_maps_to_account_by_email(page, tmp_path, server_factory) -> N
             f'"http://localhost:{provider.server_port}/.well-known/openid-configuration"\n'
         )
         server = server_factory(url, port=port, secrets=secrets)
-        page.goto(server.url)
+        goto(page, server.url)
         nav = page.get_by_test_id("stSidebarNavItems")
-        nav.get_by_role("link", name="Inloggen", exact=True).click()
-        page.get_by_role("button", name="Inloggen met je organisatieaccount").click()
-        page.get_by_role("button", name="lead", exact=True).click()
+        open_page(page, "Inloggen")
+        login_via_provider(page, server.url, "lead")
         page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").first.wait_for(
             timeout=TIMEOUT
         )
@@ -49,11 +55,11 @@ def test_sso_login_maps_to_account_by_email(page, tmp_path, server_factory) -> N
         cookies = {c["name"]: c for c in page.context.cookies()}
         assert cookies["estafette_session"]["httpOnly"]
         assert session_methods(url) == ["sso"]
-        page.reload()
+        reload(page)
         page.get_by_text("Ingelogd als Stadstrekker Deventer (stadstrekker)").first.wait_for(
             timeout=TIMEOUT
         )
-        page.get_by_role("button", name="Uitloggen").first.click()
+        click_and_settle(page, page.get_by_role("button", name="Uitloggen").first)
         page.get_by_text("Je bent uitgelogd.").wait_for(timeout=TIMEOUT)
         assert nav.get_by_role("link", name="Fase bijwerken").count() == 0
         assert not any(c["name"].startswith("_streamlit_user") for c in page.context.cookies())
@@ -61,9 +67,8 @@ def test_sso_login_maps_to_account_by_email(page, tmp_path, server_factory) -> N
         # An SSO identity without an account gets a clear message, not access.
         context = page.context.browser.new_context()
         other = context.new_page()
-        other.goto(server.url + "/inloggen")
-        other.get_by_role("button", name="Inloggen met je organisatieaccount").click()
-        other.get_by_role("button", name="stranger", exact=True).click()
+        goto(other, server.url + "/inloggen")
+        login_via_provider(other, server.url, "stranger")
         other.get_by_text(
             "Er is geen account voor het e-mailadres van je organisatieaccount"
         ).wait_for(timeout=TIMEOUT)
@@ -75,6 +80,16 @@ def test_sso_login_maps_to_account_by_email(page, tmp_path, server_factory) -> N
         )
         assert "estafette_session" not in {c["name"] for c in context.cookies()}
         context.close()
+
+
+def login_via_provider(page, app_url: str, user: str) -> None:
+    """Sign in with the organisation account: the provider's page, then back in the app."""
+    settle(page)
+    # st.login leaves the app for the provider's page (no Streamlit there to settle).
+    page.get_by_role("button", name="Inloggen met je organisatieaccount").click()
+    page.get_by_role("button", name=user, exact=True).click(timeout=TIMEOUT)
+    page.wait_for_url(f"{app_url}/**", timeout=TIMEOUT)
+    settle(page)
 
 
 def session_methods(url: str) -> list[str]:
