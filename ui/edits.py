@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from estafette import dossier, edits
 from estafette.accounts import Actor
 from ui import write
 from ui.core import t
+
+
+def _coordinates(
+    left: DeltaGenerator,
+    right: DeltaGenerator,
+    latitude: float | None,
+    longitude: float | None,
+    prefix: str,
+) -> tuple[float | None, float | None]:
+    """Latitude and longitude inputs side by side, to five decimals (about a metre)."""
+    lat = left.number_input(t("edit.latitude"), value=latitude, format="%.5f", key=f"{prefix}.lat")
+    lon = right.number_input(
+        t("edit.longitude"), value=longitude, format="%.5f", key=f"{prefix}.lon"
+    )
+    return lat, lon
 
 
 def city_editor(actor: Actor, found: dossier.CityDossier) -> None:
@@ -19,17 +35,8 @@ def city_editor(actor: Actor, found: dossier.CityDossier) -> None:
                 t("edit.province"), found.province, key="estafette.city.edit.province"
             )
             left, middle, right = st.columns(3)
-            lat = left.number_input(
-                t("edit.latitude"),
-                value=found.latitude,
-                format="%.5f",
-                key="estafette.city.edit.lat",
-            )
-            lon = middle.number_input(
-                t("edit.longitude"),
-                value=found.longitude,
-                format="%.5f",
-                key="estafette.city.edit.lon",
+            lat, lon = _coordinates(
+                left, middle, found.latitude, found.longitude, "estafette.city.edit"
             )
             leg = right.number_input(
                 t("edit.leg"), value=found.leg, min_value=1, step=1, key="estafette.city.edit.leg"
@@ -72,17 +79,8 @@ def dialogue_editor(actor: Actor, summary: dossier.DialogueSummary) -> None:
                 key="estafette.dialogue.edit.own_location",
             )
             left, right = st.columns(2)
-            lat = left.number_input(
-                t("edit.latitude"),
-                value=summary.latitude,
-                format="%.5f",
-                key="estafette.dialogue.edit.lat",
-            )
-            lon = right.number_input(
-                t("edit.longitude"),
-                value=summary.longitude,
-                format="%.5f",
-                key="estafette.dialogue.edit.lon",
+            lat, lon = _coordinates(
+                left, right, summary.latitude, summary.longitude, "estafette.dialogue.edit"
             )
             saved = st.form_submit_button(t("edit.save"), key="estafette.dialogue.edit.save")
         if saved and write.attempt(
