@@ -310,16 +310,24 @@ def rerun(page: Page, action: Callable[[], object], timeout: float = TIMEOUT) ->
     settle(page, timeout)
 
 
+def act(
+    page: Page, action: Callable[[], object], rerun_expected: bool, timeout: float = TIMEOUT
+) -> None:
+    """Do ``action`` on a settled page: through :func:`rerun` when it reruns the app, else
+    plainly (a field inside ``st.form``), settling again afterwards either way."""
+    if rerun_expected:
+        rerun(page, action, timeout)
+    else:
+        settle(page, timeout)
+        action()
+        settle(page, timeout)
+
+
 def click_and_settle(
     page: Page, target: Locator, *, rerun_expected: bool = True, timeout: float = TIMEOUT
 ) -> None:
     """Click ``target`` once the page has settled, then wait for the rerun it causes."""
-    if rerun_expected:
-        rerun(page, lambda: target.click(timeout=timeout), timeout)
-    else:
-        settle(page, timeout)
-        target.click(timeout=timeout)
-        settle(page, timeout)
+    act(page, lambda: target.click(timeout=timeout), rerun_expected, timeout)
 
 
 def fill_and_settle(
@@ -344,11 +352,7 @@ def fill_and_settle(
         else:
             target.blur(timeout=timeout)
 
-    if rerun_expected:
-        rerun(page, commit, timeout)
-    else:
-        settle(page, timeout)
-        commit()
+    act(page, commit, rerun_expected, timeout)
 
 
 def key_class(key: str) -> str:
@@ -391,11 +395,7 @@ def select_option(
         expect(options).to_have_count(1, timeout=timeout)
         options.click(timeout=timeout)
 
-    if rerun_expected:
-        rerun(page, choose, timeout)
-    else:
-        settle(page, timeout)
-        choose()
+    act(page, choose, rerun_expected, timeout)
     expected = option if exact else re.compile(re.escape(option))
     expect(fresh(combobox)).to_have_value(expected, timeout=timeout)
 
