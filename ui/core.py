@@ -163,7 +163,7 @@ def language_picker() -> None:
 def _document_language(lang: str) -> None:
     """Keep ``<html lang>`` equal to the chosen language (WCAG 3.1.1) and remember it.
 
-    web.lang sets it when the page is served; switching the language in the open page does not
+    web.index_page sets it when the page is served; switching the language in the open page does not
     reload it, so this small same-origin script updates the attribute and the cookie.
     """
     code = json.dumps(i18n.normalise_language(lang))

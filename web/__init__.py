@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from web import auth, headers, health, pages
-from web.lang import HtmlLangMiddleware
+from web.index_page import IndexPageMiddleware
 
 
 def routes() -> list[BaseRoute]:
@@ -22,7 +22,7 @@ def middleware() -> list[Middleware]:
     """Every extra middleware, outermost first."""
     return [
         *headers.middleware(),
-        Middleware(HtmlLangMiddleware),
+        Middleware(IndexPageMiddleware),
         Middleware(pages.NotFoundPages),
         Middleware(auth.SsoFinishRedirect),
     ]
