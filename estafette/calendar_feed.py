@@ -3,14 +3,17 @@
 One all-day event per phase record that has a planned date, so that a city lead can load the
 relay's dates into Outlook or any other calendar. The UID of an event is stable per phase
 record, so importing a newer file updates the events instead of duplicating them.
+
+The app serves the file at ``FEED_PATH`` (``web/calendar.py``); ``feed_path`` writes its address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import icalendar
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from estafette import formatting, i18n
@@ -20,6 +23,10 @@ from estafette.models import City, Dialogue, Phase, PhaseRecord, utcnow
 
 PRODID = "-//Estafette Wijkdialoog//Estafette//NL"
 MIME_TYPE = "text/calendar"
+# The calendar's address in the app and its query: ?stad=<city name>&lang=nl|en.
+FEED_PATH = "/agenda.ics"
+CITY_PARAM = "stad"
+LANG_PARAM = "lang"
 
 
 class CalendarError(DomainError, ValueError):
@@ -29,7 +36,9 @@ class CalendarError(DomainError, ValueError):
 
 
 def _city(session: Session, name: str) -> City:
-    city = session.scalar(select(City).where(City.name.ilike(name.strip())))
+    # Case-insensitive equality, not ILIKE: a name from an address may hold "%" or "_".
+    wanted = func.lower(City.name) == func.lower(name.strip())
+    city = session.scalar(select(City).where(wanted))
     if city is None:
         raise CalendarError("unknown_city", name)
     return city
@@ -119,3 +128,9 @@ def file_name(city_name: str | None = None) -> str:
     if not city_name:
         return "estafette-planning.ics"
     return f"estafette-planning-{formatting.slug(city_name)}.ics"
+
+
+def feed_path(city_name: str | None = None, language: str = "nl") -> str:
+    """The same-site address of the calendar (one city or all) in ``language``."""
+    query = {CITY_PARAM: city_name} if city_name else {}
+    return f"{FEED_PATH}?{urlencode({**query, LANG_PARAM: i18n.normalise_language(language)})}"

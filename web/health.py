@@ -31,6 +31,11 @@ def expected_schema() -> str:
     return str(ScriptDirectory.from_config(db.alembic_config()).get_current_head())
 
 
+def storage_reason(exc: db.StorageError) -> str:
+    """Why the database cannot answer, on one line (the driver's first line, shortened)."""
+    return f"database {exc.code}: {(exc.detail.splitlines() or [''])[0][:200]}"
+
+
 def check(url: str) -> tuple[int, dict[str, object]]:
     """Probe the database at ``url``: (HTTP status, JSON body)."""
     try:
@@ -43,8 +48,7 @@ def check(url: str) -> tuple[int, dict[str, object]]:
             has_version = inspect(conn).has_table("data_version")
             version = data_version.current(conn) if has_version else None
     except db.StorageError as exc:
-        reason = f"database {exc.code}: {(exc.detail.splitlines() or [''])[0][:200]}"
-        return 503, {"status": "unavailable", "reason": reason}
+        return 503, {"status": "unavailable", "reason": storage_reason(exc)}
     expected = expected_schema()
     return 200, {
         "status": "ok",

@@ -16,6 +16,7 @@ SOURCES = [
     *ROOT.glob("pages/*.py"),
     *ROOT.glob("ui/*.py"),
     *ROOT.glob("estafette/*.py"),
+    *ROOT.glob("web/*.py"),
 ]
 # t("key"), tn("key", n), translate("key", ...), label("key") with a literal key.
 LITERAL_KEY = re.compile(
