@@ -156,4 +156,4 @@ with tabs[5]:
 
 if coordinator:
     edits.city_editor(actor, found)
-calendar_feed.calendar_download(url, names, "estafette.city.calendar", city=found.name)
+calendar_feed.calendar_download(names, "estafette.city.calendar", city=found.name)

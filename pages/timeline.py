@@ -67,4 +67,4 @@ else:
 
 st.caption(t("city.link"))
 cities.city_links(city_names, "estafette.timeline.city_link")
-calendar_feed.calendar_download(url, city_names, "estafette.timeline.calendar")
+calendar_feed.calendar_download(city_names, "estafette.timeline.calendar")

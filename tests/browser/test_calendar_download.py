@@ -1,20 +1,27 @@
-"""The timeline's calendar download is built on click (deferred) and holds the relay's planning."""
+"""The timeline's calendar link downloads the relay's planning from /agenda.ics.
+
+The link used to be a deferred ``st.download_button``, whose file Streamlit may delete before the
+browser fetched it (any finished script run, such as the timeline's 2 s poll, cleans up files no
+session refers to). The route answers on its own, whatever the app's sessions do meanwhile.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import icalendar
 import pytest
+from playwright.sync_api import Download, Page
 
 from estafette import db, seed
-from tests.browser.streamlit_page import goto, settle
+from tests.browser.streamlit_page import goto, widget
 
 pytestmark = pytest.mark.browser
 
 
-def test_calendar_is_built_when_clicked(server_factory, browser, tmp_path: Path) -> None:
+def test_calendar_link_downloads_the_planning(server_factory, browser, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'calendar.db'}"
     engine = db.make_engine(url)
     db.upgrade(engine)
@@ -24,16 +31,30 @@ def test_calendar_is_built_when_clicked(server_factory, browser, tmp_path: Path)
     engine.dispose()
     server = server_factory(url)
     context = browser.new_context(accept_downloads=True)
+    # A link button opens a new tab; Chromium reports the download on the tab that opened it,
+    # which closes again at once. Listen on every page of the context, from before the first.
+    downloads: list[Download] = []
+
+    def listen(tab: Page) -> None:
+        tab.on("download", lambda download: downloads.append(download))
+
+    context.on("page", listen)
     try:
         page = context.new_page()
         goto(page, f"{server.url}/tijdlijn")
-        button = page.get_by_role("button", name="Agenda (.ics) downloaden")
-        button.wait_for(timeout=30_000)
-        settle(page)
-        with page.expect_download(timeout=30_000) as download:
-            button.click()
-        assert download.value.suggested_filename.endswith(".ics")
-        calendar = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+        link = widget(page, "estafette.timeline.calendar").get_by_role(
+            "link", name="Agenda (.ics) downloaden"
+        )
+        assert link.get_attribute("href") == "/agenda.ics?lang=nl"
+        link.click()
+        deadline = time.monotonic() + 30
+        while not downloads and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert downloads, "no download within 30 s"
+        download = downloads[0]
+        assert download.url.startswith(f"{server.url}/agenda.ics")
+        assert download.suggested_filename == "estafette-planning.ics"
+        calendar = icalendar.Calendar.from_ical(Path(download.path()).read_bytes())
         summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
         assert len(summaries) == 15
         phases = ("Verkennen", "Verbeelden", "Vormgeven", "Evalueren", "Vervolgen")

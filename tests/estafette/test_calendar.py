@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from estafette import calendar_feed, cli, edits, seed
 from estafette.accounts import SYSTEM
 from estafette.models import City, Dialogue
-from tests.factories import change, make_dialogue, phase, seeded_engine
-from ui import calendar_feed as ui_calendar
+from tests.factories import change, make_dialogue, phase
 
 AT = dt.datetime(2025, 1, 6, 9, 0)
 
@@ -96,19 +93,14 @@ def test_calendar_cli(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli.main(["--database-url", db_url, "calendar", str(tmp_path / "x.txt")]) == 1
 
 
-def test_timeline_offers_the_calendar_download(
-    app_test: Callable[..., AppTest], sqlite_url: str
-) -> None:
-    engine = seeded_engine(sqlite_url)
-    seed.add_demo(engine)
-    engine.dispose()
-    at = app_test(sqlite_url, page="pages/timeline.py")
-    assert not at.exception
-    buttons = [b for b in at.get("download_button") if "estafette.timeline.calendar" in b.proto.id]
-    assert len(buttons) == 1
-    assert buttons[0].proto.label == "Agenda (.ics) downloaden"
-    box = at.selectbox(key="estafette.timeline.calendar.city")
-    assert box.options[0] == "Alle steden"
-    box.set_value("Utrecht").run()
-    assert not at.exception
-    assert len(_events(ui_calendar.calendar_file(sqlite_url, "Utrecht", "nl", ""))) == 5
+def test_feed_address_and_names_that_look_like_patterns(session: Session) -> None:
+    assert calendar_feed.feed_path() == "/agenda.ics?lang=nl"
+    assert calendar_feed.feed_path("Súdwest-Fryslân", "en") == (
+        "/agenda.ics?stad=S%C3%BAdwest-Frysl%C3%A2n&lang=en"
+    )
+    assert calendar_feed.feed_path("Utrecht", "fr") == "/agenda.ics?stad=Utrecht&lang=nl"
+    # The name from an address is compared, not matched as a LIKE pattern.
+    for pattern in ("%", "Utrech_", "U%"):
+        with pytest.raises(calendar_feed.CalendarError):
+            calendar_feed.build(session, pattern)
+    assert calendar_feed.build(session, " UTRECHT ")

@@ -97,8 +97,10 @@ def test_city_page_shows_everything_about_one_leg(
     ]
     assert any("Koffie op het plein" in e.label for e in at.expander)
     assert len([df for df in at.dataframe if "Veld" in df.value.columns]) == 2  # two histories
-    # Coordinators get the editor and the calendar.
+    # Coordinators get the editor; every reader the city's calendar (a link to /agenda.ics).
     assert at.button(key="estafette.city.archive").label == "Archiveren"
+    calendar = at.link_button(key="estafette.city.calendar")
+    assert calendar.proto.url == "/agenda.ics?stad=Deventer&lang=nl"
 
 
 def test_city_page_for_anonymous_readers_hides_leads_and_editing(
@@ -108,6 +110,9 @@ def test_city_page_for_anonymous_readers_hides_leads_and_editing(
     assert not at.exception
     assert "Stadstrekker" not in markdown(at)
     assert not [b for b in at.button if b.key == "estafette.city.archive"]
+    assert at.link_button(key="estafette.city.calendar").proto.url == (
+        "/agenda.ics?stad=Utrecht&lang=nl"
+    )
     assert list(frame_with(at, "Richting")["Richting"]) == ["ontvangen"]
     # Proposed lessons stay private for anonymous visitors.
     assert not any("Koffie" in e.label for e in at.expander)

@@ -64,8 +64,8 @@ def test_anonymous_with_reading_on(monkeypatch, url: str, page: str) -> None:
     at = app_as(monkeypatch, url, None, page, ESTAFETTE_ANONYMOUS_READ="1")
     assert not at.exception, at.exception
     # No download of anything that holds people's data: not the status table, not the course
-    # handout. The relay's planned dates as a calendar file are dashboard data.
-    assert [d.key for d in downloads(at) if "calendar" not in (d.key or "")] == []
+    # handout. The relay's planned dates (dashboard data) are a link to /agenda.ics instead.
+    assert downloads(at) == []
     shown = everything(at)
     assert SEED_LESSON not in shown and SEED_QUOTE_AUTHOR not in shown
     if page in DASHBOARD:
