@@ -1,8 +1,17 @@
-"""The data version: one counter, bumped in the same transaction as every write.
+"""The data version: counters bumped in the same transaction as every write.
 
 Every process (each app replica, the command line) caches what it read from the database.
-A cache entry is keyed on this counter, so a write anywhere shows on the next rerun everywhere:
-reading the version is one primary-key lookup per rerun.
+A cache entry is keyed on a counter, so a write anywhere shows on the next rerun everywhere:
+reading the versions is one primary-key lookup per rerun.
+
+Two counters (rows of one table):
+
+- ``ALL`` moves with every write; almost every cached loader is keyed on it.
+- ``STRUCTURE`` moves only when the relay's shape changes: cities, dialogues, phases, and phase
+  records being added or removed. A status save changes phase records in place and leaves it
+  alone, so the shape of the relay (which record belongs to which dialogue, city and phase,
+  the names and places) is not read again after every save, in every process. That shape is
+  most of what the coordinator pages read.
 
 The bump is not left to the writers. ``watch(engine)`` (called by ``db.make_engine``) listens
 to every statement the engine sends: ORM flushes, Core ``insert()/update()/delete()``, bulk
@@ -19,7 +28,7 @@ there only if no cached page reads it.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, Table, event
 from sqlalchemy import select as _select
@@ -39,28 +48,60 @@ UNVERSIONED_TABLES = frozenset(
     {"data_version", "alembic_version", "app_meta", "user_session", "login_throttle"}
 )
 
+# Row ids of the counters.
+ALL = 1
+STRUCTURE = 2
+# Tables whose every write changes the relay's shape; phase_record's only by insert or delete.
+STRUCTURE_TABLES = frozenset({"city", "dialogue", "phase"})
+STRUCTURE_VERBS = {"phase_record": frozenset({"insert", "delete", "truncate", "merge"})}
+
 _DML = re.compile(
-    r"""^\s*(?:
+    r"""^\s*(?P<verb>
         INSERT(?:\s+OR\s+\w+)?\s+INTO | REPLACE\s+INTO | UPDATE(?:\s+OR\s+\w+)? |
         DELETE\s+FROM | MERGE\s+INTO | TRUNCATE(?:\s+TABLE)?
     )\s+(?:ONLY\s+)?(?P<table>"[^"]+"|[\w.]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.IGNORECASE)
-_BUMP_SQL = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+_BUMP_SQL = "UPDATE data_version SET version = version + 1 WHERE id IN ({ids})"
 
 _DIRTY = "estafette.data_version.dirty"
 _SCHEMA = "estafette.data_version.schema_change"
 _BOOKKEEPING = "estafette.data_version.bookkeeping"
 
 
-def changed_table(statement: str) -> str | None:
-    """The table a write statement changes (lower case, unquoted), or None for a read."""
+class Versions(NamedTuple):
+    """The counters as read together: every write (``all``) and the relay's shape."""
+
+    all: int
+    structure: int
+
+
+def changed(statement: str) -> tuple[str, str] | None:
+    """The verb (insert, update, delete, …) and table of a write statement, or None for a read."""
     match = _DML.match(statement)
     if match is None:
         return None
+    verb = match.group("verb").split()[0].lower()
+    # REPLACE INTO deletes and inserts.
+    verb = "insert" if verb == "replace" else verb
     name = match.group("table").strip('"').lower()
-    return name.rsplit(".", 1)[-1]
+    return verb, name.rsplit(".", 1)[-1]
+
+
+def changed_table(statement: str) -> str | None:
+    """The table a write statement changes (lower case, unquoted), or None for a read."""
+    found = changed(statement)
+    return None if found is None else found[1]
+
+
+def counters_for(verb: str, table: str) -> frozenset[int]:
+    """The counters a write of ``verb`` on ``table`` moves (none for bookkeeping tables)."""
+    if table in UNVERSIONED_TABLES:
+        return frozenset()
+    if table in STRUCTURE_TABLES or verb in STRUCTURE_VERBS.get(table, ()):
+        return frozenset({ALL, STRUCTURE})
+    return frozenset({ALL})
 
 
 def _reset(conn: Connection, *_args: Any) -> None:
@@ -86,10 +127,12 @@ def _before_cursor_execute(
     _context: Any,
     _executemany: bool,
 ) -> None:
-    table = changed_table(statement)
-    if table is not None and table not in UNVERSIONED_TABLES:
-        conn.info[_DIRTY] = True
-    elif table is None and _DDL.match(statement):
+    found = changed(statement)
+    if found is not None:
+        counters = counters_for(*found)
+        if counters:
+            conn.info[_DIRTY] = conn.info.get(_DIRTY, frozenset()) | counters
+    elif _DDL.match(statement):
         # Migrations: the counter table may not exist yet, and every process restarts
         # (or reconnects) after a schema change anyway.
         conn.info[_SCHEMA] = True
@@ -97,14 +140,15 @@ def _before_cursor_execute(
 
 def _before_commit(conn: Connection) -> None:
     skip = conn.info.get(_SCHEMA) or conn.info.get(_BOOKKEEPING)
-    if conn.info.get(_DIRTY) and not skip:
+    counters = conn.info.get(_DIRTY)
+    if counters and not skip:
         # The raw driver cursor: a statement issued through SQLAlchemy from inside its own
         # commit hook would re-enter the transaction machinery.
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
         try:
-            cursor.execute(_BUMP_SQL)
+            cursor.execute(_BUMP_SQL.format(ids=", ".join(str(c) for c in sorted(counters))))
         finally:
             cursor.close()
     _reset(conn)
@@ -121,13 +165,33 @@ def watch(engine: Engine) -> None:
 def current(conn: Connection) -> int:
     """The data version as committed now (one primary-key lookup)."""
     return int(
-        conn.execute(_select(data_version.c.version).where(data_version.c.id == 1)).scalar_one()
+        conn.execute(_select(data_version.c.version).where(data_version.c.id == ALL)).scalar_one()
     )
+
+
+def current_versions(conn: Connection) -> Versions:
+    """Both counters as committed now (one primary-key range read)."""
+    rows = dict(
+        conn.execute(
+            _select(data_version.c.id, data_version.c.version).where(
+                data_version.c.id.in_((ALL, STRUCTURE))
+            )
+        ).all()
+    )
+    everything = int(rows[ALL])
+    # A database from before the second counter: every write counts as a change of shape.
+    return Versions(everything, int(rows.get(STRUCTURE, -everything)))
 
 
 def read(engine: Engine) -> int:
     """The data version, on a connection of its own."""
     # Autocommit: one statement and no BEGIN/ROLLBACK round trips around it; this runs on
-    # every page view and every live poll.
+    # every live poll.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return current(conn)
+
+
+def read_versions(engine: Engine) -> Versions:
+    """Both counters, on a connection of its own (once per page run)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return current_versions(conn)

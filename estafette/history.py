@@ -98,21 +98,26 @@ def _timestamps(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, errors="coerce", format="ISO8601").astype("datetime64[ns]")
 
 
-def _typed_records(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in (*DATE_FIELDS, "updated_at", "created_at"):
-        frame[column] = _timestamps(frame[column])
-    frame["note"] = frame["note"].fillna("").astype(str)
-    frame["updated_by"] = frame["updated_by"].fillna("").astype(str)
-    frame["neighbourhood"] = frame["neighbourhood"].fillna("").astype(str)
-    frame["theme"] = frame["theme"].fillna("").astype(str)
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    return frame
+# What a status save changes in place; everything else in a record row is the relay's shape.
+STATUS_COLUMNS: tuple[str, ...] = (
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "note",
+    "updated_at",
+    "updated_by",
+)
+STRUCTURE_COLUMNS: tuple[str, ...] = tuple(c for c in RECORD_COLUMNS if c not in STATUS_COLUMNS)
 
 
-def records_frame(session: Session, include_archived: bool = False) -> pd.DataFrame:
-    """Every phase record with its dialogue, city and phase, in relay order (one query).
+def structure_frame(session: Session, include_archived: bool = False) -> pd.DataFrame:
+    """Every phase record's place in the relay: dialogue, city and phase, in relay order.
 
-    Archived cities and dialogues (estafette.edits) are left out unless ``include_archived``.
+    What changes only with the relay's shape (``data_version.STRUCTURE``), not with a status
+    save. Archived cities and dialogues (estafette.edits) are left out unless
+    ``include_archived``.
     """
     stmt = (
         select(
@@ -134,14 +139,6 @@ def records_frame(session: Session, include_archived: bool = False) -> pd.DataFr
             Phase.position,
             Phase.code,
             Phase.name,
-            PhaseRecord.status,
-            _text(PhaseRecord.planned_start),
-            _text(PhaseRecord.planned_end),
-            _text(PhaseRecord.actual_start),
-            _text(PhaseRecord.actual_end),
-            PhaseRecord.note,
-            _text(PhaseRecord.updated_at),
-            PhaseRecord.updated_by,
         )
         .join(Dialogue, PhaseRecord.dialogue_id == Dialogue.id)
         .join(City, Dialogue.city_id == City.id)
@@ -163,7 +160,7 @@ def records_frame(session: Session, include_archived: bool = False) -> pd.DataFr
             "d_lon",
             "latitude",
             "longitude",
-            *RECORD_COLUMNS[8:],
+            *STRUCTURE_COLUMNS[8:],
         ],
     )
     d_lat = pd.to_numeric(raw["d_lat"], errors="coerce").astype(float)
@@ -171,8 +168,55 @@ def records_frame(session: Session, include_archived: bool = False) -> pd.DataFr
     own = d_lat.notna() & d_lon.notna()
     raw["latitude"] = d_lat.where(own, raw["latitude"].astype(float))
     raw["longitude"] = d_lon.where(own, raw["longitude"].astype(float))
-    frame = raw.loc[:, list(RECORD_COLUMNS)].copy()
-    return _typed_records(frame)
+    frame = raw.loc[:, list(STRUCTURE_COLUMNS)].copy()
+    frame["created_at"] = _timestamps(frame["created_at"])
+    frame["neighbourhood"] = frame["neighbourhood"].fillna("").astype(str)
+    frame["theme"] = frame["theme"].fillna("").astype(str)
+    frame["is_demo"] = frame["is_demo"].astype(bool)
+    return frame
+
+
+def status_frame(session: Session) -> pd.DataFrame:
+    """Every phase record's status, dates and note, by record id (one query, no joins)."""
+    stmt = select(
+        PhaseRecord.id,
+        PhaseRecord.status,
+        _text(PhaseRecord.planned_start),
+        _text(PhaseRecord.planned_end),
+        _text(PhaseRecord.actual_start),
+        _text(PhaseRecord.actual_end),
+        PhaseRecord.note,
+        _text(PhaseRecord.updated_at),
+        PhaseRecord.updated_by,
+    )
+    frame = _frame(_fetch(session, stmt), ["record_id", *STATUS_COLUMNS])
+    for column in (*DATE_FIELDS, "updated_at"):
+        frame[column] = _timestamps(frame[column])
+    frame["note"] = frame["note"].fillna("").astype(str)
+    frame["updated_by"] = frame["updated_by"].fillna("").astype(str)
+    return frame
+
+
+def join_records(structure: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """The full record rows (``RECORD_COLUMNS``): the relay's shape with each record's status."""
+    rows = pd.Index(status["record_id"]).get_indexer(structure["record_id"])
+    present = rows >= 0
+    if not present.all():
+        # A record removed by another process between the two reads (the shape is cached):
+        # it is gone, and the next data version reads the shape again.
+        structure, rows = structure[present], rows[present]
+    out = structure.copy()
+    for column in STATUS_COLUMNS:
+        out[column] = status[column].to_numpy()[rows]
+    return out.loc[:, list(RECORD_COLUMNS)].reset_index(drop=True)
+
+
+def records_frame(session: Session, include_archived: bool = False) -> pd.DataFrame:
+    """Every phase record with its dialogue, city and phase, in relay order.
+
+    Archived cities and dialogues (estafette.edits) are left out unless ``include_archived``.
+    """
+    return join_records(structure_frame(session, include_archived), status_frame(session))
 
 
 def events_frame(session: Session, dialogue_id: int | None = None) -> pd.DataFrame:

@@ -71,25 +71,28 @@ def read(action: Callable[[Session], R]) -> R:
 
 
 def read_data_version() -> int:
-    """The committed data version (one primary-key lookup), remembered for this session's run."""
+    """The committed data versions (one primary-key read), remembered for this session's run."""
     url = settings().database_url
     with db.storage_errors():
-        version = data_version.read(_engine(url))
-    st.session_state[VERSION_KEY] = (url, version)
-    return version
+        versions = data_version.read_versions(_engine(url))
+    st.session_state[VERSION_KEY] = (url, versions)
+    return versions.all
+
+
+def _versions_seen() -> data_version.Versions:
+    seen = st.session_state.get(VERSION_KEY)
+    if isinstance(seen, tuple) and seen[0] == settings().database_url:
+        return seen[1]
+    read_data_version()
+    return st.session_state[VERSION_KEY][1]
 
 
 def data_version_seen() -> int:
     """The data version this run reads at (read once per full rerun by the router)."""
-    seen = st.session_state.get(VERSION_KEY)
-    if isinstance(seen, tuple) and seen[0] == settings().database_url:
-        return int(seen[1])
-    return read_data_version()
+    return _versions_seen().all
 
 
-def cached(func: Callable[P, R]) -> Callable[P, R]:
-    """``st.cache_data`` keyed on the data version too, so a write by any process shows."""
-
+def _cached_on(counter: Callable[[data_version.Versions], int], func: Callable[P, R]) -> Any:
     def versioned(version: int, *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
@@ -101,9 +104,23 @@ def cached(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return store(data_version_seen(), *args, **kwargs)
+        return store(counter(_versions_seen()), *args, **kwargs)
 
     return wrapper
+
+
+def cached(func: Callable[P, R]) -> Callable[P, R]:
+    """``st.cache_data`` keyed on the data version too, so a write by any process shows."""
+    return _cached_on(lambda versions: versions.all, func)
+
+
+def cached_structure(func: Callable[P, R]) -> Callable[P, R]:
+    """Like ``cached``, keyed on the relay's shape only (``data_version.STRUCTURE``).
+
+    For loaders that read nothing a status save changes: after a save, every process reads
+    the statuses again but not who, where and which phase each record belongs to.
+    """
+    return _cached_on(lambda versions: versions.structure, func)
 
 
 def language() -> str:

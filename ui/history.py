@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from estafette import cities, history
 from estafette.cities import status_key
 from estafette.phases import STATUSES
-from ui.core import cached, current_actor, day, engine, moment, t
+from ui.core import cached, cached_structure, current_actor, day, engine, moment, t
 from ui.filters import View
 
 
@@ -26,14 +26,22 @@ def events(url: str) -> pd.DataFrame:
         return history.events_frame(session)
 
 
+@cached_structure
+def structure(url: str) -> pd.DataFrame:
+    """Every phase record's dialogue, city and phase (read again only when those change)."""
+    with Session(engine(url)) as session:
+        return history.structure_frame(session)
+
+
 @cached
 def records(url: str, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every phase record, now or as it stood at the end of ``as_of``."""
+    if as_of is not None:
+        return history.state_as_of(records(url), events(url), as_of)
+    # The shape is cached on its own counter; only the statuses are read again after a save.
     with Session(engine(url)) as session:
-        current = history.records_frame(session)
-    if as_of is None:
-        return current
-    return history.state_as_of(current, events(url), as_of)
+        status = history.status_frame(session)
+    return history.join_records(structure(url), status)
 
 
 @cached

@@ -31,7 +31,7 @@ def _watch() -> None:
     except db.StorageError:
         # The full rerun explains a broken database; a poll must not.
         return
-    if seen is not None and seen != (url, now):
+    if seen is not None and (seen[0] != url or seen[1].all != now):
         # Filters, selection and the page live in session state and the URL: a rerun keeps them.
         st.rerun(scope="app")
 

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts, data_version
-from estafette.models import AppMeta, City, LoginThrottle, PhaseRecord, UserSession
+from estafette import accounts, data_version, db
+from estafette.models import AppMeta, City, LoginThrottle, PhaseRecord, Status, UserSession
 from tests.uihelpers import app_as, prepare
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +34,37 @@ ROOT = Path(__file__).resolve().parents[2]
 )
 def test_changed_table_reads_the_written_table(statement: str, table: str | None) -> None:
     assert data_version.changed_table(statement) == table
+
+
+@pytest.mark.parametrize(
+    ("statement", "counters"),
+    [
+        ('UPDATE "phase_record" SET status=%(s)s', {data_version.ALL}),
+        ("INSERT INTO phase_record (dialogue_id) VALUES (1)", {data_version.ALL, 2}),
+        ("DELETE FROM phase_record WHERE id = 3", {data_version.ALL, 2}),
+        ("UPDATE dialogue SET theme = 'x'", {data_version.ALL, 2}),
+        ("insert or replace into city values (1)", {data_version.ALL, 2}),
+        ("UPDATE phase SET name = 'x'", {data_version.ALL, 2}),
+        ("INSERT INTO lesson (title) VALUES ('x')", {data_version.ALL}),
+        ("UPDATE user_session SET last_seen_at = now()", set()),
+    ],
+)
+def test_writes_move_the_counters_of_what_they_change(statement: str, counters: set[int]) -> None:
+    found = data_version.changed(statement)
+    assert found is not None
+    assert data_version.counters_for(*found) == counters
+    assert data_version.STRUCTURE == 2
+
+
+def test_a_status_save_leaves_the_relay_shape_alone(engine: Engine) -> None:
+    before = data_version.read_versions(engine)
+    with engine.begin() as conn:
+        conn.execute(update(PhaseRecord).values(note="in place"))
+    after_save = data_version.read_versions(engine)
+    assert after_save == (before.all + 1, before.structure)
+    with Session(engine) as session, session.begin():
+        session.scalars(select(City)).first().province = "Flevoland"  # type: ignore[union-attr]
+    assert data_version.read_versions(engine) == (before.all + 2, before.structure + 1)
 
 
 def test_orm_core_and_text_writes_bump_once_per_transaction(engine: Engine) -> None:
@@ -134,3 +165,35 @@ def test_write_from_another_process_shows_on_next_rerun(
     at.run()
     assert not at.exception
     assert "Rivierenwijk (demo)" in _cards(at)
+
+
+def _phases_shown(at: AppTest) -> list[str]:
+    return [str(m.value) for m in at.markdown if str(m.value).startswith("### ")]
+
+
+def test_status_change_elsewhere_shows_with_the_shape_still_cached(
+    monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    actors = prepare(db_url)
+    at = app_as(monkeypatch, db_url, actors["coordinator"], "pages/overview.py")
+    assert not at.exception
+    at.run()
+    assert "### Verbeelden" not in _phases_shown(at)
+    # Another process finishes Verkennen and starts Verbeelden in every dialogue: statuses
+    # change in place, the relay's shape does not (its counter stays).
+    other = db.make_engine(db_url)
+    try:
+        shape = data_version.read_versions(other).structure
+        with Session(other) as session, session.begin():
+            for record in session.scalars(select(PhaseRecord)):
+                position = record.phase.position
+                if position == 1:
+                    record.status = Status.AFGEROND.value
+                elif position == 2:
+                    record.status = Status.BEZIG.value
+        assert data_version.read_versions(other).structure == shape
+    finally:
+        other.dispose()
+    at.run()
+    assert not at.exception
+    assert set(_phases_shown(at)) == {"### Verbeelden"}
