@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from estafette import formatting, i18n
+from estafette import formatting, i18n, paging
 from estafette.cities import status_key
 from estafette.maps import phase_colour
 from estafette.models import DATE_FIELDS, Status
@@ -310,10 +310,5 @@ def page_of(records: pd.DataFrame, page: int, per_page: int) -> tuple[pd.DataFra
 
     A chart with a thousand rows is neither readable nor quick, so the timeline pages.
     """
-    if per_page < 1:
-        raise ValueError("per_page must be at least 1")
-    ids = records["dialogue_id"].drop_duplicates()
-    pages = max(1, -(-len(ids) // per_page))
-    page = min(max(1, page), pages)
-    chosen = ids.iloc[(page - 1) * per_page : page * per_page]
-    return records[records["dialogue_id"].isin(chosen)], pages
+    chosen, at = paging.dialogues(records, page, per_page)
+    return chosen, at.pages

@@ -4,13 +4,15 @@ import streamlit as st
 
 from estafette.accounts import Action, can
 from ui import alerts as alerts_ui
-from ui import cities, filters, history, live, relay, report, workshop
+from ui import cities, filters, history, live, paging, relay, report, workshop
 from ui.core import current_actor, database_url, language, settings, t
 
 # Beyond this many dialogues, cards and a static table stop being readable.
 CARD_LIMIT = 12
 CARDS_PER_ROW = 4
-TABLE_LIMIT = 25
+ALERTS_PAGE = "estafette.overview.alerts_page"
+MATRIX_PAGE = "estafette.overview.matrix_page"
+PROGRESS_PAGE = "estafette.overview.progress_page"
 
 url = database_url()
 live.follow()
@@ -34,6 +36,60 @@ if view.as_of is None and relay.relay_untouched(url):
             st.page_link("pages/status.py", label=t("firstrun.set_dates"), icon=":material/event:")
     else:
         st.caption(t("firstrun.neutral"))
+
+
+# Each table shows one page and reruns on its own (a fragment) when its page is turned; the
+# page numbers live in session state, so a live rerun keeps them.
+@st.fragment
+def alerts_panel() -> None:
+    """The count of all alerts in view, and one page of them, most urgent first."""
+    stale_days = st.columns([1, 3])[0].number_input(
+        t("alerts.stale_days"),
+        min_value=1,
+        max_value=3650,
+        value=settings().stale_days,
+        step=1,
+        key="estafette.overview.stale_days",
+    )
+    table, at = alerts_ui.alert_page(
+        url, view, today, int(stale_days), language(), paging.requested(ALERTS_PAGE)
+    )
+    if not at.total:
+        st.success(t("alerts.none"), icon=":material/check_circle:")
+        return
+    counts = alerts_ui.alert_counts(url, view, today, int(stale_days))
+    st.warning(t("alerts.count", **counts), icon=":material/warning:")
+    with st.container(key="estafette.overview.alerts"):
+        paging.pager(at, ALERTS_PAGE, "alerts")
+        st.table(table)
+
+
+@st.fragment
+def matrix_panel() -> None:
+    """One page of the city × phase matrix, as a plain table."""
+    table, at = relay.matrix(url, view, language(), paging.requested(MATRIX_PAGE))
+    with st.container(key="estafette.overview.matrix"):
+        paging.pager(at, MATRIX_PAGE, "matrix")
+        st.table(table)
+
+
+@st.fragment
+def progress_panel() -> None:
+    """One page of the progress per city, in relay order."""
+    per_city, at = relay.city_progress(url, view, language(), paging.requested(PROGRESS_PAGE))
+    paging.pager(at, PROGRESS_PAGE, "progress")
+    st.dataframe(
+        per_city,
+        hide_index=True,
+        width="stretch",
+        key="estafette.progress.cities",
+        column_config={
+            t("progress.col_share"): st.column_config.ProgressColumn(
+                t("progress.col_share"), min_value=0.0, max_value=1.0, format="percent"
+            )
+        },
+    )
+
 
 shown = history.in_view(url, view)
 empty_cities = relay.empty_cities(url, view)
@@ -84,44 +140,15 @@ if not shown.empty:
     cities.city_links(list(dict.fromkeys(shown["city"])), "estafette.overview.city_link")
 
     st.subheader(t("alerts.title"))
-    stale_days = st.columns([1, 3])[0].number_input(
-        t("alerts.stale_days"),
-        min_value=1,
-        max_value=3650,
-        value=settings().stale_days,
-        step=1,
-        key="estafette.overview.stale_days",
-    )
-    alerts = alerts_ui.alert_list(url, view, today, int(stale_days), language())
-    if alerts.empty:
-        st.success(t("alerts.none"), icon=":material/check_circle:")
-    else:
-        counts = alerts_ui.alert_counts(url, view, today, int(stale_days))
-        st.warning(t("alerts.count", **counts), icon=":material/warning:")
-        st.dataframe(alerts, hide_index=True, width="stretch", key="estafette.alerts")
+    alerts_panel()
 
     st.subheader(t("overview.matrix"))
-    matrix = relay.matrix(url, view, language())
-    if len(matrix) <= TABLE_LIMIT:
-        st.table(matrix)
-    else:
-        st.dataframe(matrix, width="stretch", key="estafette.overview.matrix")
+    matrix_panel()
 
     st.subheader(t("progress.title"))
     done, total = relay.relay_progress(url, view)
     st.progress(done / total if total else 0.0, text=t("progress.relay", done=done, total=total))
-    per_city = relay.city_progress(url, view, language())
-    st.dataframe(
-        per_city,
-        hide_index=True,
-        width="stretch",
-        key="estafette.progress.cities",
-        column_config={
-            t("progress.col_share"): st.column_config.ProgressColumn(
-                t("progress.col_share"), min_value=0.0, max_value=1.0, format="percent"
-            )
-        },
-    )
+    progress_panel()
 
     report.report_download(url, view.as_of, settings().stale_days)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from estafette import alerts, seed
+from estafette import alerts, paging, seed
 from ui.core import cached, engine, translator
 from ui.filters import View
 from ui.history import in_view, records, summary
@@ -36,9 +36,13 @@ def alerts_raw(url: str, view: View, today: dt.date, stale_days: int) -> pd.Data
 
 
 @cached
-def alert_list(url: str, view: View, today: dt.date, stale_days: int, lang: str) -> pd.DataFrame:
-    """The alerts for the dialogues in view, as a translated display table."""
-    return alerts.alert_table(alerts_raw(url, view, today, stale_days), translator(lang), lang)
+def alert_page(
+    url: str, view: View, today: dt.date, stale_days: int, lang: str, page: int = 1
+) -> tuple[pd.DataFrame, paging.Page]:
+    """One page of the alerts in view (most urgent first), as a translated display table."""
+    # Only the page's rows are translated: at national scale there are hundreds of alerts.
+    chosen, at = paging.rows(alerts_raw(url, view, today, stale_days), page)
+    return alerts.alert_table(chosen, translator(lang), lang), at
 
 
 @cached

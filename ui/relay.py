@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import cities, relay, seed
+from estafette import cities, paging, relay, seed
 from ui.core import cached, engine, read, t, translator
 from ui.filters import View
 from ui.history import in_view, records
@@ -31,14 +31,16 @@ def city_cards(shown: pd.DataFrame) -> list[tuple[int, str, pd.DataFrame]]:
 
 
 @cached
-def matrix(url: str, view: View, lang: str) -> pd.DataFrame:
-    """The city × phase matrix of the dialogues in view, limited to the chosen phases."""
+def matrix(url: str, view: View, lang: str, page: int = 1) -> tuple[pd.DataFrame, paging.Page]:
+    """One page of the city × phase matrix of the dialogues in view, in the chosen phases."""
     shown = in_view(url, view)["dialogue_id"]
     chosen = records(url, view.as_of)
     chosen = chosen[chosen["dialogue_id"].isin(shown)]
     if view.phases:
         chosen = chosen[chosen["phase"].isin(view.phases)]
-    return cities.matrix_table(chosen, translator(lang), lang)
+    # Formatting every cell is the matrix's cost: do it for the page's dialogues only.
+    chosen, at = paging.dialogues(chosen, page)
+    return cities.matrix_table(chosen, translator(lang), lang), at
 
 
 @cached
@@ -48,11 +50,13 @@ def relay_progress(url: str, view: View) -> tuple[int, int]:
 
 
 @cached
-def city_progress(url: str, view: View, lang: str) -> pd.DataFrame:
-    """Progress per city as a translated display table."""
+def city_progress(
+    url: str, view: View, lang: str, page: int = 1
+) -> tuple[pd.DataFrame, paging.Page]:
+    """One page of the progress per city, in relay order, as a translated display table."""
     label = translator(lang)
-    per_city = cities.city_progress(in_view(url, view))
-    return per_city.rename(
+    per_city, at = paging.rows(cities.city_progress(in_view(url, view)), page)
+    table = per_city.rename(
         columns={
             "leg": label("progress.col_leg"),
             "city": label("progress.col_city"),
@@ -62,6 +66,7 @@ def city_progress(url: str, view: View, lang: str) -> pd.DataFrame:
             "share": label("progress.col_share"),
         }
     )
+    return table, at
 
 
 @cached
