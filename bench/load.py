@@ -267,6 +267,8 @@ class Run:
     label: str
     latencies: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    # The load generator's own CPU (it shares the machine's cores with the servers).
+    client_cpu: dict[str, float] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     saves: int = 0
 
@@ -316,12 +318,14 @@ async def _load(
     # One page at a time, all users at once: CPU per view is then per page.
     for page in pages:
         before = sum(cpu_seconds(p) for p in pids)
+        client_before = time.process_time()
         started = time.perf_counter()
         await asyncio.gather(
             *(_user(n, base, page, rounds, run, writer, think) for n in range(users))
         )
         run.seconds[page] = time.perf_counter() - started
         run.cpu[page] = sum(cpu_seconds(p) for p in pids) - before
+        run.client_cpu[page] = time.process_time() - client_before
     return run
 
 
@@ -329,8 +333,9 @@ def table(runs: list[Run], floor: Run) -> str:
     """The results as a Markdown table."""
     floor_cpu = floor.cpu_per_view("")
     lines = [
-        "| setup | page | views | p50 (s) | p95 (s) | views/s | CPU/view (s) | x floor CPU |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| setup | page | views | p50 (s) | p95 (s) | views/s | CPU/view (s) | x floor CPU "
+        "| load generator CPU/view (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in [*runs, floor]:
         for page, values in run.latencies.items():
@@ -338,7 +343,8 @@ def table(runs: list[Run], floor: Run) -> str:
             lines.append(
                 f"| {run.label} | {page or 'bare'} | {len(values)} | {_pct(values, 0.5):.2f} "
                 f"| {_pct(values, 0.95):.2f} | {len(values) / run.seconds[page]:.1f} "
-                f"| {cpu_view:.3f} | {cpu_view / floor_cpu:.2f} |"
+                f"| {cpu_view:.3f} | {cpu_view / floor_cpu:.2f} "
+                f"| {run.client_cpu[page] / len(values):.3f} |"
             )
     return "\n".join(lines)
 
