@@ -73,6 +73,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL server process on this machine (0 where /proc hides it)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            total += cpu_seconds(int(entry.name))
+        except (OSError, ValueError):
+            continue  # a process that ended while we looked
+    return total
+
+
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process (and its reaped children), from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -267,8 +282,10 @@ class Run:
     label: str
     latencies: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
-    # The load generator's own CPU (it shares the machine's cores with the servers).
+    # The load generator's own CPU and PostgreSQL's (both share the machine's cores with the
+    # servers).
     client_cpu: dict[str, float] = field(default_factory=dict)
+    database_cpu: dict[str, float] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     saves: int = 0
 
@@ -319,6 +336,7 @@ async def _load(
     for page in pages:
         before = sum(cpu_seconds(p) for p in pids)
         client_before = time.process_time()
+        database_before = postgres_cpu_seconds()
         started = time.perf_counter()
         await asyncio.gather(
             *(_user(n, base, page, rounds, run, writer, think) for n in range(users))
@@ -326,6 +344,7 @@ async def _load(
         run.seconds[page] = time.perf_counter() - started
         run.cpu[page] = sum(cpu_seconds(p) for p in pids) - before
         run.client_cpu[page] = time.process_time() - client_before
+        run.database_cpu[page] = postgres_cpu_seconds() - database_before
     return run
 
 
@@ -334,8 +353,8 @@ def table(runs: list[Run], floor: Run) -> str:
     floor_cpu = floor.cpu_per_view("")
     lines = [
         "| setup | page | views | p50 (s) | p95 (s) | views/s | CPU/view (s) | x floor CPU "
-        "| load generator CPU/view (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| PostgreSQL CPU/view (s) | load generator CPU/view (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in [*runs, floor]:
         for page, values in run.latencies.items():
@@ -344,6 +363,7 @@ def table(runs: list[Run], floor: Run) -> str:
                 f"| {run.label} | {page or 'bare'} | {len(values)} | {_pct(values, 0.5):.2f} "
                 f"| {_pct(values, 0.95):.2f} | {len(values) / run.seconds[page]:.1f} "
                 f"| {cpu_view:.3f} | {cpu_view / floor_cpu:.2f} "
+                f"| {run.database_cpu[page] / len(values):.3f} "
                 f"| {run.client_cpu[page] / len(values):.3f} |"
             )
     return "\n".join(lines)
