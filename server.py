@@ -15,5 +15,7 @@ from web import startup
 # multipage mode: raw file names flash in the sidebar and a deep link such as /tijdlijn gets
 # the "Page not found" box. The flag is only ever read while it is still unset (None).
 PagesManager.uses_pages_directory = False
+# Compiled page scripts stay cached when the last visitor leaves (the source cannot change).
+startup.keep_compiled_scripts()
 
 app = st.App("app.py", routes=web.routes(), middleware=web.middleware(), lifespan=startup.lifespan)

@@ -15,6 +15,9 @@ import pkgutil
 from collections.abc import AsyncIterator
 from typing import Any
 
+from streamlit import config
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
 from estafette import db, seed
 from estafette.logs import log_event
 from estafette.settings import Settings
@@ -59,6 +62,32 @@ def settle_heap() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
+
+
+class KeptScriptCache(ScriptCache):
+    """Streamlit's cache of compiled page scripts, kept while the source cannot change.
+
+    Streamlit empties it whenever the last open browser session closes, so that a developer's
+    edit is picked up; the next visitor then compiles app.py and the page again (py-spy: about
+    a tenth of a page view's server time when people come one at a time, as a returning visitor
+    reloading the page does). The served app runs without the source watcher
+    (``server.fileWatcherType = "none"``), so its source never changes under a running process.
+    With the watcher on (developing), it empties as Streamlit intends.
+    """
+
+    def clear(self) -> None:
+        """Empty the cache, unless the source watcher is off."""
+        if config.get_option("server.fileWatcherType") != "none":
+            super().clear()
+
+
+def keep_compiled_scripts() -> None:
+    """Make the runtime Streamlit is about to create use ``KeptScriptCache``."""
+    # The runtime builds its cache by this module-level name when the server starts, after
+    # server.py has been imported (the same moment server.py settles the pages mode).
+    import streamlit.runtime.runtime as runtime_module
+
+    runtime_module.ScriptCache = KeptScriptCache  # type: ignore[misc]
 
 
 @contextlib.asynccontextmanager

@@ -64,3 +64,40 @@ def test_start_up_freezes_the_imported_modules_out_of_the_collector() -> None:
         assert frozen > 100_000 and gc.get_freeze_count() > 100_000
     finally:
         gc.unfreeze()
+
+
+def test_compiled_scripts_stay_when_the_source_cannot_change(tmp_path: Path) -> None:
+    from streamlit import config
+
+    from web import startup
+
+    script = tmp_path / "page.py"
+    script.write_text("x = 1\n", encoding="utf-8")
+    cache = startup.KeptScriptCache()
+    first = cache.get_bytecode(str(script))
+    before = config.get_option("server.fileWatcherType")
+    try:
+        # Served: Streamlit empties the cache when the last visitor leaves; it stays.
+        config.set_option("server.fileWatcherType", "none")
+        cache.clear()
+        assert cache.get_bytecode(str(script)) is first
+        # Developing with the watcher on: an edit must be picked up, so it empties.
+        config.set_option("server.fileWatcherType", "auto")
+        cache.clear()
+        assert cache.get_bytecode(str(script)) is not first
+    finally:
+        config.set_option("server.fileWatcherType", before)
+
+
+def test_the_served_app_builds_its_runtime_with_the_kept_cache() -> None:
+    import streamlit.runtime.runtime as runtime_module
+
+    from web import startup
+
+    original = runtime_module.ScriptCache
+    try:
+        startup.keep_compiled_scripts()
+        assert runtime_module.ScriptCache is startup.KeptScriptCache
+    finally:
+        runtime_module.ScriptCache = original
+    assert "startup.keep_compiled_scripts()" in (ROOT / "server.py").read_text(encoding="utf-8")
