@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -37,7 +38,8 @@ def _engine(url: str) -> Engine:
 
 def engine(url: str | None = None) -> Engine:
     """The migrated, seeded engine for ``url`` (default: ESTAFETTE_DATABASE_URL)."""
-    return _engine(url or settings().database_url)
+    # By name: Streamlit looks up the signature of each positional argument on every call.
+    return _engine(url=url or settings().database_url)
 
 
 def database_url() -> str:
@@ -49,7 +51,7 @@ def require_database() -> Engine:
     """The engine (and this run's data version), or a clear message and a stopped script."""
     url = settings().database_url
     try:
-        engine = _engine(url)
+        engine = _engine(url=url)
         # Once per full rerun: every cached loader of this run reads at this version.
         read_data_version()
         return engine
@@ -74,7 +76,7 @@ def read_data_version() -> int:
     """The committed data versions (one primary-key read), remembered for this session's run."""
     url = settings().database_url
     with db.storage_errors():
-        versions = data_version.read_versions(_engine(url))
+        versions = data_version.read_versions(_engine(url=url))
     st.session_state[VERSION_KEY] = (url, versions)
     return versions.all
 
@@ -93,18 +95,31 @@ def data_version_seen() -> int:
 
 
 def _cached_on(counter: Callable[[data_version.Versions], int], func: Callable[P, R]) -> Any:
-    def versioned(version: int, *args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
+    def versioned(version: int, **arguments: Any) -> Any:
+        return func(**arguments)
 
     # Streamlit tells cached functions apart by module and qualified name.
     versioned.__module__ = func.__module__
     versioned.__qualname__ = func.__qualname__
     # Old versions' entries are never read again; the bound lets them age out.
     store = st.cache_data(show_spinner=False, max_entries=128)(versioned)
+    parameters = inspect.signature(func).parameters
+    names = tuple(parameters)
+    defaults = {
+        name: p.default
+        for name, p in parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return store(counter(_versions_seen()), *args, **kwargs)
+        # Every argument by name, defaults filled in: Streamlit looks up a function's signature
+        # for each positional argument of each call (inspect.signature, dozens of times per
+        # page run), and records(url) and records(url, None) become one cache entry.
+        if len(args) > len(names):
+            raise TypeError(f"{func.__qualname__}() takes {len(names)} arguments")
+        arguments = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+        return store(version=counter(_versions_seen()), **arguments)
 
     return wrapper
 
