@@ -12,6 +12,7 @@ import pandas as pd
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import get_timezone
+from babel.numbers import format_percent as _format_percent
 
 from estafette import i18n
 
@@ -62,6 +63,12 @@ def dates(values: pd.Series, lang: str, fmt: str = "d MMM y") -> pd.Series:
     # A missing date has code -1, which picks the trailing "".
     labels = np.array([*(date(v, lang, fmt) for v in distinct), ""], dtype=object)
     return pd.Series(labels[codes], index=stamps.index, dtype=object)
+
+
+@functools.lru_cache(maxsize=1024)
+def percent(share: float, lang: str) -> str:
+    """A share as a whole percentage in the reader's language ("60%" / "60 %")."""
+    return _format_percent(share, "#,##0%", locale=locale(lang))
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

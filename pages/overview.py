@@ -78,17 +78,8 @@ def progress_panel() -> None:
     """One page of the progress per city, in relay order."""
     per_city, at = relay.city_progress(url, view, language(), paging.requested(PROGRESS_PAGE))
     paging.pager(at, PROGRESS_PAGE, "progress")
-    st.dataframe(
-        per_city,
-        hide_index=True,
-        width="stretch",
-        key="estafette.progress.cities",
-        column_config={
-            t("progress.col_share"): st.column_config.ProgressColumn(
-                t("progress.col_share"), min_value=0.0, max_value=1.0, format="percent"
-            )
-        },
-    )
+    with st.container(key="estafette.progress.cities"):
+        st.table(per_city, hide_index=True)
 
 
 shown = history.in_view(url, view)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import cities, paging, relay, seed
+from estafette import cities, formatting, paging, relay, seed
 from ui.core import cached, engine, read, t, translator
 from ui.filters import View
 from ui.history import in_view, records
@@ -56,6 +56,8 @@ def city_progress(
     """One page of the progress per city, in relay order, as a translated display table."""
     label = translator(lang)
     per_city, at = paging.rows(cities.city_progress(in_view(url, view)), page)
+    # A plain table (no data grid to load in the browser): the share as a readable percentage.
+    per_city = per_city.assign(share=[formatting.percent(s, lang) for s in per_city["share"]])
     table = per_city.rename(
         columns={
             "leg": label("progress.col_leg"),

@@ -28,3 +28,10 @@ def test_dates_formats_each_row_and_leaves_missing_dates_blank() -> None:
 def test_dates_of_an_empty_or_all_missing_column() -> None:
     assert formatting.dates(pd.Series([], dtype="datetime64[ns]"), "nl").tolist() == []
     assert formatting.dates(pd.Series([pd.NaT, pd.NaT]), "en").tolist() == ["", ""]
+
+
+def test_percent_is_a_whole_percentage_in_either_language() -> None:
+    assert formatting.percent(0.6, "nl") == "60%"
+    assert formatting.percent(1 / 3, "en") == "33%"
+    assert formatting.percent(0.0, "nl") == "0%"
+    assert formatting.percent(1.0, "en") == "100%"

@@ -62,8 +62,7 @@ def _matrix(at: AppTest) -> list[tuple[str, str]]:
 
 
 def _progress(at: AppTest) -> list[str]:
-    (table,) = [df.value for df in at.dataframe if "Voortgang" in df.value.columns]
-    return list(table["Stad"])
+    return list(_table(at, "Fasen afgerond")["Stad"])
 
 
 def _captions(at: AppTest) -> list[str]:
@@ -98,6 +97,8 @@ def test_overview_pages_alerts_matrix_and_progress(
     assert [city for city, _ in matrix[:3]] == ["Deventer", "Utrecht", "Amsterdam"]
     assert matrix[3:5] == [("Paginastad 01", "Noord"), ("Paginastad 01", "Zuid")]
     assert _progress(at)[:4] == ["Deventer", "Utrecht", "Amsterdam", "Paginastad 01"]
+    # A plain table: the share reads as a percentage.
+    assert all(share.endswith("%") for share in _table(at, "Fasen afgerond")["Voortgang"])
     assert len(_progress(at)) == 25
 
     at.number_input(key=ALERTS_PAGE).set_value(2).run()
