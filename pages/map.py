@@ -4,12 +4,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from estafette import maps
-from ui import alternatives, filters, history, links, live, relay
+from ui import alternatives, filters, history, links, live, paging, relay
 from ui import maps as maps_ui
 from ui.core import database_url, language, settings, t, tn
 
 SELECTED_KEY = "estafette.map.dialogue"
 CLICK_KEY = "estafette.map.last_click"
+TABLE_PAGE_KEY = "estafette.map.table_page"
 
 url = database_url()
 live.follow()
@@ -51,11 +52,10 @@ def map_panel() -> None:
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
     )
     st.caption(tn("map.count", len(shown)))
-    alternatives.text_alternative(
-        t("table.map_title"),
-        alternatives.map_alternative(url, view, language()),
-        "estafette.map.table",
+    table, at = alternatives.map_alternative(
+        url, view, language(), paging.requested(TABLE_PAGE_KEY)
     )
+    alternatives.text_alternative(t("table.map_title"), table, at, TABLE_PAGE_KEY)
     clicked = clicked or {}
     point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
     if point and count != st.session_state.get(CLICK_KEY):

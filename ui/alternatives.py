@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estafette import alternatives, charts
+from estafette import alternatives, charts, paging
+from ui import paging as paging_ui
 from ui.core import cached
 from ui.filters import View
 from ui.history import in_view, records_in_view
@@ -14,9 +15,12 @@ from ui.timeline import TIMELINE_PAGE
 
 
 @cached
-def map_alternative(url: str, view: View, lang: str) -> pd.DataFrame:
-    """The map in view as a table (its text alternative)."""
-    return alternatives.map_table(in_view(url, view), empty_cities(url, view), lang)
+def map_alternative(
+    url: str, view: View, lang: str, page: int = 1
+) -> tuple[pd.DataFrame, paging.Page]:
+    """One page of the map in view as a table (its text alternative), and that page."""
+    table = alternatives.map_table(in_view(url, view), empty_cities(url, view), lang)
+    return paging.rows(table, page)
 
 
 @cached
@@ -28,14 +32,15 @@ def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.D
     return alternatives.timeline_table(chosen, lang)
 
 
-# Up to this many rows a plain HTML table (read well by screen readers); beyond it, a grid.
-ALTERNATIVE_TABLE_LIMIT = 60
+def text_alternative(
+    title: str, table: pd.DataFrame, page: paging.Page | None = None, page_key: str = ""
+) -> None:
+    """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter).
 
-
-def text_alternative(title: str, table: pd.DataFrame, key: str) -> None:
-    """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter)."""
+    Always a plain HTML table, read well by screen readers, and one page of it at a time: a
+    data grid would make every visit to the map or timeline load the grid's code as well.
+    """
     with st.expander(title, expanded=False):
-        if len(table) <= ALTERNATIVE_TABLE_LIMIT:
-            st.table(table.set_index(table.columns[0]))
-        else:
-            st.dataframe(table, hide_index=True, width="stretch", key=key)
+        if page is not None:
+            paging_ui.pager(page, page_key, "table")
+        st.table(table.set_index(table.columns[0]))

@@ -84,12 +84,34 @@ def test_timeline_table_shows_the_dialogues_of_the_chart_page(
     assert not at.exception
 
     def dialogues_in_table() -> int:
-        (table,) = [df.value for df in at.dataframe if "Wijkdialoog" in df.value.columns]
-        return len(table[["Wijkdialoog", "Stad"]].drop_duplicates())
+        (table,) = [t.value for t in at.table if "Stad" in t.value.columns]
+        return len(table.reset_index()[["Wijkdialoog", "Stad"]].drop_duplicates())
 
     # 27 dialogues: 25 on the first page of the chart and of its table, 2 on the second.
     assert dialogues_in_table() == 25
     at.number_input(key="estafette.timeline.page").set_value(2).run()
     assert not at.exception
-    assert len(at.table) == 1  # two dialogues: a plain HTML table
+    assert len(at.table) == 1  # always a plain HTML table, never a data grid
+    assert not at.dataframe
     assert len(at.table[0].value) == 10  # five phases each
+
+
+def test_map_table_is_a_plain_table_a_page_at_a_time(
+    app_test: Callable[..., AppTest], sqlite_url: str
+) -> None:
+    engine = seeded_engine(sqlite_url)
+    with Session(engine) as session:
+        for number in range(24):
+            make_dialogue(session, neighbourhood=f"Wijk {number:02d}")
+        session.commit()
+    engine.dispose()
+    at = app_test(sqlite_url, page=MAP)
+    assert not at.exception
+    # 27 dialogues: 25 on the first page of the map's table, 2 on the second; no data grid.
+    assert not at.dataframe
+    (table,) = at.table
+    assert len(table.value) == 25
+    assert any("Rijen 1–25 van 27" in c.value for c in at.caption)
+    at.number_input(key="estafette.map.table_page").set_value(2).run()
+    assert not at.exception
+    assert len(at.table[0].value) == 2
