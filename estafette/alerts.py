@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from estafette import formatting
@@ -40,8 +41,10 @@ class SeedMark:
     at: dt.datetime | None
 
 
-def _days(later: pd.Timestamp, earlier: pd.Series) -> pd.Series:
-    return (later - earlier.dt.normalize()).dt.days.astype(int)
+def _days(later: pd.Timestamp, earlier: pd.Series) -> np.ndarray:
+    """Whole days from the day of each moment in ``earlier`` to ``later``, floored."""
+    days = earlier.to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
+    return (np.datetime64(later.asm8, "ns") - days) // np.timedelta64(1, "D")
 
 
 def attention(
@@ -61,53 +64,86 @@ def attention(
     if stale_days < 1:
         raise ValueError("stale_days must be at least 1")
     today = pd.Timestamp(as_of)
-    frames: list[pd.DataFrame] = []
-
-    overdue = records[
-        (records["status"] == Status.BEZIG.value)
-        & records["planned_end"].notna()
-        & (records["planned_end"] < today)
-    ]
-    frames.append(
-        overdue.assign(
-            kind=AlertKind.OVERDUE.value,
-            days=_days(today, overdue["planned_end"]),
-            since=overdue["planned_end"],
-        )
+    # Every process recomputes this after every save: the rows of each kind are found as
+    # positions and the table is built once from them, not by concatenating three frames.
+    status, planned_end = records["status"], records["planned_end"]
+    overdue = np.flatnonzero(
+        ((status == Status.BEZIG.value) & planned_end.notna() & (planned_end < today)).to_numpy()
     )
+    overdue_end = planned_end.iloc[overdue]
 
     # A dialogue with every phase finished is done, not stale.
-    running = summary[summary["completed"] < summary["total"]]
-    last = pd.to_datetime(running["last_update"])
+    running = np.flatnonzero((summary["completed"] < summary["total"]).to_numpy())
+    last = pd.to_datetime(summary["last_update"].iloc[running])
     if seeded is not None:
         # The seeded state is history, not neglect: nobody was idle before the app existed.
         installed = pd.Timestamp(seeded.at) if seeded.at is not None else pd.NaT
-        last = last.where(running["last_update_by"] != seeded.actor, installed)
-    stale = running.assign(last_update=last)[last.notna()]
-    stale = stale[_days(today, stale["last_update"]) > stale_days]
-    frames.append(
-        stale.assign(
-            kind=AlertKind.STALE.value,
-            phase=stale["current_phase"],
-            days=_days(today, stale["last_update"]),
-            since=stale["last_update"].dt.normalize(),
-        )
+        last = last.where(summary["last_update_by"].iloc[running] != seeded.actor, installed)
+    known = last.notna().to_numpy()
+    idle = _days(today, last[known]) > stale_days
+    stale, stale_last = running[known][idle], last[known][idle]
+
+    no_end = np.flatnonzero(
+        ((status == Status.AFGEROND.value) & records["actual_end"].isna()).to_numpy()
     )
 
-    no_end = records[(records["status"] == Status.AFGEROND.value) & records["actual_end"].isna()]
-    frames.append(no_end.assign(kind=AlertKind.NO_END.value, days=0, since=pd.NaT))
-
-    parts = [f.loc[:, list(ALERT_COLUMNS)] for f in frames if not f.empty]
+    found = [
+        (AlertKind.OVERDUE, records, overdue, "phase", _days(today, overdue_end), overdue_end),
+        (
+            AlertKind.STALE,
+            summary,
+            stale,
+            "current_phase",
+            _days(today, stale_last),
+            stale_last.dt.normalize(),
+        ),
+        (
+            AlertKind.NO_END,
+            records,
+            no_end,
+            "phase",
+            np.zeros(len(no_end), dtype=np.int64),
+            pd.Series(pd.NaT, index=no_end, dtype="datetime64[ns]"),
+        ),
+    ]
+    parts = [part for part in found if len(part[2])]
     if not parts:
         return pd.DataFrame(columns=list(ALERT_COLUMNS))
-    out = pd.concat(parts, ignore_index=True)
-    out["since"] = pd.to_datetime(out["since"])
-    order = {kind.value: i for i, kind in enumerate(AlertKind)}
-    out["_order"] = out["kind"].map(order)
-    out = out.sort_values(
-        ["_order", "days", "leg", "dialogue_id"], ascending=[True, False, True, True]
+
+    def joined(column: str) -> np.ndarray:
+        return np.concatenate(
+            [
+                frame[phase if column == "phase" else column].array.take(rows).to_numpy()
+                for _, frame, rows, phase, _, _ in parts
+            ]
+        )
+
+    kinds = [kind for kind, *_ in parts]
+    sizes = [len(rows) for _, _, rows, *_ in parts]
+    columns = {
+        "kind": np.repeat(np.array([kind.value for kind in kinds], dtype=object), sizes),
+        "dialogue_id": joined("dialogue_id"),
+        "leg": joined("leg"),
+        "city": joined("city"),
+        "neighbourhood": joined("neighbourhood"),
+        "phase": joined("phase"),
+        "days": np.concatenate([days for *_, days, _ in parts]),
+        "since": np.concatenate([since.to_numpy() for *_, since in parts]),
+    }
+    # Most urgent first: by kind, then most days, then relay order (a stable sort, as before).
+    order = list(AlertKind)
+    keys = pd.DataFrame(
+        {
+            "_order": np.repeat([order.index(kind) for kind in kinds], sizes),
+            "days": columns["days"],
+            "leg": columns["leg"],
+            "dialogue_id": columns["dialogue_id"],
+        }
     )
-    return out.drop(columns="_order").reset_index(drop=True)
+    ranked = keys.sort_values(list(keys.columns), ascending=[True, False, True, True]).index
+    out = pd.DataFrame({name: values[ranked] for name, values in columns.items()})
+    out["since"] = pd.to_datetime(out["since"])
+    return out
 
 
 def alert_table(frame: pd.DataFrame, label: Callable[..., str], lang: str) -> pd.DataFrame:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from estafette import formatting
-from estafette.models import City, Dialogue, Phase, PhaseRecord, Status
+from estafette import formatting, frames
+from estafette.models import DATE_FIELDS, City, Dialogue, Phase, PhaseRecord, Status
 from estafette.permissions import Action, Actor, can
 from estafette.phases import STATUSES, current_position
 
@@ -79,78 +81,133 @@ SUMMARY_EXTRA = (
 
 
 def summarise(records: pd.DataFrame) -> pd.DataFrame:
-    """Collapse phase records (see history.records_frame) to one row per dialogue, vectorised."""
-    phase_names = (
-        records.drop_duplicates("phase_position").sort_values("phase_position")["phase"].tolist()
+    """Collapse phase records (see history.records_frame) to one row per dialogue, vectorised.
+
+    Every process recomputes this after every status save, so it works on integer codes:
+    pandas' pivot and merge of Arrow string columns cost several times as much.
+    """
+    # Phase positions in order, each named by its first record.
+    positions, first_of_phase, phase_of_row = np.unique(
+        records["phase_position"].to_numpy(), return_index=True, return_inverse=True
     )
+    phase_names = records["phase"].array.take(first_of_phase).tolist()
     columns = [*OVERVIEW_FIXED, *SUMMARY_EXTRA, *phase_names]
     if records.empty:
         return pd.DataFrame(columns=columns)
-    base = records.drop_duplicates("dialogue_id").set_index("dialogue_id")
-    wide = records.pivot(index="dialogue_id", columns="phase_position", values="status")
-    wide = wide.reindex(base.index)
-    positions = np.array(wide.columns, dtype=int)
-    started = (wide.notna() & wide.ne(Status.NIET_GESTART.value)).to_numpy()
+    # Dialogues in order of their first record, each described by that record.
+    dialogue_of_row, dialogue_ids = pd.factorize(records["dialogue_id"])
+    count = len(dialogue_ids)
+    first = np.full(count, len(records))
+    np.minimum.at(first, dialogue_of_row, np.arange(len(records)))
+
+    def base(column: str) -> Any:
+        return frames.as_inferred(records[column].array.take(first))
+
+    # The city × phase grid of row numbers (-1: no such record) and of status codes.
+    row_at = np.full((count, len(positions)), -1)
+    row_at[dialogue_of_row, phase_of_row] = np.arange(len(records))
+    if np.count_nonzero(row_at >= 0) < len(records):
+        raise ValueError("Index contains duplicate entries, cannot reshape")
+    status_of_row, status_values = pd.factorize(records["status"])
+    statuses = np.where(row_at >= 0, status_of_row[row_at], -1)
+    present = statuses >= 0
+
+    def code(status: Status) -> int:
+        found = np.flatnonzero(np.asarray(status_values == status.value))
+        return int(found[0]) if len(found) else -2
+
+    started = present & (statuses != code(Status.NIET_GESTART))
     # The current phase is the furthest phase that has left "niet gestart" (see phases.py).
     furthest = np.where(started, positions, 0).max(axis=1)
     current = np.where(furthest > 0, furthest, positions.min())
-    current_rows = (
-        pd.DataFrame({"dialogue_id": base.index, "phase_position": current})
-        .merge(
-            records[["dialogue_id", "phase_position", "phase", "status", "actual_start"]],
-            on=["dialogue_id", "phase_position"],
-            how="left",
-        )
-        .set_index("dialogue_id")
-    )
+    current_row = row_at[np.arange(count), np.searchsorted(positions, current)]
+
+    def at_current(column: str) -> pd.Series:
+        return pd.Series(records[column].array.take(current_row, allow_fill=True))
+
     # Records nobody touched carry their creation time; they are no "update".
-    touched = records[records["updated_by"] != ""]
-    latest = (
-        touched.sort_values("updated_at", na_position="first")
-        .drop_duplicates("dialogue_id", keep="last")
-        .set_index("dialogue_id")
-    )
-    out = pd.DataFrame(
-        {
-            "dialogue_id": base.index,
-            "leg": base["leg"].to_numpy(),
-            "city": base["city"].to_numpy(),
-            "neighbourhood": base["neighbourhood"].to_numpy(),
-            "theme": base["theme"].to_numpy(),
-            "is_demo": base["is_demo"].to_numpy(),
-            "current_phase": current_rows["phase"].fillna("").to_numpy(),
-            "current_status": current_rows["status"].fillna("").to_numpy(),
-            "completed": (wide == Status.AFGEROND.value).sum(axis=1).to_numpy(),
-            "total": wide.notna().sum(axis=1).to_numpy(),
-            "city_id": base["city_id"].to_numpy(),
-            "province": base["province"].to_numpy(),
-            "latitude": base["latitude"].to_numpy(),
-            "longitude": base["longitude"].to_numpy(),
-            "current_position": current,
-            "current_since": current_rows["actual_start"].to_numpy(),
-            "last_update": latest["updated_at"]
-            .reindex(base.index)
-            .fillna(base["created_at"])
-            .to_numpy(),
-            "last_update_by": latest["updated_by"].reindex(base.index).fillna("").to_numpy(),
-        }
-    )
-    by_name = dict(zip(positions, wide.columns, strict=True))
-    for position, name in zip(sorted(records["phase_position"].unique()), phase_names, strict=True):
-        out[name] = wide[by_name[position]].fillna("").to_numpy()
+    touched = np.flatnonzero((records["updated_by"] != "").to_numpy())
+    # The latest touched record per dialogue, ties broken as sort_values breaks them.
+    order = pd.Series(records["updated_at"].array.take(touched)).sort_values(na_position="first")
+    by_time = touched[order.index.to_numpy()][::-1]
+    seen, last = np.unique(dialogue_of_row[by_time], return_index=True)
+    latest = np.full(count, -1)
+    latest[seen] = by_time[last]
+
+    def at_latest(column: str) -> pd.Series:
+        return pd.Series(records[column].array.take(latest, allow_fill=True))
+
+    fixed = {
+        "dialogue_id": dialogue_ids.to_numpy(),
+        "leg": base("leg"),
+        "city": base("city"),
+        "neighbourhood": base("neighbourhood"),
+        "theme": base("theme"),
+        "is_demo": base("is_demo"),
+        "current_phase": frames.as_inferred(at_current("phase").fillna("").array),
+        "current_status": frames.as_inferred(at_current("status").fillna("").array),
+        "completed": (statuses == code(Status.AFGEROND)).sum(axis=1),
+        "total": present.sum(axis=1),
+        "city_id": base("city_id"),
+        "province": base("province"),
+        "latitude": base("latitude"),
+        "longitude": base("longitude"),
+        "current_position": current,
+        "current_since": at_current("actual_start").to_numpy(),
+        "last_update": at_latest("updated_at").fillna(pd.Series(base("created_at"))).to_numpy(),
+        "last_update_by": frames.as_inferred(at_latest("updated_by").fillna("").array),
+    }
+    # Each phase's statuses, taken from the distinct values once per column; "" for no record.
+    labels = pd.Index([*status_values, ""])
+    statuses[~present] = len(status_values)
+    by_phase = [labels.take(statuses[:, column]).array for column in range(len(phase_names))]
+    if len(set(columns)) == len(columns):
+        return pd.DataFrame(fixed | dict(zip(phase_names, by_phase, strict=True)))
+    # A phase named like another column (or phase) overwrites it, as column assignment does.
+    out = pd.DataFrame(fixed)
+    for name, values in zip(phase_names, by_phase, strict=True):
+        out[name] = values
     return out.loc[:, columns].reset_index(drop=True)
 
 
 def city_progress(summary: pd.DataFrame) -> pd.DataFrame:
     """Phases completed per city, in relay order."""
-    grouped = summary.groupby(["leg", "city"], sort=True).agg(
-        dialogues=("dialogue_id", "count"), completed=("completed", "sum"), total=("total", "sum")
+    counted = ("dialogue_id", "completed", "total")
+    if summary.empty or not all(pd.api.types.is_integer_dtype(summary[c]) for c in counted):
+        # Nothing to count (or counts that may be missing): pandas' own result and dtypes.
+        grouped = summary.groupby(["leg", "city"], sort=True).agg(
+            dialogues=("dialogue_id", "count"),
+            completed=("completed", "sum"),
+            total=("total", "sum"),
+        )
+        grouped = grouped.reset_index()
+        share = grouped["completed"] / grouped["total"].where(grouped["total"] > 0)
+        grouped["share"] = share.fillna(0.0)
+        return grouped
+    # Recomputed after every save: codes sorted as groupby sorts its keys, sums by code.
+    leg_of_row, legs = pd.factorize(summary["leg"], sort=True)
+    city_of_row, names = pd.factorize(summary["city"], sort=True)
+    keyed = (leg_of_row >= 0) & (city_of_row >= 0)
+    groups, group_of_row = np.unique(
+        leg_of_row[keyed] * len(names) + city_of_row[keyed], return_inverse=True
     )
-    grouped = grouped.reset_index()
-    grouped["share"] = (grouped["completed"] / grouped["total"].where(grouped["total"] > 0)).fillna(
-        0.0
+
+    def total(column: str) -> np.ndarray:
+        sums = np.zeros(len(groups), dtype=np.int64)
+        np.add.at(sums, group_of_row, summary[column].to_numpy()[keyed])
+        return sums
+
+    completed, phases = total("completed"), total("total")
+    return pd.DataFrame(
+        {
+            "leg": legs.take(groups // len(names)),
+            "city": names.take(groups % len(names)),
+            "dialogues": np.bincount(group_of_row, minlength=len(groups)),
+            "completed": completed,
+            "total": phases,
+            "share": np.divide(completed, phases, out=np.zeros(len(groups)), where=phases > 0),
+        }
     )
-    return grouped
 
 
 def relay_progress(summary: pd.DataFrame) -> tuple[int, int]:
@@ -170,48 +227,56 @@ def matrix_table(records: pd.DataFrame, label: Callable[..., str], lang: str) ->
     """The city × phase matrix for display: one row per dialogue, status and dates per cell."""
     if records.empty:
         return pd.DataFrame()
-    undecided = label("overview.undecided")
-    statuses = records["status"].map(
-        {s: f"{STATUS_SYMBOLS.get(s, '')} {label(status_key(s))}" for s in STATUSES}
+    # A page holds a few dozen dialogues: plain Python over its records costs less than the
+    # dozen pandas steps (pivot, reindex, groupbys) it replaces, each a fixed part of a ms.
+    statuses = {s: f"{STATUS_SYMBOLS.get(s, '')} {label(status_key(s))}" for s in STATUSES}
+    planned, no_dates = label("matrix.planned"), label("matrix.no_dates")
+    # The four date columns formatted together: each distinct date once, one call.
+    stamps = np.concatenate([records[field].to_numpy() for field in DATE_FIELDS])
+    texts = formatting.dates(pd.Series(stamps), lang).to_numpy().reshape(len(DATE_FIELDS), -1)
+    shown = dict(zip(DATE_FIELDS, texts, strict=True))
+    known = {field: records[field].notna().tolist() for field in DATE_FIELDS}
+    cells: dict[int, dict[int, str]] = {}
+    names: dict[int, str] = {}
+    first: dict[int, int] = {}
+    done: dict[int, int] = {}
+    columns = ("dialogue_id", "phase_position", "phase", "status")
+    for row, (dialogue, position, name, status) in enumerate(
+        zip(*(records[column].tolist() for column in columns), strict=True)
+    ):
+        first.setdefault(dialogue, row)
+        names.setdefault(position, name)
+        done[dialogue] = done.get(dialogue, 0) + (status == Status.AFGEROND.value)
+        mine = cells.setdefault(dialogue, {})
+        if position in mine:
+            raise ValueError("Index contains duplicate entries, cannot reshape")
+        if known["actual_start"][row] or known["actual_end"][row]:
+            when = f"{shown['actual_start'][row]} → {shown['actual_end'][row]}".rstrip()
+        elif known["planned_start"][row] or known["planned_end"][row]:
+            when = f"{planned} {shown['planned_start'][row]} → {shown['planned_end'][row]}"
+            when = when.rstrip()
+        else:
+            when = no_dates
+        # A status without a label shows as it is; a missing one leaves the cell empty.
+        mine[position] = "" if pd.isna(status) else f"{statuses.get(status, status)} · {when}"
+    positions = sorted(names)
+    city, hood = records["city"].tolist(), records["neighbourhood"].tolist()
+    wide = pd.DataFrame(
+        {i: [cells[d].get(p, "") for d in first] for i, p in enumerate(positions)},
+        index=pd.Index([city[row] for row in first.values()], name=label("overview.col_city")),
     )
-    actual = (
-        formatting.dates(records["actual_start"], lang)
-        + " → "
-        + formatting.dates(records["actual_end"], lang)
-    ).str.rstrip()
-    planned = (
-        label("matrix.planned") + " " + formatting.dates(records["planned_start"], lang) + " → "
-    )
-    planned = (planned + formatting.dates(records["planned_end"], lang)).str.rstrip()
-    dates = actual.where(
-        records["actual_start"].notna() | records["actual_end"].notna(),
-        planned.where(
-            records["planned_start"].notna() | records["planned_end"].notna(),
-            label("matrix.no_dates"),
-        ),
-    )
-    cells = records.assign(cell=statuses.fillna(records["status"]) + " · " + dates)
-    order = cells.drop_duplicates("dialogue_id")[["dialogue_id", "city", "neighbourhood"]]
-    wide = cells.pivot(index="dialogue_id", columns="phase_position", values="cell")
-    names = cells.drop_duplicates("phase_position").set_index("phase_position")["phase"]
-    wide = wide.reindex(order["dialogue_id"]).rename(columns=names.to_dict()).fillna("")
+    wide.columns = pd.Index([names[p] for p in positions])
     # One row per dialogue, labelled by its city; the neighbourhood tells a city's rows apart.
-    hood = order["neighbourhood"].where(order["neighbourhood"] != "", undecided)
-    wide.insert(0, label("overview.col_neighbourhood"), hood.to_numpy())
-    wide.index = pd.Index(order["city"].to_numpy(), name=label("overview.col_city"))
-    done = (records["status"] == Status.AFGEROND.value).groupby(records["dialogue_id"]).sum()
-    total = records.groupby("dialogue_id")["status"].size()
-    pairs = zip(
-        done.reindex(order["dialogue_id"]).to_numpy(),
-        total.reindex(order["dialogue_id"]).to_numpy(),
-        strict=True,
+    undecided = label("overview.undecided")
+    wide.insert(
+        0,
+        label("overview.col_neighbourhood"),
+        [undecided if hood[row] == "" else hood[row] for row in first.values()],
     )
     # A relay of 1,000 dialogues has only a few dozen distinct "3 of 5" values: translate each once.
-    progress = functools.cache(
-        lambda d, n: label("overview.progress_value", done=int(d), total=int(n))
-    )
-    wide[label("overview.col_progress")] = [progress(d, n) for d, n in pairs]
-    wide.columns.name = None
+    progress = functools.cache(lambda d, n: label("overview.progress_value", done=d, total=n))
+    total = Counter(records["dialogue_id"].tolist())
+    wide[label("overview.col_progress")] = [progress(done[d], total[d]) for d in first]
     return wide
 
 

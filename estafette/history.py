@@ -9,14 +9,15 @@ values that were set without an event (such as planned dates entered at creation
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, String, cast, select
+from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
 
+from estafette import frames
 from estafette.models import (
     DATE_FIELDS,
     TRACKED_FIELDS,
@@ -70,34 +71,6 @@ def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
     return cast(column, String)
 
 
-def _fetch(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
-    """Run ``stmt`` and return plain tuples straight from the driver.
-
-    Tens of thousands of rows spend more time in SQLAlchemy's Row objects than in the
-    database; the statement is still built with select() and compiled for the dialect
-    (no user values: the only bound values are our own integers, rendered as literals).
-    """
-    connection = session.connection()
-    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _frame(rows: Sequence[Sequence[Any]], columns: list[str]) -> pd.DataFrame:
-    """Plain driver tuples to a frame (an empty result still has its columns)."""
-    if not rows:
-        return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
-    return pd.DataFrame.from_records(rows, columns=columns)
-
-
-def _timestamps(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, errors="coerce", format="ISO8601").astype("datetime64[ns]")
-
-
 # What a status save changes in place; everything else in a record row is the relay's shape.
 STATUS_COLUMNS: tuple[str, ...] = (
     "status",
@@ -147,8 +120,8 @@ def structure_frame(session: Session, include_archived: bool = False) -> pd.Data
     )
     if not include_archived:
         stmt = stmt.where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
-    raw = _frame(
-        _fetch(session, stmt),
+    raw = frames.frame(
+        frames.fetch(session, stmt),
         [
             "record_id",
             "dialogue_id",
@@ -169,7 +142,7 @@ def structure_frame(session: Session, include_archived: bool = False) -> pd.Data
     raw["latitude"] = d_lat.where(own, raw["latitude"].astype(float))
     raw["longitude"] = d_lon.where(own, raw["longitude"].astype(float))
     frame = raw.loc[:, list(STRUCTURE_COLUMNS)].copy()
-    frame["created_at"] = _timestamps(frame["created_at"])
+    frame["created_at"] = frames.timestamps(frame["created_at"])
     frame["neighbourhood"] = frame["neighbourhood"].fillna("").astype(str)
     frame["theme"] = frame["theme"].fillna("").astype(str)
     frame["is_demo"] = frame["is_demo"].astype(bool)
@@ -181,20 +154,35 @@ def status_frame(session: Session) -> pd.DataFrame:
     stmt = select(
         PhaseRecord.id,
         PhaseRecord.status,
-        _text(PhaseRecord.planned_start),
-        _text(PhaseRecord.planned_end),
-        _text(PhaseRecord.actual_start),
-        _text(PhaseRecord.actual_end),
-        PhaseRecord.note,
-        _text(PhaseRecord.updated_at),
-        PhaseRecord.updated_by,
+        # Every process reads this after every save: no text to parse (see estafette.frames).
+        *(frames.epoch_days(getattr(PhaseRecord, field)) for field in DATE_FIELDS),
+        func.coalesce(PhaseRecord.note, ""),
+        PhaseRecord.updated_at,
+        func.coalesce(PhaseRecord.updated_by, ""),
     )
-    frame = _frame(_fetch(session, stmt), ["record_id", *STATUS_COLUMNS])
-    for column in (*DATE_FIELDS, "updated_at"):
-        frame[column] = _timestamps(frame[column])
-    frame["note"] = frame["note"].fillna("").astype(str)
-    frame["updated_by"] = frame["updated_by"].fillna("").astype(str)
-    return frame
+    rows = frames.fetch(session, stmt)
+    if not rows:
+        frame = frames.frame(rows, ["record_id", *STATUS_COLUMNS])
+        for column in (*DATE_FIELDS, "updated_at"):
+            frame[column] = frames.timestamps(frame[column])
+        for column in ("note", "updated_by"):
+            frame[column] = frame[column].astype(str)
+        return frame
+    record_id, status, *dates, note, updated_at, updated_by = zip(*rows, strict=True)
+    # Columns built whole, not from row tuples: from_records alone cost as much as the query.
+    return pd.DataFrame(
+        {
+            "record_id": np.array(record_id),
+            # Series of Python strings: quicker to Arrow text than DataFrame's own inference.
+            "status": pd.Series(status),
+            **{
+                field: frames.days(values) for field, values in zip(DATE_FIELDS, dates, strict=True)
+            },
+            "note": pd.Series(note),
+            "updated_at": frames.moments(updated_at),
+            "updated_by": pd.Series(updated_by),
+        }
+    )
 
 
 def join_records(structure: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
@@ -205,10 +193,12 @@ def join_records(structure: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
         # A record removed by another process between the two reads (the shape is cached):
         # it is gone, and the next data version reads the shape again.
         structure, rows = structure[present], rows[present]
-    out = structure.copy()
-    for column in STATUS_COLUMNS:
-        out[column] = status[column].to_numpy()[rows]
-    return out.loc[:, list(RECORD_COLUMNS)].reset_index(drop=True)
+    # Whole arrays taken by position: a str column kept as Arrow is not converted to Python
+    # objects and back, as assigning each column to a copy of the shape did.
+    columns = {name: structure[name].array for name in STRUCTURE_COLUMNS}
+    for name in STATUS_COLUMNS:
+        columns[name] = status[name].array.take(rows)
+    return pd.DataFrame({name: columns[name] for name in RECORD_COLUMNS}, copy=True)
 
 
 def records_frame(session: Session, include_archived: bool = False) -> pd.DataFrame:
@@ -234,8 +224,8 @@ def events_frame(session: Session, dialogue_id: int | None = None) -> pd.DataFra
         stmt = stmt.join(PhaseRecord, StatusEvent.phase_record_id == PhaseRecord.id).where(
             PhaseRecord.dialogue_id == dialogue_id
         )
-    frame = _frame(_fetch(session, stmt), list(EVENT_COLUMNS))
-    frame["at"] = _timestamps(frame["at"])
+    frame = frames.frame(frames.fetch(session, stmt), list(EVENT_COLUMNS))
+    frame["at"] = frames.timestamps(frame["at"])
     return frame
 
 
@@ -297,6 +287,13 @@ def phase_history(events: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     joined = events.merge(phases, on="record_id", how="inner")
     columns = ["at", "phase_position", "phase", "field", "old_value", "new_value", "actor"]
     return joined.sort_values(["at", "event_id"], ascending=False).loc[:, columns]
+
+
+def names(records: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """City names in relay order and phase names in phase order (the filters' options)."""
+    positions = records["phase_position"].to_numpy()
+    _, first = np.unique(positions, return_index=True)
+    return records["city"].unique().tolist(), records["phase"].array.take(first).tolist()
 
 
 def select_records(

@@ -54,10 +54,7 @@ def summary(url: str, as_of: dt.date | None = None) -> pd.DataFrame:
 def choices(url: str, today: dt.date) -> tuple[list[str], list[str], tuple[dt.date, dt.date]]:
     """Filter options: city names in leg order, phase names in order, and the time-travel span."""
     current = records(url)
-    city_names = current.drop_duplicates("city")["city"].tolist()
-    phase_names = (
-        current.drop_duplicates("phase_position").sort_values("phase_position")["phase"].tolist()
-    )
+    city_names, phase_names = history.names(current)
     return city_names, phase_names, history.date_range(current, today)
 
 
