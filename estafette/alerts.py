@@ -41,10 +41,26 @@ class SeedMark:
     at: dt.datetime | None
 
 
-def _days(later: pd.Timestamp, earlier: pd.Series) -> np.ndarray:
+def _day(moments: np.ndarray) -> np.ndarray:
+    """Each moment's midnight, as ``Series.dt.normalize`` gives it."""
+    return moments.astype("datetime64[D]").astype(moments.dtype)
+
+
+def _days(later: pd.Timestamp, earlier: np.ndarray) -> np.ndarray:
     """Whole days from the day of each moment in ``earlier`` to ``later``, floored."""
-    days = earlier.to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
-    return (np.datetime64(later.asm8, "ns") - days) // np.timedelta64(1, "D")
+    return (np.datetime64(later.asm8, "ns") - _day(earlier)) // np.timedelta64(1, "D")
+
+
+def _most_urgent_first(
+    kind: np.ndarray, days: np.ndarray, leg: np.ndarray, dialogue_id: np.ndarray
+) -> np.ndarray:
+    """Row order by kind, then most days, then relay order: the stable sort sort_values does."""
+    if leg.dtype.kind in "iu" and dialogue_id.dtype.kind in "iu":
+        # What sort_values itself hands numpy for integer keys (descending as ~days).
+        return np.lexsort((dialogue_id, leg, ~days, kind))
+    keys = pd.DataFrame({"kind": kind, "days": days, "leg": leg, "dialogue_id": dialogue_id})
+    ranked = keys.sort_values(list(keys.columns), ascending=[True, False, True, True])
+    return ranked.index.to_numpy()
 
 
 def attention(
@@ -70,16 +86,17 @@ def attention(
     overdue = np.flatnonzero(
         ((status == Status.BEZIG.value) & planned_end.notna() & (planned_end < today)).to_numpy()
     )
-    overdue_end = planned_end.iloc[overdue]
+    overdue_end = planned_end.iloc[overdue].to_numpy()
 
     # A dialogue with every phase finished is done, not stale.
     running = np.flatnonzero((summary["completed"] < summary["total"]).to_numpy())
-    last = pd.to_datetime(summary["last_update"].iloc[running])
+    last = pd.to_datetime(summary["last_update"].iloc[running]).to_numpy()
     if seeded is not None:
         # The seeded state is history, not neglect: nobody was idle before the app existed.
         installed = pd.Timestamp(seeded.at) if seeded.at is not None else pd.NaT
-        last = last.where(summary["last_update_by"].iloc[running] != seeded.actor, installed)
-    known = last.notna().to_numpy()
+        by_seed = (summary["last_update_by"].iloc[running] == seeded.actor).to_numpy()
+        last = np.where(by_seed, installed.to_datetime64(), last)
+    known = ~np.isnat(last)
     idle = _days(today, last[known]) > stale_days
     stale, stale_last = running[known][idle], last[known][idle]
 
@@ -95,7 +112,7 @@ def attention(
             stale,
             "current_phase",
             _days(today, stale_last),
-            stale_last.dt.normalize(),
+            _day(stale_last),
         ),
         (
             AlertKind.NO_END,
@@ -103,7 +120,7 @@ def attention(
             no_end,
             "phase",
             np.zeros(len(no_end), dtype=np.int64),
-            pd.Series(pd.NaT, index=no_end, dtype="datetime64[ns]"),
+            np.full(len(no_end), np.datetime64("NaT"), dtype="datetime64[ns]"),
         ),
     ]
     parts = [part for part in found if len(part[2])]
@@ -128,19 +145,15 @@ def attention(
         "neighbourhood": joined("neighbourhood"),
         "phase": joined("phase"),
         "days": np.concatenate([days for *_, days, _ in parts]),
-        "since": np.concatenate([since.to_numpy() for *_, since in parts]),
+        "since": np.concatenate([since for *_, since in parts]),
     }
-    # Most urgent first: by kind, then most days, then relay order (a stable sort, as before).
     order = list(AlertKind)
-    keys = pd.DataFrame(
-        {
-            "_order": np.repeat([order.index(kind) for kind in kinds], sizes),
-            "days": columns["days"],
-            "leg": columns["leg"],
-            "dialogue_id": columns["dialogue_id"],
-        }
+    ranked = _most_urgent_first(
+        np.repeat([order.index(kind) for kind in kinds], sizes),
+        columns["days"],
+        columns["leg"],
+        columns["dialogue_id"],
     )
-    ranked = keys.sort_values(list(keys.columns), ascending=[True, False, True, True]).index
     out = pd.DataFrame({name: values[ranked] for name, values in columns.items()})
     out["since"] = pd.to_datetime(out["since"])
     return out
