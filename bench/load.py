@@ -10,7 +10,13 @@ but it bumps the data version, so the next page views load fresh data as they wo
 
 Measured three ways in one run, on the same national-scale PostgreSQL data:
 one app process, two app processes behind nginx (the deployed template), and a bare one-line
-Streamlit page (the floor). Server CPU is read from /proc/<pid>/stat before and after.
+Streamlit page (the floor). Server CPU is read from /proc/<pid>/stat before and after; the
+table also shows PostgreSQL's CPU, the load generator's own (it shares the cores) and how busy
+the whole machine was.
+
+Latency (p50, p95) comes from runs with think time, as people use the app. Capacity, and so
+the replicas' gain, comes from bursts: every person asks for the next view as soon as the last
+one is drawn, for a fixed window, one setup and then the other, page by page, three times.
 """
 
 from __future__ import annotations
@@ -57,9 +63,12 @@ COORDINATOR = Actor(email="bench@example.nl", role=Role.COORDINATOR, name="Bench
 TARGET_CPU_RATIO = 1.5
 TARGET_P95_S = 2.0
 TARGET_SPEEDUP = 1.7
-# Rounds per person in a burst: with pages of 40-80 ms a burst of two rounds lasted 3-5 s,
-# where the first and last seconds (everyone connecting, the stragglers) weighed too much.
-BURST_ROUNDS = 4
+# A burst lasts this long: every person asks for the next view as soon as the last one is
+# drawn, and only views finished within the window count. (Bursts of a fixed number of rounds
+# ended in a tail of a few stragglers, during which two replicas stood half idle.)
+BURST_SECONDS = 8.0
+# Each setup's bursts, taking turns with the other setup's.
+BURST_REPEATS = 3
 
 
 class LoadError(Exception):
@@ -86,6 +95,13 @@ def postgres_cpu_seconds() -> float:
         except (OSError, ValueError):
             continue  # a process that ended while we looked
     return total
+
+
+def machine_ticks() -> tuple[int, int]:
+    """Busy and total CPU ticks of the whole machine so far (all cores, from /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -286,6 +302,8 @@ class Run:
     # servers).
     client_cpu: dict[str, float] = field(default_factory=dict)
     database_cpu: dict[str, float] = field(default_factory=dict)
+    # Busy and total ticks of the whole machine while the page was measured.
+    machine: dict[str, tuple[int, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     saves: int = 0
 
@@ -322,30 +340,106 @@ async def _user(
         run.latencies.setdefault(page, []).append(await page_view(base, page))
 
 
+async def _warm(base: str, pages: tuple[str, ...]) -> None:
+    """The first views of each page in each process fill its caches (not measured)."""
+    for _ in range(4):
+        for page in pages:
+            await page_view(base, page)
+
+
+async def _measure(
+    run: Run, base: str, pids: list[int], page: str, users: int, rounds: int,
+    writer: str | None, think: float,
+) -> None:  # fmt: skip
+    """One page, every user at once; latencies, CPU and wall time added to ``run``."""
+    before = sum(cpu_seconds(p) for p in pids)
+    client_before = time.process_time()
+    database_before = postgres_cpu_seconds()
+    busy_before, total_before = machine_ticks()
+    started = time.perf_counter()
+    await asyncio.gather(*(_user(n, base, page, rounds, run, writer, think) for n in range(users)))
+    busy, total = machine_ticks()
+    old_busy, old_total = run.machine.get(page, (0, 0))
+    run.machine[page] = (old_busy + busy - busy_before, old_total + total - total_before)
+    # Accumulated: a burst is measured several times, alternating with the other setup.
+    run.seconds[page] = run.seconds.get(page, 0.0) + time.perf_counter() - started
+    run.cpu[page] = run.cpu.get(page, 0.0) + sum(cpu_seconds(p) for p in pids) - before
+    run.client_cpu[page] = run.client_cpu.get(page, 0.0) + time.process_time() - client_before
+    run.database_cpu[page] = (
+        run.database_cpu.get(page, 0.0) + postgres_cpu_seconds() - database_before
+    )
+
+
 async def _load(
     label: str, base: str, pids: list[int], users: int, rounds: int, pages: tuple[str, ...],
     writer: str | None,
     think: float = 0.0,
 ) -> Run:  # fmt: skip
     run = Run(label)
-    # Warm-up: the first views of each page in each process fill its caches.
-    for _ in range(4):
-        for page in pages:
-            await page_view(base, page)
+    await _warm(base, pages)
     # One page at a time, all users at once: CPU per view is then per page.
     for page in pages:
-        before = sum(cpu_seconds(p) for p in pids)
-        client_before = time.process_time()
-        database_before = postgres_cpu_seconds()
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(_user(n, base, page, rounds, run, writer, think) for n in range(users))
-        )
-        run.seconds[page] = time.perf_counter() - started
-        run.cpu[page] = sum(cpu_seconds(p) for p in pids) - before
-        run.client_cpu[page] = time.process_time() - client_before
-        run.database_cpu[page] = postgres_cpu_seconds() - database_before
+        await _measure(run, base, pids, page, users, rounds, writer, think)
     return run
+
+
+async def _user_until(
+    number: int, base: str, page: str, deadline: float, run: Run, writer: str | None
+) -> None:
+    rng = random.Random(number)
+    lead = writer is not None and page == "overzicht" and number % 3 == 2
+    while time.perf_counter() < deadline:
+        if lead:
+            await asyncio.to_thread(save_status, writer, rng)  # type: ignore[arg-type]
+            run.saves += 1
+        seconds = await page_view(base, page)
+        if time.perf_counter() <= deadline:
+            run.latencies.setdefault(page, []).append(seconds)
+
+
+async def _window(run: Run, base: str, pids: list[int], page: str, users: int, writer: str) -> None:
+    """Every user at once for ``BURST_SECONDS``; what the window saw is added to ``run``."""
+    before = sum(cpu_seconds(p) for p in pids)
+    client_before = time.process_time()
+    database_before = postgres_cpu_seconds()
+    busy_before, total_before = machine_ticks()
+    started = time.perf_counter()
+    deadline = started + BURST_SECONDS
+    users_done = asyncio.gather(
+        *(_user_until(n, base, page, deadline, run, writer) for n in range(users))
+    )
+    # The counters are read at the deadline: views still under way then do not count, and
+    # neither does the work that finishes them.
+    await asyncio.sleep(BURST_SECONDS)
+    busy, total = machine_ticks()
+    run.seconds[page] = run.seconds.get(page, 0.0) + time.perf_counter() - started
+    run.cpu[page] = run.cpu.get(page, 0.0) + sum(cpu_seconds(p) for p in pids) - before
+    run.client_cpu[page] = run.client_cpu.get(page, 0.0) + time.process_time() - client_before
+    run.database_cpu[page] = (
+        run.database_cpu.get(page, 0.0) + postgres_cpu_seconds() - database_before
+    )
+    old_busy, old_total = run.machine.get(page, (0, 0))
+    run.machine[page] = (old_busy + busy - busy_before, old_total + total - total_before)
+    await users_done
+
+
+async def _bursts(
+    setups: list[tuple[str, str, list[int]]], users: int, writer: str, repeats: int
+) -> list[Run]:
+    """Capacity of each setup (label, address, pids): every person at once, no pauses.
+
+    The setups take turns, page by page, ``repeats`` times: a machine shared with other work
+    changes speed over minutes, and measuring one setup entirely before the other let that
+    drift decide the ratio (two runs of the same code gave 1.36x and 1.98x).
+    """
+    runs = [Run(label) for label, _, _ in setups]
+    for _, base, _ in setups:
+        await _warm(base, PAGES)
+    for _ in range(repeats):
+        for page in PAGES:
+            for run, (_, base, pids) in zip(runs, setups, strict=True):
+                await _window(run, base, pids, page, users, writer)
+    return runs
 
 
 def table(runs: list[Run], floor: Run) -> str:
@@ -353,18 +447,20 @@ def table(runs: list[Run], floor: Run) -> str:
     floor_cpu = floor.cpu_per_view("")
     lines = [
         "| setup | page | views | p50 (s) | p95 (s) | views/s | CPU/view (s) | x floor CPU "
-        "| PostgreSQL CPU/view (s) | load generator CPU/view (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| PostgreSQL CPU/view (s) | load generator CPU/view (s) | machine busy |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in [*runs, floor]:
         for page, values in run.latencies.items():
             cpu_view = run.cpu_per_view(page)
+            busy, total = run.machine.get(page, (0, 0))
             lines.append(
                 f"| {run.label} | {page or 'bare'} | {len(values)} | {_pct(values, 0.5):.2f} "
                 f"| {_pct(values, 0.95):.2f} | {len(values) / run.seconds[page]:.1f} "
                 f"| {cpu_view:.3f} | {cpu_view / floor_cpu:.2f} "
                 f"| {run.database_cpu[page] / len(values):.3f} "
-                f"| {run.client_cpu[page] / len(values):.3f} |"
+                f"| {run.client_cpu[page] / len(values):.3f} "
+                f"| {busy / total if total else 0.0:.0%} |"
             )
     return "\n".join(lines)
 
@@ -408,41 +504,29 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
                 _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
             )
             print(f"measured: 1 process ({single.views} views)", flush=True)
-            # Capacity: with think time the offered load, not the server, can set the pace, so
-            # the replicas' gain is measured on a burst (every person at once, no pauses).
-            burst = think > 0
-            if burst:
-                burst_single = asyncio.run(
-                    _load(
-                        "1 process, burst",
-                        one.base,
-                        [one.process.pid],
-                        users,
-                        BURST_ROUNDS,
-                        PAGES,
-                        url,
-                    )
-                )
             with nginx(folder, [one, two]) as proxy:
                 pids = [one.process.pid, two.process.pid, proxy.process.pid]
                 pair = asyncio.run(
                     _load("2 replicas + nginx", proxy.base, pids, users, rounds, PAGES, url, think)
                 )
-                if burst:
-                    burst_pair = asyncio.run(
-                        _load(
-                            "2 replicas + nginx, burst",
-                            proxy.base,
-                            pids,
+                print(f"measured: 2 replicas ({pair.views} views)", flush=True)
+                # Capacity: with think time the offered load, not the server, can set the pace,
+                # so the replicas' gain is measured on bursts (every person at once).
+                if think > 0:
+                    burst_single, burst_pair = asyncio.run(
+                        _bursts(
+                            [
+                                ("1 process, burst", one.base, [one.process.pid]),
+                                ("2 replicas + nginx, burst", proxy.base, pids),
+                            ],
                             users,
-                            BURST_ROUNDS,
-                            PAGES,
                             url,
+                            BURST_REPEATS,
                         )
                     )
-            print(f"measured: 2 replicas ({pair.views} views)", flush=True)
-            if not burst:
-                burst_single, burst_pair = single, pair
+                    print("measured: bursts", flush=True)
+                else:
+                    burst_single, burst_pair = single, pair
             floor = asyncio.run(
                 _load(
                     "floor (bare page, Streamlit defaults)",
