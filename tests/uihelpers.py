@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html
+import pandas as pd
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,3 +99,23 @@ def texts(at: AppTest) -> str:
     """Every success, error, warning, info and caption text of the run, one per line."""
     parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
     return "\n".join(str(p) for p in parts)
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The app's plain tables (ui.tables) on the page, as frames of the text each cell shows.
+
+    Row headers become the frame's index (named by their column header), like ``st.table``'s
+    index did.
+    """
+    found = []
+    for element in at.get("html"):
+        body = element.proto.body
+        if 'class="est-table"' not in body:
+            continue
+        table = lxml.html.fromstring(body).find(".//table")
+        columns = [th.text_content() for th in table.findall("./thead/tr/th")]
+        rows = [[cell.text_content() for cell in tr] for tr in table.findall("./tbody/tr")]
+        headed = bool(table.findall("./tbody/tr/th"))
+        frame = pd.DataFrame(rows, columns=columns)
+        found.append(frame.set_index(columns[0]) if headed else frame)
+    return found
