@@ -68,8 +68,8 @@ CONTENT: dict[str, str] = {
     "bare": '[data-testid="stMarkdownContainer"] p',
     "methode": '[data-testid="stMarkdownContainer"] li',
     "overzicht": (
-        '[data-testid="stTable"] tbody tr, [data-testid="stDataFrame"] [role="row"],'
-        ' [data-testid="stDataFrame"] canvas'
+        'table.est-table tbody tr, [data-testid="stTable"] tbody tr,'
+        ' [data-testid="stDataFrame"] [role="row"], [data-testid="stDataFrame"] canvas'
     ),
     # Clusters (DOM icons in the marker pane) or single markers (SVG paths).
     "kaart": ".leaflet-marker-pane .marker-cluster, .leaflet-overlay-pane path.estafette-marker",

@@ -55,7 +55,9 @@ def map_panel() -> None:
     table, at = alternatives.map_alternative(
         url, view, language(), paging.requested(TABLE_PAGE_KEY)
     )
-    alternatives.text_alternative(t("table.map_title"), table, at, TABLE_PAGE_KEY)
+    alternatives.text_alternative(
+        t("table.map_title"), table, "estafette.map.table", at, TABLE_PAGE_KEY
+    )
     clicked = clicked or {}
     point, count = clicked.get("last_object_clicked"), clicked.get("last_object_clicked_count")
     if point and count != st.session_state.get(CLICK_KEY):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from estafette.accounts import Action, can
 from ui import alerts as alerts_ui
-from ui import cities, filters, history, live, paging, relay, report, workshop
+from ui import cities, filters, history, live, paging, relay, report, tables, workshop
 from ui.core import current_actor, database_url, language, settings, t
 
 # Beyond this many dialogues, cards and a static table stop being readable.
@@ -61,7 +61,7 @@ def alerts_panel() -> None:
     st.warning(t("alerts.count", **counts), icon=":material/warning:")
     with st.container(key="estafette.overview.alerts"):
         paging.pager(at, ALERTS_PAGE, "alerts")
-        st.table(table)
+        tables.show(table)
 
 
 @st.fragment
@@ -70,16 +70,16 @@ def matrix_panel() -> None:
     table, at = relay.matrix(url, view, language(), paging.requested(MATRIX_PAGE))
     with st.container(key="estafette.overview.matrix"):
         paging.pager(at, MATRIX_PAGE, "matrix")
-        st.table(table)
+        tables.show(table, index=True)
 
 
 @st.fragment
 def progress_panel() -> None:
     """One page of the progress per city, in relay order."""
     per_city, at = relay.city_progress(url, view, language(), paging.requested(PROGRESS_PAGE))
-    paging.pager(at, PROGRESS_PAGE, "progress")
     with st.container(key="estafette.progress.cities"):
-        st.table(per_city, hide_index=True)
+        paging.pager(at, PROGRESS_PAGE, "progress")
+        tables.show(per_city)
 
 
 shown = history.in_view(url, view)

@@ -55,6 +55,7 @@ def timeline_panel() -> None:
     alternatives.text_alternative(
         t("table.timeline_title"),
         alternatives.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),
+        "estafette.timeline.table",
     )
 
 

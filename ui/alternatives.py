@@ -7,6 +7,7 @@ import streamlit as st
 
 from estafette import alternatives, charts, paging
 from ui import paging as paging_ui
+from ui import tables
 from ui.core import cached
 from ui.filters import View
 from ui.history import in_view, records_in_view
@@ -33,14 +34,14 @@ def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.D
 
 
 def text_alternative(
-    title: str, table: pd.DataFrame, page: paging.Page | None = None, page_key: str = ""
+    title: str, table: pd.DataFrame, key: str, page: paging.Page | None = None, page_key: str = ""
 ) -> None:
     """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter).
 
-    Always a plain HTML table, read well by screen readers, and one page of it at a time: a
-    data grid would make every visit to the map or timeline load the grid's code as well.
+    Always a plain HTML table (ui.tables), read well by screen readers, and one page of it at a
+    time: a data grid would make every visit to the map or timeline load the grid's code too.
     """
     with st.expander(title, expanded=False):
         if page is not None:
             paging_ui.pager(page, page_key, "table")
-        st.table(table.set_index(table.columns[0]))
+        tables.show(table, key, row_headers=True)

@@ -55,7 +55,19 @@ def html_table(frame: pd.DataFrame, *, row_headers: bool = False) -> str:
     )
 
 
-def show(frame: pd.DataFrame, key: str, *, row_headers: bool = False) -> None:
-    """Draw ``frame`` as a plain table inside a container with ``key`` (tests find it there)."""
+def show(
+    frame: pd.DataFrame, key: str | None = None, *, row_headers: bool = False, index: bool = False
+) -> None:
+    """Draw ``frame`` as a plain table, in a container with ``key`` when given (to find it by).
+
+    ``index`` shows the frame's index as the first column, as row headers (the matrix names
+    each row by its city); ``row_headers`` makes the first column row headers.
+    """
+    if index:
+        frame, row_headers = frame.reset_index(), True
+    body = TABLE_CSS + html_table(frame, row_headers=row_headers)
+    if key is None:
+        st.html(body)
+        return
     with st.container(key=key):
-        st.html(TABLE_CSS + html_table(frame, row_headers=row_headers))
+        st.html(body)

@@ -91,7 +91,7 @@ def test_city_lead_journey(server_factory, page, tmp_path) -> None:
 
     # The overview shows it at once (caches were cleared by the save).
     open_page(page, "Overzicht")
-    table = page.locator("[data-testid='stTable']")
+    table = page.locator(".st-key-estafette-overview-matrix table")
     table.wait_for(timeout=TIMEOUT)
     row = table.locator("tr", has_text="Deventer").first
     row.wait_for(timeout=TIMEOUT)

@@ -22,7 +22,7 @@ LIVE_MS = 5_000
 def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
     # A city filter from the link: the live rerun must keep it.
     goto(page, f"{server.url}/overzicht?stad=Deventer")
-    page.locator("[data-testid='stTable']").wait_for(timeout=60_000)
+    page.locator(".st-key-estafette-overview-matrix table").wait_for(timeout=60_000)
     expect(page.get_by_text("Rivierenwijk (demo)", exact=False)).to_have_count(0)
     # A marker in the page's JavaScript world survives anything but a reload.
     page.evaluate("window.__estafetteNoReload = true")

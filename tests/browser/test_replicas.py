@@ -196,7 +196,7 @@ def test_status_saved_via_one_replica_shows_on_the_other(
             context, pinned = _pinned_page(browser, deployment, replica, console)
             contexts.append(context)
             goto(pinned, deployment.url)
-            pinned.locator("[data-testid='stTable']").wait_for(timeout=60_000)
+            pinned.locator(".st-key-estafette-overview-matrix table").wait_for(timeout=60_000)
             expect(pinned.get_by_text("1 mrt 2031", exact=False)).to_have_count(0)
             pages.append(pinned)
 

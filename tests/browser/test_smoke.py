@@ -14,7 +14,7 @@ PHASES = ["Verkennen", "Verbeelden", "Vormgeven", "Evalueren", "Vervolgen"]
 def test_overview_shows_cities_and_phases(server, page, tmp_path) -> None:
     goto(page, server.url)
     # The matrix is the last element drawn.
-    page.locator("[data-testid='stTable']").wait_for(timeout=30_000)
+    page.locator(".st-key-estafette-overview-matrix table").wait_for(timeout=30_000)
     page.get_by_text("VAN ZOOI NAAR MOOI!").wait_for(timeout=30_000)
     body = page.inner_text("body")
     for city in ("Deventer", "Utrecht", "Amsterdam"):

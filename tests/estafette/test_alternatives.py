@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from estafette import alternatives, cities, formatting, history, relay
 from estafette.accounts import SYSTEM
 from tests.factories import relay_summary
-from tests.uihelpers import app_as, prepare
+from tests.uihelpers import app_as, prepare, tables
 
 
 def test_map_table_lists_every_dialogue_and_empty_city(session: Session) -> None:
@@ -65,4 +65,4 @@ def test_pages_show_the_tables(monkeypatch, sqlite_url) -> None:
         at = app_as(monkeypatch, sqlite_url, actors["coordinator"], page)
         assert not at.exception
         assert [e.label for e in at.expander] == [title]
-        assert len(at.table) == 1
+        assert len(tables(at)) == 1

@@ -14,6 +14,7 @@ from estafette import db, maps, seed
 from estafette.models import City, Dialogue
 from tests.estafette.test_maps import markers_of
 from tests.factories import change, make_dialogue, phase, seeded_engine
+from tests.uihelpers import tables
 
 MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
@@ -48,7 +49,7 @@ def frame_with(at: AppTest, column: str):
 
 def table_with(at: AppTest, column: str):
     """The (only) plain table that has ``column`` (alerts: "Signaal"; matrix: a phase)."""
-    (found,) = [table.value for table in at.table if column in table.value.columns]
+    (found,) = [table for table in tables(at) if column in table.columns]
     return found
 
 

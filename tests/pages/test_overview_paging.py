@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import change, make_city, make_dialogue, phase, seeded_engine
+from tests.uihelpers import tables
 
 OVERVIEW = "pages/overview.py"
 ALERTS_PAGE = "estafette.overview.alerts_page"
@@ -47,7 +48,7 @@ def _relay(engine: Engine) -> dict[tuple[str, str], int]:
 
 
 def _table(at: AppTest, column: str) -> pd.DataFrame:
-    (found,) = [table.value for table in at.table if column in table.value.columns]
+    (found,) = [table for table in tables(at) if column in table.columns]
     return found
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.uihelpers import tables
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
 
@@ -28,7 +30,7 @@ def test_overview_shows_the_relay(db_url: str, app_test) -> None:
     at = app_test(db_url)
     assert not at.exception
     assert at.title[0].value == "Overzicht van de estafette"
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table.index) == ["Deventer", "Utrecht", "Amsterdam"]
     assert "Verkennen" in table.columns and "Vervolgen" in table.columns
     assert all("bezig" in cell for cell in table["Verkennen"])
@@ -71,12 +73,12 @@ def test_second_start_does_not_duplicate_and_deleted_file_is_recreated(
 ) -> None:
     path = tmp_path / "estafette.db"
     url = f"sqlite:///{path}"
-    assert len(app_test(url).table[0].value) == 3
+    assert len(tables(app_test(url))[0]) == 3
     import streamlit as st
 
     st.cache_resource.clear()
     st.cache_data.clear()
-    assert len(app_test(url).table[0].value) == 3
+    assert len(tables(app_test(url))[0]) == 3
     st.cache_resource.clear()
     st.cache_data.clear()
     path.unlink()
@@ -84,4 +86,4 @@ def test_second_start_does_not_duplicate_and_deleted_file_is_recreated(
         extra.unlink()
     at = app_test(url)
     assert path.exists()
-    assert len(at.table[0].value) == 3
+    assert len(tables(at)[0]) == 3

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.estafette.test_maps import markers_of
 from tests.factories import make_city, make_dialogue, seeded_engine
+from tests.uihelpers import tables
 
 MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
@@ -84,16 +85,16 @@ def test_timeline_table_shows_the_dialogues_of_the_chart_page(
     assert not at.exception
 
     def dialogues_in_table() -> int:
-        (table,) = [t.value for t in at.table if "Stad" in t.value.columns]
+        (table,) = [t for t in tables(at) if "Stad" in t.columns]
         return len(table.reset_index()[["Wijkdialoog", "Stad"]].drop_duplicates())
 
     # 27 dialogues: 25 on the first page of the chart and of its table, 2 on the second.
     assert dialogues_in_table() == 25
     at.number_input(key="estafette.timeline.page").set_value(2).run()
     assert not at.exception
-    assert len(at.table) == 1  # always a plain HTML table, never a data grid
+    assert len(tables(at)) == 1  # always a plain HTML table, never a data grid
     assert not at.dataframe
-    assert len(at.table[0].value) == 10  # five phases each
+    assert len(tables(at)[0]) == 10  # five phases each
 
 
 def test_map_table_is_a_plain_table_a_page_at_a_time(
@@ -109,9 +110,9 @@ def test_map_table_is_a_plain_table_a_page_at_a_time(
     assert not at.exception
     # 27 dialogues: 25 on the first page of the map's table, 2 on the second; no data grid.
     assert not at.dataframe
-    (table,) = at.table
-    assert len(table.value) == 25
+    (table,) = tables(at)
+    assert len(table) == 25
     assert any("Rijen 1–25 van 27" in c.value for c in at.caption)
     at.number_input(key="estafette.map.table_page").set_value(2).run()
     assert not at.exception
-    assert len(at.table[0].value) == 2
+    assert len(tables(at)[0]) == 2

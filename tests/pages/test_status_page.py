@@ -19,6 +19,7 @@ from tests.uihelpers import (
     browser_cookie,
     prepare,
     session_token,
+    tables,
     texts,
 )
 
@@ -213,7 +214,7 @@ def test_anonymous_sees_only_login_when_reading_is_off(monkeypatch, sqlite_url) 
         at.switch_page(page).run()
         assert not at.exception
         assert [t.value for t in at.title] == ["Inloggen"], page
-        assert not at.table
+        assert not tables(at)
 
 
 def test_anonymous_reads_overview_but_cannot_edit(monkeypatch, sqlite_url) -> None:
@@ -248,12 +249,12 @@ def test_first_run_form_creates_coordinator_once(monkeypatch, sqlite_url) -> Non
 def test_overview_shows_a_save_at_once(monkeypatch, sqlite_url) -> None:
     actors = prepare(sqlite_url)
     at = app_as(monkeypatch, sqlite_url, actors["city_lead"])
-    assert "gepauzeerd" not in at.table[0].value.loc["Deventer"].to_string()  # cached now
+    assert "gepauzeerd" not in tables(at)[0].loc["Deventer"].to_string()  # cached now
     at.switch_page("pages/status.py").run()
     at.selectbox(key="estafette.status.f_status").set_value("gepauzeerd")
     at.button(key=FORM_SUBMIT).click().run()
     at.switch_page("pages/overview.py").run()
-    assert "⏸ gepauzeerd" in at.table[0].value.loc["Deventer", "Verkennen"]
+    assert "⏸ gepauzeerd" in tables(at)[0].loc["Deventer", "Verkennen"]
 
 
 def test_status_page_briefs_with_earlier_legs_lessons(monkeypatch, sqlite_url) -> None:
