@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -64,3 +67,15 @@ def test_tables_read_back_as_what_the_page_shows(page: AppTest) -> None:
     assert list(first["Tekst"]) == ["[Klik hier](https://evil.example)", "<b>x</b>"]
     assert second.index.name == "Stad" and list(second.index) == ["Deventer"]
     assert list(second["Fase"]) == ["Verkennen"]
+
+
+def test_pages_draw_tables_only_through_ui_tables() -> None:
+    # st.table renders each cell as Markdown: typed text would become links and formatting.
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("pages", "ui")
+        for path in (root / folder).glob("*.py")
+        if re.search(r"\bst\.table\(|\.table\(", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
