@@ -6,8 +6,9 @@ character is. Text stored before this rule existed may still hold such character
 export passes text through ``clean`` as a last line of defence (an XLSX or DOCX writer would
 otherwise raise on them).
 
-Every way out through Markdown (the pages' st.markdown, the Markdown handout) passes text
-through ``markdown_literal``, so that what people typed shows as typed: never as markup.
+Every way out through Markdown (the pages' st.markdown, captions and labels, the Markdown
+handout) passes text through ``markdown_literal``, so that what people typed shows as typed:
+never as markup, a link, an emoji or an icon.
 """
 
 from __future__ import annotations
@@ -83,6 +84,13 @@ _MD_LINE_START = re.compile(r"^([ \t]*)(?:([-+=])|\d+([.)]))?", re.MULTILINE)
 # line break, so the reader's line breaks stay.
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "  \n"}
 _MD_ENTITY = re.compile("[&<>\n]")
+# Patterns found in the text after escapes are read, so no escape can stop them: GFM links bare
+# addresses (https://…, www.…, name@host), and Streamlit reads :name: as an emoji or icon and
+# :name as a directive (:red[…]). A word joiner (U+2060: no width, no line break, invisible)
+# after such a colon, after "www" and before "@" breaks each one; the text reads the same.
+JOINER = "\u2060"
+_MD_JOIN_AFTER = re.compile(r":(?=[A-Za-z/]|[\w+-]+:)")
+_MD_JOIN_BEFORE = re.compile(r"@|(?<=www)\.", re.IGNORECASE)
 
 
 def markdown_pieces(text: str) -> list[str]:
@@ -101,9 +109,16 @@ def markdown_pieces(text: str) -> list[str]:
         pieces[match.start()] = "\\" + match.group()
     for match in _MD_ENTITY.finditer(text):
         pieces[match.start()] = _MD_ENTITIES[match.group()]
+    for match in _MD_JOIN_AFTER.finditer(text):
+        pieces[match.start()] += JOINER
+    for match in _MD_JOIN_BEFORE.finditer(text):
+        pieces[match.start()] = JOINER + pieces[match.start()]
     return pieces
 
 
 def markdown_literal(text: str) -> str:
-    """``text`` for Markdown (also st.markdown with HTML allowed): shown exactly as typed."""
+    """``text`` for Markdown (also st.markdown with HTML allowed): shown exactly as typed.
+
+    Also for every Streamlit text that renders Markdown: captions, labels, st.table cells.
+    """
     return "".join(markdown_pieces(clean(text)))

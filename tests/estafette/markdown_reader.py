@@ -20,14 +20,12 @@ BLOCK_START = re.compile(
 )
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
 
-# Markdown, GFM, Streamlit's math and directives, raw HTML and entities, block starts.
-HOSTILE = (
-    "**vet** _schuin_ `code` [link](javascript:alert(1)) ![plaatje](x.png) | a | b |\n"
-    "<script>alert('xss')</script> <b>vet</b> &amp; &copy; $x^2$ :red[rood] ~~weg~~ \\* {x}\n"
-    "1. lijst\n- punt\n+ plus\n* ster\n# kop\n> citaat\n===\n---\n    code\n2) twee 3 < 4 > 2!"
+# What a reader links, or turns into an emoji, icon or directive, in the text it has read
+# (after escapes): GFM's bare addresses, Streamlit's :name: and :name. A word joiner breaks them.
+FOUND_IN_TEXT = re.compile(
+    r"https?://|www\.|[-.\w+]@[-\w]|:[\w+-]+:|:[A-Za-z]|:material/", re.IGNORECASE
 )
-# Leading indentation is dropped (it would make a code block); HTML collapses it anyway.
-AS_SHOWN = HOSTILE.replace("\n    code", "\ncode")
+JOINER = "\u2060"
 
 
 def shown(markdown: str, allowed_html: tuple[str, ...] = ()) -> str:
@@ -50,5 +48,8 @@ def shown(markdown: str, allowed_html: tuple[str, ...] = ()) -> str:
             assert char not in ACTIVE, f"bare {char!r} at {index} in {markdown!r}"
             out.append(char)
             index += 1
-    # A hard line break (two spaces, newline) shows as a line break.
-    return "".join(out).replace("  \n", "\n")
+    text = "".join(out)
+    found = FOUND_IN_TEXT.search(text)
+    assert found is None, f"{found.group()!r} would become a link, emoji or icon in {text!r}"
+    # A hard line break (two spaces, newline) shows as a line break; joiners show as nothing.
+    return text.replace("  \n", "\n").replace(JOINER, "")

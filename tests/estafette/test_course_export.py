@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from estafette import handout, leergang, lessons, textfields
 from estafette.accounts import SYSTEM, PermissionDenied
-from tests.estafette.markdown_reader import AS_SHOWN, HOSTILE, shown
+from tests.estafette.markdown_reader import shown
 from tests.factories import city_id, city_lead, trainer
+from tests.hostile import AS_SHOWN, HOSTILE
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAINER = trainer(email="t@example.nl", name="Tineke Trainer")
