@@ -30,7 +30,8 @@ from estafette.models import (
     event_text,
 )
 
-RECORD_COLUMNS: tuple[str, ...] = (
+# A phase record's place in the relay: who, where, which phase (data_version.STRUCTURE).
+STRUCTURE_COLUMNS: tuple[str, ...] = (
     "record_id",
     "dialogue_id",
     "city_id",
@@ -46,6 +47,9 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "phase_position",
     "phase_code",
     "phase",
+)
+# What a status save changes in place.
+STATUS_COLUMNS: tuple[str, ...] = (
     "status",
     "planned_start",
     "planned_end",
@@ -55,6 +59,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "updated_at",
     "updated_by",
 )
+RECORD_COLUMNS: tuple[str, ...] = (*STRUCTURE_COLUMNS, *STATUS_COLUMNS)
 EVENT_COLUMNS: tuple[str, ...] = (
     "event_id",
     "record_id",
@@ -69,20 +74,6 @@ EVENT_COLUMNS: tuple[str, ...] = (
 def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
     """Dates as text: pandas parses 50,000 ISO strings far faster than the driver layer."""
     return cast(column, String)
-
-
-# What a status save changes in place; everything else in a record row is the relay's shape.
-STATUS_COLUMNS: tuple[str, ...] = (
-    "status",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "note",
-    "updated_at",
-    "updated_by",
-)
-STRUCTURE_COLUMNS: tuple[str, ...] = tuple(c for c in RECORD_COLUMNS if c not in STATUS_COLUMNS)
 
 
 def structure_frame(session: Session, include_archived: bool = False) -> pd.DataFrame:
