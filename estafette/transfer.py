@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -310,24 +310,38 @@ def load_json(data: bytes) -> Any:
         raise ImportFailed([TransferIssue(exc.lineno, f"{exc.colno}", code, exc.msg)]) from None
 
 
-def describe(issue: TransferIssue, lang: str) -> str:
-    """The translated problem of one issue (without its place)."""
+def _as_is(text: str) -> str:
+    return text
+
+
+def describe(issue: TransferIssue, lang: str, escape: Callable[[str], str] = _as_is) -> str:
+    """The translated problem of one issue (without its place); ``escape`` for the file's text."""
     key = f"transfer.error.{issue.code}"
     if key not in i18n.catalog():
         key = f"validation.{issue.code}"
-    return i18n.translate(key, lang, value=issue.value, field=issue.column)
+    return i18n.translate(key, lang, value=escape(str(issue.value)), field=escape(issue.column))
 
 
-def issue_lines(issues: Iterable[TransferIssue], lang: str = "en") -> list[str]:
-    """One translated line per issue, naming table, row and column (for the CLI and the UI)."""
+def issue_lines(
+    issues: Iterable[TransferIssue], lang: str = "en", escape: Callable[[str], str] = _as_is
+) -> list[str]:
+    """One translated line per issue, naming table, row and column (for the CLI and the UI).
+
+    Values, columns and tables come from the file: the UI shows the lines as Markdown and
+    passes ``escape`` (textfields.markdown_literal), which the texts around them do not need.
+    """
     lines = []
     for issue in issues:
-        message = describe(issue, lang)
+        message = describe(issue, lang, escape)
         if issue.row <= 0 and issue.column in {"-", "format", "tables", "rows"}:
             line = i18n.translate("transfer.issue_file", lang, message=message)
         else:
             line = i18n.translate(
-                "transfer.issue_line", lang, row=issue.row, column=issue.column, message=message
+                "transfer.issue_line",
+                lang,
+                row=issue.row,
+                column=escape(issue.column),
+                message=message,
             )
-        lines.append(f"{issue.table}: {line}" if issue.table else line)
+        lines.append(f"{escape(issue.table)}: {line}" if issue.table else line)
     return lines

@@ -12,7 +12,7 @@ from ui import relay as relay_ui
 from ui import sessions as sessions_ui
 from ui import write
 from ui.core import current_actor, database_url, day, t
-from ui.format import place_label
+from ui.format import place_label, safe, safe_t
 
 actor = current_actor()
 st.title(t("admin.title"))
@@ -66,7 +66,7 @@ with users_tab:
                 )
             )
             if added:
-                write.flash(t("admin.user_added", email=added))
+                write.flash(safe_t("admin.user_added", email=added))
                 st.rerun()
 
     emails = list(users[t("admin.col_email")])
@@ -77,12 +77,12 @@ with users_tab:
         if row.button(t("admin.deactivate"), key="estafette.admin.deactivate") and write.perform(
             lambda s: accounts.deactivate_user(s, actor, target) or True
         ):
-            write.flash(t("admin.deactivated", email=target))
+            write.flash(safe_t("admin.deactivated", email=target))
             st.rerun()
         if row.button(t("admin.reactivate"), key="estafette.admin.reactivate") and write.perform(
             lambda s: accounts.reactivate_user(s, actor, target) or True
         ):
-            write.flash(t("admin.reactivated", email=target))
+            write.flash(safe_t("admin.reactivated", email=target))
             st.rerun()
         if row.button(
             t("sessions.end_all"), key="estafette.admin.end_sessions"
@@ -98,7 +98,9 @@ with users_tab:
             if st.form_submit_button(t("admin.change_role")) and write.perform(
                 lambda s: accounts.set_role(s, actor, target, new_role, role_cities) or True
             ):
-                write.flash(t("admin.role_changed", email=target, role=t(f"user.role.{new_role}")))
+                write.flash(
+                    safe_t("admin.role_changed", email=target, role=t(f"user.role.{new_role}"))
+                )
                 st.rerun()
         with st.form("estafette.admin.reset_form", clear_on_submit=True):
             new_password = st.text_input(
@@ -107,7 +109,7 @@ with users_tab:
             if st.form_submit_button(t("admin.reset")) and write.perform(
                 lambda s: accounts.reset_password(s, actor, target, new_password) or True
             ):
-                write.flash(t("admin.reset_done", email=target))
+                write.flash(safe_t("admin.reset_done", email=target))
                 st.rerun()
 
 with cities_tab:
@@ -178,7 +180,7 @@ with cities_tab:
             )
         )
         if added:
-            write.flash(t("relay.city_added", name=added[0], leg=added[1]))
+            write.flash(safe_t("relay.city_added", name=added[0], leg=added[1]))
             st.rerun()
 
 with dialogues_tab, st.form("estafette.admin.dialogue_form", clear_on_submit=True):
@@ -208,7 +210,7 @@ with dialogues_tab, st.form("estafette.admin.dialogue_form", clear_on_submit=Tru
             )
         )
     ):
-        write.flash(t("relay.dialogue_added", city=city_names[city_id]))
+        write.flash(safe_t("relay.dialogue_added", city=city_names[city_id]))
         st.rerun()
 
 with handover_tab:
@@ -265,7 +267,7 @@ with handover_tab:
                 )
             ):
                 write.flash(
-                    t(
+                    safe_t(
                         "relay.handover_done",
                         from_city=candidates[source],
                         to_city=city_names[target_city],
@@ -279,13 +281,13 @@ with handover_tab:
     for item in done:
         st.markdown(
             "- "
-            + t(
+            + safe_t(
                 "relay.handover_line",
                 date=day(item.handed_over_on),
                 from_city=place_label(item.from_city, item.from_neighbourhood),
                 to_city=item.to_city,
             )
-            + (f" — {item.note}" if item.note else "")
+            + (f" — {safe(item.note)}" if item.note else "")
         )
 
 with privacy_tab:
@@ -300,7 +302,7 @@ with privacy_tab:
     prepared = st.session_state.get("estafette.admin.privacy_document")
     if prepared:
         export_col.download_button(
-            t("privacy.download", email=prepared[0]),
+            safe_t("privacy.download", email=prepared[0]),
             prepared[1],
             file_name="persoonsgegevens.json",
             mime="application/json",
@@ -318,9 +320,9 @@ with privacy_tab:
         report = write.perform(lambda s: privacy.forget(s, actor, person))
         if report is not None:
             write.flash(
-                t("privacy.forgotten", pseudonym=report.pseudonym)
+                safe_t("privacy.forgotten", pseudonym=report.pseudonym)
                 + "\n\n"
-                + "\n".join(f"- {line}" for line in report.lines())
+                + "\n".join(f"- {safe(line)}" for line in report.lines())
             )
             st.session_state.pop("estafette.admin.privacy_document", None)
             st.rerun()

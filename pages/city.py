@@ -8,7 +8,7 @@ from ui import calendar_feed, cities, edits, history, timeline, write
 from ui import lessons as lessons_ui
 from ui.core import current_actor, database_url, t, tn
 from ui.filters import View
-from ui.format import safe
+from ui.format import safe, safe_t
 
 CHOICE_KEY = "estafette.city.choice"
 SEEN_KEY = "estafette.city.seen_param"
@@ -31,7 +31,7 @@ def lesson_list(city_id: int, dialogue_id: int | None = None) -> None:
         views = [v for v in views if v.dialogue_id == dialogue_id]
     st.caption(tn("lessons.count", len(views)))
     for view in views:
-        with st.expander(f"{view.title} · {lessons_ui.status_label(view.status)}"):
+        with st.expander(f"{safe(view.title)} · {lessons_ui.status_label(view.status)}"):
             lessons_ui.render_lesson(view, show_private=not actor.is_anonymous)
 
 
@@ -40,13 +40,14 @@ summary = None
 if raw_dialogue:
     summary = cities.dialogue(url, int(raw_dialogue)) if raw_dialogue.isdigit() else None
     if summary is None:
-        st.warning(t("city.unknown_dialogue", id=raw_dialogue), icon=":material/help:")
+        # The address is anyone's to write: what it asked for shows as text.
+        st.warning(safe_t("city.unknown_dialogue", id=raw_dialogue), icon=":material/help:")
 
 if summary is not None:
     # ---------------------------------------------------------------- one dialogue
-    st.title(f"{summary.city} · {cities.dialogue_name(summary)}")
+    st.title(f"{safe(summary.city)} · {safe(cities.dialogue_name(summary))}")
     st.caption(
-        t("overview.leg", leg=summary.leg) + (f" · {summary.theme}" if summary.theme else "")
+        t("overview.leg", leg=summary.leg) + (f" · {safe(summary.theme)}" if summary.theme else "")
     )
     if summary.archived:
         st.info(t("city.dialogue_archived"), icon=":material/archive:")
@@ -55,7 +56,7 @@ if summary is not None:
     links = st.container(horizontal=True)
     links.page_link(
         "pages/city.py",
-        label=t("city.back_to_city", city=summary.city),
+        label=safe_t("city.back_to_city", city=summary.city),
         icon=":material/location_city:",
         query_params={"stad": summary.city},
     )
@@ -66,7 +67,7 @@ if summary is not None:
             icon=":material/edit_note:",
             query_params={"dialoog": str(summary.id)},
         )
-    st.markdown(f"### {summary.current_phase}")
+    st.markdown(f"### {safe(summary.current_phase)}")
     st.progress(
         summary.completed / summary.total if summary.total else 0.0,
         text=t("overview.progress_value", done=summary.completed, total=summary.total),
@@ -92,7 +93,7 @@ if wanted and wanted != st.session_state.get(SEEN_KEY):
     st.session_state[SEEN_KEY] = wanted
     match = next((n for n in names if n.lower() == wanted.strip().lower()), None)
     if match is None:
-        st.warning(t("city.unknown_city", name=wanted), icon=":material/help:")
+        st.warning(safe_t("city.unknown_city", name=wanted), icon=":material/help:")
     else:
         st.session_state[CHOICE_KEY] = match
 
@@ -108,9 +109,9 @@ found = cities.dossier(url, choice, not actor.is_anonymous)
 if found is None:
     st.stop()
 
-st.header(found.name)
+st.header(safe(found.name))
 st.caption(
-    t(
+    safe_t(
         "city.facts",
         leg=found.leg,
         province=found.province or "—",
@@ -121,7 +122,7 @@ if found.archived:
     st.info(t("city.city_archived"), icon=":material/archive:")
 if not actor.is_anonymous:
     st.markdown(
-        t("city.leads", names=", ".join(found.leads)) if found.leads else t("city.no_leads")
+        safe_t("city.leads", names=", ".join(found.leads)) if found.leads else t("city.no_leads")
     )
 
 tabs = st.tabs(
@@ -140,7 +141,7 @@ with tabs[1]:
     timeline.render_city_timeline(found.id)
 with tabs[2]:
     for summary in found.dialogues:
-        st.markdown(f"**{cities.dialogue_name(summary)}**")
+        st.markdown(f"**{safe(cities.dialogue_name(summary))}**")
         history.phase_history(url, summary.id, View(), key=f"estafette.city.history.{summary.id}")
     st.markdown(f"**{t('city.edits')}**")
     cities.render_edit_log(found.id)
@@ -151,7 +152,9 @@ with tabs[4]:
 with tabs[5]:
     for summary in found.dialogues:
         if summary.current_phase_code and not summary.archived:
-            st.markdown(f"**{cities.dialogue_name(summary)}** · {summary.current_phase}")
+            st.markdown(
+                f"**{safe(cities.dialogue_name(summary))}** · {safe(summary.current_phase)}"
+            )
             lessons_ui.render_briefing(summary.id, summary.current_phase_code)
 
 if coordinator:

@@ -7,8 +7,8 @@ from estafette.accounts import Action
 from ui import leergang as course_ui
 from ui import lessons as lessons_ui
 from ui import write
-from ui.core import database_url, language, moment, t, tn
-from ui.format import origin, safe
+from ui.core import database_url, language, moment, t
+from ui.format import origin, safe, safe_tn
 
 url = database_url()
 st.title(t("leergang.title"))
@@ -24,7 +24,7 @@ code = st.selectbox(
     t("course.module"), list(names), format_func=names.get, key="estafette.leergang.module"
 )
 module = next(m for m in modules if m.code == code)
-st.write(module.description)
+st.markdown(safe(module.description))
 
 versions = course_ui.versions(url, actor, code)
 st.caption(t("course.version_explained"))
@@ -68,14 +68,14 @@ for entry in material.entries:
 st.subheader(t("leergang.topics"))
 for topic in topic_list:
     entries = by_topic.get(topic.name, [])
-    label = tn("course.topic_heading", len(entries), position=topic.position, name=topic.name)
+    label = safe_tn("course.topic_heading", len(entries), position=topic.position, name=topic.name)
     with st.expander(label, expanded=bool(entries)):
         if not entries:
             st.caption(t("course.topic_empty"))
         for entry in entries:
             row = st.columns([6, 1, 1]) if editable else [st.container()]
             row[0].markdown(
-                f"**{safe(entry.lesson.title)}** — {entry.lesson.phase_name} · "
+                f"**{safe(entry.lesson.title)}** — {safe(entry.lesson.phase_name)} · "
                 f"{safe(origin(entry.lesson))}"
             )
             if editable:

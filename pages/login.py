@@ -5,6 +5,7 @@ import streamlit as st
 from estafette.accounts import Action, can
 from ui import accounts, auth, reminders, sessions, write
 from ui.core import current_actor, t
+from ui.format import safe_t
 
 actor = current_actor()
 st.title(t("auth.title") if actor.is_anonymous else t("auth.nav_account"))
@@ -17,7 +18,7 @@ if st.query_params.get("fout"):
     )
 
 if not actor.is_anonymous:
-    st.success(t("auth.signed_in_as", name=actor.label, role=auth.role_label(actor)))
+    st.success(safe_t("auth.signed_in_as", name=actor.label, role=auth.role_label(actor)))
     if can(actor, Action.EDIT_STATUS):
         st.page_link("pages/status.py", label=t("nav.status"), icon=":material/edit_note:")
     auth.logout_form()

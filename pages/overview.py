@@ -6,6 +6,7 @@ from estafette.accounts import Action, can
 from ui import alerts as alerts_ui
 from ui import cities, filters, history, live, paging, relay, report, tables, workshop
 from ui.core import current_actor, database_url, language, settings, t
+from ui.format import safe
 
 # Beyond this many dialogues, cards and a static table stop being readable.
 CARD_LIMIT = 12
@@ -94,10 +95,12 @@ if not empty_cities.empty:
         columns = st.columns(CARDS_PER_ROW)
         for column, row in zip(columns, rows[start : start + CARDS_PER_ROW], strict=False):
             with column, st.container(border=True):
-                st.markdown(f"**{row.city}**")
+                st.markdown(f"**{safe(row.city)}**")
                 st.markdown(f"{t('overview.leg', leg=row.leg)} · {t('overview.no_dialogue')}")
     if len(rows) > CARD_LIMIT:
-        st.markdown(", ".join(f"{r.city} ({t('overview.no_dialogue')})" for r in rows[CARD_LIMIT:]))
+        st.markdown(
+            ", ".join(f"{safe(r.city)} ({t('overview.no_dialogue')})" for r in rows[CARD_LIMIT:])
+        )
 if not shown.empty:
     if len(shown) <= CARD_LIMIT:
         st.subheader(t("overview.current_phases"))
@@ -111,14 +114,14 @@ if not shown.empty:
                 columns, groups[start : start + CARDS_PER_ROW], strict=False
             ):
                 with column, st.container(border=True, height="stretch"):
-                    st.markdown(f"**{city}**")
+                    st.markdown(f"**{safe(city)}**")
                     st.caption(t("overview.leg", leg=leg))
                     for number, row in enumerate(rows.itertuples()):
                         if number:
                             st.divider()
                         # Neighbourhood names vary in length: keep them on their own caption
                         # line so the phase names line up across a row.
-                        st.caption(row.neighbourhood or t("overview.undecided"))
+                        st.caption(safe(row.neighbourhood or t("overview.undecided")))
                         cities.dialogue_state(
                             row.current_phase,
                             row.current_status,
@@ -148,5 +151,6 @@ if language() == "en":
     st.caption(t("method.quoted_in_dutch"))
 for column, theme in zip(st.columns(3), workshop.workshop_content(url)["themes"], strict=False):
     with column, st.container(border=True, height="stretch"):
-        st.markdown(f"**{theme.title}**")
-        st.write(theme.description)
+        # Seeded, but a restored backup may bring any text.
+        st.markdown(f"**{safe(theme.title)}**")
+        st.markdown(safe(theme.description))

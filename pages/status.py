@@ -10,7 +10,7 @@ from estafette.phases import STATUSES
 from ui import links, write
 from ui import updates as form
 from ui.core import current_actor, moment, t
-from ui.format import place_label
+from ui.format import place_label, safe_t
 from ui.lessons import render_briefing
 
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -58,7 +58,7 @@ view = form.loaded(record.id)
 write.show_flash()
 
 if view.updated_by:
-    st.caption(t("status_page.last_change", at=moment(view.updated_at), who=view.updated_by))
+    st.caption(safe_t("status_page.last_change", at=moment(view.updated_at), who=view.updated_by))
 else:
     st.caption(t("status_page.never_changed"))
 
@@ -77,7 +77,7 @@ if conflict is not None:
     )
 
 if not choice.editable:
-    st.warning(t("auth.permission.not_your_city", city=choice.city), icon=":material/block:")
+    st.warning(safe_t("auth.permission.not_your_city", city=choice.city), icon=":material/block:")
 else:
     with st.form(form.PREFIX + "form"):
         st.selectbox(
@@ -115,8 +115,8 @@ if pending is not None:
 
     @st.dialog(t("status_page.previous_title"))
     def ask_previous() -> None:
-        st.write(
-            t(
+        st.markdown(
+            safe_t(
                 "status_page.previous_question",
                 phase=previous.phase_name,
                 status=t(status_key(previous.status)),

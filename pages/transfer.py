@@ -7,6 +7,7 @@ from estafette.accounts import Action, can
 from ui import transfer as transfer_ui
 from ui import write
 from ui.core import current_actor, language, t, tn
+from ui.format import safe
 
 actor = current_actor()
 st.title(t("transfer.title"))
@@ -64,7 +65,8 @@ if upload is not None and st.button(
             st.stop()
         result = write.perform(lambda s: status_import.import_status(s, actor, data, fmt))
     except transfer.ImportFailed as exc:
-        lines = transfer.issue_lines(exc.issues, language())
+        # The file's own text (cells, column names) shows as text, never as Markdown.
+        lines = transfer.issue_lines(exc.issues, language(), escape=safe)
         st.error("\n".join([tn("transfer.failed", len(lines)), *(f"- {line}" for line in lines)]))
     else:
         if result is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import lxml.html
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from estafette import accounts, db, sessions
+from estafette import accounts, db, sessions, textfields
 from estafette.accounts import Actor
 from estafette.models import City, Role
 from tests.factories import seeded_engine
@@ -95,10 +97,23 @@ def app_as(
     return at
 
 
+# A backslash before ASCII punctuation: a Markdown escape, which shows the character alone.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_read(markdown: str) -> str:
+    """What a Markdown text shows once the app's escaping (ui.format.safe) is read back."""
+    return html.unescape(_ESCAPE.sub(r"\1", markdown)).replace(textfields.JOINER, "")
+
+
 def texts(at: AppTest) -> str:
-    """Every success, error, warning, info and caption text of the run, one per line."""
+    """Every success, error, warning, info and caption text of the run, one per line, as read.
+
+    These elements render Markdown, so typed text in them comes escaped (ui.format.safe);
+    the tests compare what a person reads.
+    """
     parts = [e.value for e in (*at.success, *at.error, *at.warning, *at.info, *at.caption)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(as_read(str(p)) for p in parts)
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:

@@ -14,10 +14,11 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from estafette import db, sessions
+from estafette import db, i18n, sessions
 from estafette.accounts import ANONYMOUS, Actor
 from ui import write
 from ui.core import ACTOR_KEY, database_url, language, moment, settings, t
+from ui.format import safe_t
 
 NOTICE_KEY = "estafette.auth.notice"
 SESSION_ID_KEY = "estafette.auth.session_id"
@@ -163,16 +164,17 @@ def sidebar(actor: Actor) -> None:
     """Who is signed in, and the logout button."""
     if actor.is_anonymous:
         return
-    # Markdown, not a caption: an e-mail address becomes a link, and faded link text would
-    # fall below 4.5:1 contrast.
-    st.sidebar.markdown(t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
+    # Markdown, not a caption: faded caption text would fall below 4.5:1 contrast. The name
+    # (or e-mail address) is the person's own text: escaped, so it is never a link.
+    st.sidebar.markdown(safe_t("auth.signed_in_as", name=actor.label, role=role_label(actor)))
     logout_form(st.sidebar)
 
 
 def login_error(code: str, until: str) -> str:
     """The translated reason a sign-in was refused (codes from the sign-in route)."""
-    if code.startswith("db_"):
-        return t(f"error.db.{code[3:]}", url=db.display_url(database_url()))
+    # The codes come from the address, which anyone can write: only known ones are looked up.
+    if code.startswith("db_") and f"error.db.{code[3:]}" in i18n.catalog():
+        return safe_t(f"error.db.{code[3:]}", url=db.display_url(database_url()))
     if code not in {"invalid", "locked", "inactive", "no_account"}:
         code = "invalid"
     when = ""

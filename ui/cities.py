@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from estafette import cities, edits, updates
 from estafette import dossier as dossier_mod
 from ui.core import cached, database_url, day, engine, moment, t
-from ui.format import place_label
+from ui.format import place_label, safe
 
 # ---------------------------------------------------------------------------- loaders
 
@@ -76,9 +76,9 @@ def render_dialogue_cards(found: dossier_mod.CityDossier) -> None:
     columns = st.columns(min(3, len(found.dialogues)))
     for index, summary in enumerate(found.dialogues):
         with columns[index % len(columns)], st.container(border=True):
-            st.markdown(f"**{dialogue_name(summary)}**")
+            st.markdown(f"**{safe(dialogue_name(summary))}**")
             if summary.theme:
-                st.caption(summary.theme)
+                st.caption(safe(summary.theme))
             if summary.archived:
                 st.caption(t("city.archived_badge"))
             dialogue_state(
@@ -92,7 +92,7 @@ def render_dialogue_cards(found: dossier_mod.CityDossier) -> None:
 
 def dialogue_state(phase: str, status: str, completed: int, total: int, dialogue_id: int) -> None:
     """A dialogue's current phase, status and progress, with a link to its own view."""
-    st.markdown(f"### {phase}")
+    st.markdown(f"### {safe(phase)}")
     st.markdown(t(cities.status_key(status)))
     st.progress(
         completed / total if total else 0.0,
@@ -189,7 +189,8 @@ def city_links(names: list[str], key: str) -> None:
     for name in names:
         row.page_link(
             "pages/city.py",
-            label=name,
+            # A page link's label is Markdown; the address takes the name as it is.
+            label=safe(name),
             icon=":material/location_city:",
             query_params={"stad": name},
         )

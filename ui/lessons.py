@@ -5,7 +5,6 @@ The Leergang's course material (modules, topics, versions, downloads) is in ui/l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -157,7 +156,7 @@ def render_lesson(
 
     st.markdown(f"#### {marked(view.title)}", unsafe_allow_html=True)
     st.markdown(
-        f"{safe(origin(view))} · {view.phase_name} · {safe(view.author)} · "
+        f"{safe(origin(view))} · {safe(view.phase_name)} · {safe(view.author)} · "
         f"{handout.format_date(view.lesson_date, language())} · **{status_label(view.status)}**"
     )
     for name in lessons.TEXT_FIELDS:
@@ -166,7 +165,7 @@ def render_lesson(
             label = t(f"lessons.field.{name}")
             st.markdown(f"**{label}** {marked(text)}", unsafe_allow_html=True)
     if view.wish_names:
-        st.markdown(f"**{t('lessons.themes')}:** " + ", ".join(view.wish_names))
+        st.markdown(f"**{t('lessons.themes')}:** " + ", ".join(map(safe, view.wish_names)))
     if view.tags:
         st.caption(" ".join(f"\\#{safe(tag)}" for tag in view.tags))
     for text, consent in view.quotes:
@@ -180,7 +179,7 @@ def render_lesson(
         st.markdown(
             f"**{t('lessons.used_in')}** "
             + "; ".join(
-                f"{u.module_name} › {safe(u.topic_name)} ({safe(u.version_label)})"
+                f"{safe(u.module_name)} › {safe(u.topic_name)} ({safe(u.version_label)})"
                 for u in view.usages
             )
         )
@@ -214,7 +213,7 @@ def render_briefing(dialogue_id: int, phase_code: str) -> None:
             return
         st.caption(tn("briefing.intro", len(found)))
         for view in found:
-            with st.expander(f"{view.title} — {origin(view)}"):
+            with st.expander(f"{safe(view.title)} — {safe(origin(view))}"):
                 for name in ("recommendation", "what_worked", "would_repeat", "would_change"):
                     text = getattr(view, name)
                     if text:
@@ -226,14 +225,13 @@ def render_briefing(dialogue_id: int, phase_code: str) -> None:
 # ---------------------------------------------------------------------------- collapsed list
 
 LESSONS_PER_PAGE = 20
-_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]#|!{}~+\-<>()])")
 
 
 def summary_label(view: lessons.LessonView) -> str:
     """The collapsed line of a lesson: title, city, phase and status (Markdown-escaped)."""
     parts = (view.title, origin(view), view.phase_name, status_label(view.status))
-    # Expander labels render Markdown but no HTML: escape Markdown only.
-    return " · ".join(_LABEL_SPECIAL.sub(r"\\\1", part) for part in parts)
+    # An expander's label renders Markdown (entities too, so safe's &lt; shows as "<").
+    return " · ".join(map(safe, parts))
 
 
 def paged(views: Sequence[lessons.LessonView], key: str) -> Sequence[lessons.LessonView]:

@@ -9,7 +9,8 @@ from estafette import accounts, sessions
 from estafette.accounts import Actor
 from ui import write
 from ui.auth import current_session_id
-from ui.core import moment, read, t, tn
+from ui.core import moment, read, t
+from ui.format import safe_tn
 
 PREFIX = "estafette.account."
 
@@ -89,7 +90,7 @@ def end_all_for(actor: Actor, email: str) -> bool:
     """End every sign-in session of the account ``email`` (Beheer), saying how many."""
     return write.attempt(
         lambda s: _end_all(s, actor, email),
-        success=lambda count: tn("sessions.ended_all", count, email=email),
+        success=lambda count: safe_tn("sessions.ended_all", count, email=email),
     )
 
 

@@ -14,8 +14,8 @@ from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
 from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
 from ui import write
-from ui.core import cached, database_url, day, engine, moment, t, tn
-from ui.format import place_label
+from ui.core import cached, database_url, day, engine, moment, t
+from ui.format import place_label, safe_t, safe_tn
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -100,14 +100,16 @@ def save(actor: Actor, update: PhaseUpdate, close_previous: bool | None = None) 
 
 
 def saved_messages(expected: RecordView, result: updates.SaveResult) -> list[str]:
-    """What a save did: the previous phase it closed, and the fields it changed."""
+    """What a save did: the previous phase it closed, and the fields it changed (Markdown)."""
     messages = []
     if result.closed_previous is not None:
-        messages.append(t("status_page.closed_previous", phase=result.closed_previous.phase_name))
+        messages.append(
+            safe_t("status_page.closed_previous", phase=result.closed_previous.phase_name)
+        )
     if result.changed:
         dialogue = place_label(expected.city, expected.neighbourhood)
         messages.append(
-            tn(
+            safe_tn(
                 "status_page.saved",
                 len(result.changed),
                 phase=expected.phase_name,
@@ -148,9 +150,9 @@ def show_value(name: str, value: object) -> str:
 
 
 def conflict_lines(changes: list[updates.Change]) -> list[str]:
-    """One line per change someone else made."""
+    """One line per change someone else made (Markdown: who and the values escaped)."""
     return [
-        t(
+        safe_t(
             "status_page.conflict_line",
             who=c.actor,
             at=moment(c.at),

@@ -26,6 +26,7 @@ from estafette import db, textfields
 from estafette.errors import DomainError
 from estafette.permissions import PermissionDenied
 from ui.core import database_url, engine, language, read_data_version, t
+from ui.format import safe_t
 
 T = TypeVar("T")
 FLASH_KEY = "estafette.write.flash"
@@ -37,15 +38,19 @@ Handlers = Mapping[type[Exception], Callable[[Any], None]]
 
 
 def message(exc: Exception, *, denied: str | None = None) -> str:
-    """The translated text of a refusal; ``denied`` overrides the generic permission text."""
+    """The translated text of a refusal (Markdown); ``denied`` overrides the permission text.
+
+    A refusal's values are often what someone typed or imported (a name, an address, a cell):
+    they are escaped, so st.error shows them as text.
+    """
     if isinstance(exc, PermissionDenied) and denied:
         return t(denied)
     if isinstance(exc, textfields.TextRejected):
         return textfields.message(exc, language())
     if isinstance(exc, db.StorageError):
-        return t(exc.key, url=db.display_url(database_url()))
+        return safe_t(exc.key, url=db.display_url(database_url()))
     if isinstance(exc, DomainError):
-        return t(exc.key, **exc.values)
+        return safe_t(exc.key, **exc.values)
     raise TypeError(f"not a domain refusal: {exc!r}")
 
 

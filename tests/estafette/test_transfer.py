@@ -13,10 +13,12 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import backup, cli, db, relay, seed, status_import, transfer, updates
+from estafette import backup, cli, db, relay, seed, status_import, textfields, transfer, updates
 from estafette.accounts import SYSTEM, PermissionDenied
 from estafette.models import City, Dialogue, Phase, PhaseRecord, StatusEvent
+from tests.estafette.markdown_reader import shown
 from tests.factories import anonymous, city_lead, seeded_engine, snapshot
+from tests.hostile import LINK
 
 
 def populate(engine: Engine) -> None:
@@ -354,3 +356,12 @@ def test_save_file_leaves_nothing_behind(tmp_path) -> None:
     with pytest.raises(OSError):
         transfer.save_file(tmp_path / "missing" / "out.json", b"{}")
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_issue_lines_escape_the_files_own_text_when_asked() -> None:
+    # The page shows the lines as Markdown: a cell or column name from the file stays text.
+    issue = transfer.TransferIssue(3, LINK, "not_a_date", LINK)
+    plain = transfer.issue_lines([issue], "nl")[0]
+    assert plain == f"Rij 3, kolom {LINK}: geen datum (JJJJ-MM-DD of D-M-JJJJ): ‘{LINK}’"
+    escaped = transfer.issue_lines([issue], "nl", escape=textfields.markdown_literal)[0]
+    assert shown(escaped) == plain

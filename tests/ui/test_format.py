@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from estafette.lesson_views import LessonView
+from tests.estafette.markdown_reader import shown
+from tests.hostile import LINK
 from ui import format as fmt
 
 
@@ -34,3 +36,12 @@ def test_origin_names_leg_and_dialogue_or_the_leergang() -> None:
 
 def test_safe_escapes_markdown_and_html() -> None:
     assert fmt.safe("**vet** <b>") == "\\*\\*vet\\*\\* &lt;b&gt;"
+
+
+def test_safe_t_escapes_the_values_and_keeps_the_template() -> None:
+    assert shown(fmt.safe_t("city.leads", names=LINK)) == f"Stadstrekkers: {LINK}"
+    assert shown(fmt.safe_tn("sessions.ended_all", 2, email="a@b.nl")) == (
+        "2 sessies van a@b.nl beëindigd."
+    )
+    # Numbers and other values pass as they are.
+    assert fmt.safe_t("overview.leg", leg=3) == fmt.t("overview.leg", leg=3)

@@ -14,7 +14,9 @@ from estafette.errors import DomainError
 from estafette.lessons import LessonError
 from estafette.models import City
 from estafette.permissions import PermissionDenied
+from tests.estafette.markdown_reader import shown
 from tests.factories import seeded_engine
+from tests.hostile import LINK
 from ui import write
 
 
@@ -47,7 +49,13 @@ def test_every_domain_error_prefix_has_texts() -> None:
     ],
 )
 def test_message_translates_code_and_values(error: DomainError, text: str) -> None:
-    assert write.message(error) == text
+    # st.error renders Markdown: the message is what a reader of it sees.
+    assert shown(write.message(error)) == text
+
+
+def test_message_shows_typed_values_as_text() -> None:
+    refusal = write.message(AccountError("email_taken", email=LINK))
+    assert shown(refusal) == f"Er bestaat al een account voor {LINK}."
 
 
 def test_message_can_name_the_refusal_of_a_page() -> None:
