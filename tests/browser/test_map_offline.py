@@ -1,23 +1,31 @@
-"""The coordinator's pages in headless Chromium with no internet: map, timeline, escaping."""
+"""The coordinator's pages in headless Chromium with no internet: map, timeline, escaping.
+
+Escaping: one city holds a script payload (``SCRIPT``) and one a Markdown payload (``LINK``)
+in its name, its dialogue's neighbourhood and theme, and a note; neither may run or render.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 from playwright.sync_api import Frame, Page, expect
 from sqlalchemy.orm import Session
 
-from estafette import db, seed
-from tests.browser.streamlit_page import goto, map_document, rerun
+from estafette import accounts, db, lessons, seed
+from estafette.models import Role
+from tests.browser.signin import sign_in
+from tests.browser.streamlit_page import goto, map_document, open_expander, rerun
 from tests.factories import change, make_city, make_dialogue, phase
+from tests.hostile import LINK, SCRIPT
+from tests.uihelpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-XSS = "<img src=x onerror=alert(1)>"
+XSS = SCRIPT
 # Tiles are the one thing allowed off the machine (and fail quietly without internet).
 TILE_HOSTS = {"service.pdok.nl", "tile.openstreetmap.org"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-extension"}
@@ -74,26 +82,61 @@ def test_map_and_timeline_work_offline(server, page: Page, tmp_path: Path) -> No
     assert _foreign(requests) == [], _foreign(requests)
 
 
-def _xss_database(url: str) -> None:
+def _xss_database(url: str) -> int:
+    """The seeded relay with a city full of ``XSS`` and one full of ``LINK``; LINK's dialogue.
+
+    The LINK city also has a city lead and a lesson named ``LINK``, and a coordinator
+    (coord@example.nl) to sign in with.
+    """
     engine = db.make_engine(url)
     db.upgrade(engine)
     seed.seed(engine)
     with Session(engine) as session:
-        city = make_city(session, XSS, latitude=52.5, longitude=5.5)
-        dialogue = make_dialogue(session, city, neighbourhood=XSS, theme=XSS)
-        change(
-            session,
-            phase(dialogue, 1),
-            dt.datetime(2025, 1, 6, 10),
-            "Lead",
-            status="bezig",
-            actual_start=dt.date(2025, 1, 6),
-            planned_start=dt.date(2025, 1, 6),
-            planned_end=dt.date(2025, 3, 1),
-            note=XSS,
+        for payload, latitude in ((XSS, 52.5), (LINK, 51.8)):
+            # The LINK city's province and question too (the map's popup counts XSS thrice).
+            more = {"province": LINK} if payload == LINK else {}
+            city = make_city(session, payload, latitude=latitude, longitude=5.5, **more)
+            question = {"central_question": LINK} if payload == LINK else {}
+            dialogue = make_dialogue(
+                session, city, neighbourhood=payload, theme=payload, **question
+            )
+            change(
+                session,
+                phase(dialogue, 1),
+                dt.datetime(2025, 1, 6, 10),
+                "Lead" if payload == XSS else LINK,
+                status="bezig",
+                actual_start=dt.date(2025, 1, 6),
+                planned_start=dt.date(2025, 1, 6),
+                planned_end=dt.date(2025, 3, 1),
+                note=payload,
+            )
+        coordinator = accounts.bootstrap_coordinator(
+            session, email="coord@example.nl", password=PASSWORD, name="Coördinator"
         )
+        accounts.add_user(
+            session,
+            coordinator,
+            email="lead@evil.example",
+            role=Role.CITY_LEAD,
+            password=PASSWORD,
+            name=LINK,
+            city_ids=[city.id],
+        )
+        lesson = lessons.LessonInput(
+            title=LINK,
+            phase_code="verkennen",
+            dialogue_id=dialogue.id,
+            situation=LINK,
+            what_worked=LINK,
+            quotes=[(LINK, True)],
+            consent_basis="mondeling",
+        )
+        lessons.propose(session, coordinator, lesson)
         session.commit()
+        link_dialogue = dialogue.id
     engine.dispose()
+    return link_dialogue
 
 
 def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: Path) -> None:
@@ -112,7 +155,7 @@ def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: 
     frame = _map_frame(page)
     markers = frame.locator("path.estafette-marker")
     markers.first.wait_for(timeout=30_000)
-    assert markers.count() == 4
+    assert markers.count() == 5  # the seeded three, the XSS city and the LINK city
     for index in range(markers.count()):
         marker = markers.nth(index)
         marker.hover(force=True)
@@ -164,3 +207,76 @@ def test_script_in_user_text_runs_nowhere(server_factory, page: Page, tmp_path: 
     for frame in page.frames:
         assert frame.locator("img[src='x']").count() == 0, frame.url
     assert dialogs == []
+
+
+# What the page made of LINK (in any frame): a link to evil.example or a javascript:/data:
+# address, its "vet" in bold or italics, its "rood" in colour. Our own links (the Stad page
+# with the name in its address) and our own bold (a card's city name) are not counted.
+MARKUP_FROM_TEXT = """() => {
+  const found = [];
+  const docs = [document];
+  for (const frame of document.querySelectorAll('iframe')) {
+    try { if (frame.contentDocument) docs.push(frame.contentDocument); } catch (e) {}
+  }
+  for (const doc of docs) {
+    for (const a of doc.querySelectorAll('a[href]')) {
+      let url;
+      try { url = new URL(a.getAttribute('href'), doc.baseURI); } catch (e) { continue; }
+      const foreign = url.hostname.endsWith('evil.example');
+      if (foreign || ['javascript:', 'data:'].includes(url.protocol)) {
+        found.push('link ' + a.getAttribute('href'));
+      }
+    }
+    for (const e of doc.querySelectorAll('strong, b, em, i')) {
+      if (e.textContent.trim() === 'vet') found.push(e.tagName + ' vet');
+    }
+    for (const e of doc.querySelectorAll('[style*="color"]')) {
+      if (e.textContent.trim() === 'rood') found.push('colour rood');
+    }
+  }
+  return found;
+}"""
+# The page's text as a person reads it: the word joiners of ui.format.safe are invisible.
+SHOWS = "text => document.body.innerText.replaceAll('\\u2060', '').includes(text)"
+
+
+def _shows_as_typed(page: Page, times: int = 1) -> None:
+    """The page shows LINK as typed (at least ``times`` times), and nothing made of it."""
+    page.wait_for_function(SHOWS, arg=LINK, timeout=30_000)
+    text = page.evaluate("() => document.body.innerText.replaceAll('\\u2060', '')")
+    assert text.count(LINK) >= times, text
+    assert page.evaluate(MARKUP_FROM_TEXT) == []
+
+
+def _open_table(page: Page, title: str) -> None:
+    open_expander(page, page.get_by_test_id("stExpander").filter(has_text=title))
+
+
+def test_markdown_in_user_text_stays_text(server_factory, page: Page, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'markdown.db'}"
+    dialogue = _xss_database(url)
+    server = server_factory(url)
+
+    # Overzicht: the card (city and neighbourhood), the city link, alerts and matrix tables.
+    _open(page, server.url)
+    _shows_as_typed(page, times=4)
+    page.screenshot(path=str(tmp_path / "overview-markdown.png"), full_page=True)
+
+    # Kaart and Tijdlijn: their text alternatives.
+    _open(page, f"{server.url}/kaart")
+    map_document(page)
+    _open_table(page, "De kaart als tabel")
+    _shows_as_typed(page, times=2)
+    _open(page, f"{server.url}/tijdlijn")
+    _open_table(page, "De tijdlijn als tabel")
+    _shows_as_typed(page, times=2)
+
+    # Signed in: Stad (the city, its dialogue, lead and lesson) and Fase bijwerken.
+    sign_in(page, server.url, "coord@example.nl")
+    _open(page, f"{server.url}/stad?stad={quote(LINK)}")
+    _shows_as_typed(page, times=4)  # title, province, lead, dialogue card and theme
+    _open(page, f"{server.url}/stad?dialoog={dialogue}")
+    _shows_as_typed(page, times=4)  # title, theme, question, back link, lesson
+    page.screenshot(path=str(tmp_path / "dialogue-markdown.png"), full_page=True)
+    _open(page, f"{server.url}/fase-bijwerken?dialoog={dialogue}")
+    _shows_as_typed(page)  # who changed it last
