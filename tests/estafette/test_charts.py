@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from estafette import charts, history, seed
 from tests.factories import change, make_city, make_dialogue, phase
+from tests.hostile import SCRIPT
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
 TODAY = dt.date(2026, 1, 1)
-XSS = "<img src=x onerror=alert(1)>"
+XSS = SCRIPT  # the one hostile corpus: tests/hostile.py
 
 
 def traces(fig, kind: str) -> list:

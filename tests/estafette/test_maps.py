@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from estafette import map_data, maps, seed
 from estafette.settings import PDOK_TILES
 from tests.factories import make_city, make_dialogue, relay_summary
+from tests.hostile import LINK, SCRIPT
 
 PHASES = [(1, "Verkennen"), (2, "Verbeelden"), (3, "Vormgeven"), (4, "Evalueren"), (5, "Vervolgen")]
-XSS = "<img src=x onerror=alert(1)>"
+XSS = SCRIPT  # the one hostile corpus: tests/hostile.py
 TODAY = dt.date(2026, 1, 1)
 
 
@@ -80,6 +81,17 @@ def test_user_text_is_escaped(session: Session) -> None:
     marker = next(m for m in markers_of(html) if "onerror" in m["tooltip"])
     assert "&lt;img src=x onerror=alert(1)&gt;" in marker["tooltip"]
     assert marker["tooltip"].count("&lt;img src=x onerror=alert(1)&gt;") == 3
+
+
+def test_markdown_in_user_text_is_text_in_the_map(session: Session) -> None:
+    # Popups and tooltips are HTML: Markdown there is text, and HTML escaping is the rule.
+    city = make_city(session, LINK)
+    make_dialogue(session, city, neighbourhood=LINK, theme=LINK)
+    session.commit()
+    html = render(relay_summary(session))
+    assert 'href="https://evil' not in html and "href='https://evil" not in html
+    marker = next(m for m in markers_of(html) if "Klik hier" in m["tooltip"])
+    assert marker["tooltip"].count(LINK) == 3
 
 
 def test_template_syntax_in_user_text_stays_text(session: Session) -> None:
