@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from estafette import data_version, db, formatting, i18n, seed
+from estafette import data_version, db, formatting, i18n, seed, textfields
 from estafette.accounts import ANONYMOUS, Actor
 from estafette.settings import Settings
 
@@ -56,7 +56,10 @@ def require_database() -> Engine:
         read_data_version()
         return engine
     except db.StorageError as exc:
-        st.error(t(f"error.db.{exc.code}", url=db.display_url(url)), icon=":material/error:")
+        # st.error renders Markdown; the URL is the operator's text (underscores in a path
+        # would turn italic), so it is shown as typed.
+        shown = textfields.markdown_literal(db.display_url(url))
+        st.error(t(f"error.db.{exc.code}", url=shown), icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop() raises; keeps type checkers honest
 

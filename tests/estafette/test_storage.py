@@ -121,3 +121,10 @@ def test_app_shows_dutch_message_without_traceback(
     at = app_test(url)
     assert not at.exception
     assert len(at.error) == 1 and needle in at.error[0].value
+    # The address is shown as typed: st.error renders Markdown, and a path's underscores
+    # would otherwise turn part of it italic.
+    from estafette import textfields
+    from tests.uihelpers import as_read
+
+    assert textfields.markdown_literal(db.display_url(url)) in at.error[0].value
+    assert db.display_url(url) in as_read(at.error[0].value)
