@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -21,6 +22,16 @@ from ui import auth
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "een lang wachtwoord"
+
+
+def function_app(monkeypatch: pytest.MonkeyPatch, url: str, page: Callable[[], None]) -> AppTest:
+    """A one-function page run once on a seeded database at ``url``, without an exception."""
+    seeded_engine(url).dispose()
+    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", url)
+    at = AppTest.from_function(page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
 
 
 def prepare(url: str) -> dict[str, Actor]:

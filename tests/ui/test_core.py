@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from estafette import db
 from estafette.models import City
-from tests.factories import seeded_engine
+from tests.uihelpers import function_app
 
 
 def _page() -> None:
@@ -39,12 +39,7 @@ def _page() -> None:
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> AppTest:
-    seeded_engine(sqlite_url).dispose()
-    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
-    at = AppTest.from_function(_page, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+    return function_app(monkeypatch, sqlite_url, _page)
 
 
 def test_one_entry_per_call_whatever_its_spelling(page: AppTest) -> None:

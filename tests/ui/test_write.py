@@ -15,8 +15,8 @@ from estafette.lessons import LessonError
 from estafette.models import City
 from estafette.permissions import PermissionDenied
 from tests.estafette.markdown_reader import shown
-from tests.factories import seeded_engine
 from tests.hostile import LINK
+from tests.uihelpers import function_app
 from ui import write
 
 
@@ -122,12 +122,7 @@ def _province(url: str) -> str:
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> AppTest:
-    seeded_engine(sqlite_url).dispose()
-    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", sqlite_url)
-    at = AppTest.from_function(_page, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+    return function_app(monkeypatch, sqlite_url, _page)
 
 
 def test_a_refusal_is_shown_now_and_undoes_the_action(page: AppTest, sqlite_url: str) -> None:
