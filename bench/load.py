@@ -566,7 +566,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
     print()
     print(
         f"page views/s at capacity (burst): 1 process {burst_single.rate:.2f}, 2 replicas "
-        f"{burst_pair.rate:.2f} ({speedup:.2f}x); with think time: {single.rate:.2f} and "
+        f"{burst_pair.rate:.2f} ({speedup:.3f}x); with think time: {single.rate:.2f} and "
         f"{pair.rate:.2f}; floor {floor.rate:.2f}; status saves during the overview: "
         f"{single.saves} + {pair.saves}"
     )
@@ -579,7 +579,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
     if p95 > TARGET_P95_S:
         missed.append(f"p95 page view on one process {p95:.2f} s > {TARGET_P95_S} s")
     if speedup < TARGET_SPEEDUP:
-        missed.append(f"two replicas {speedup:.2f}x < {TARGET_SPEEDUP}x one process")
+        missed.append(f"two replicas {speedup:.3f}x < {TARGET_SPEEDUP}x one process")
     if missed:
         print("targets missed:")
         for line in missed:
