@@ -18,6 +18,16 @@ MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
 
 
+def _relay_of_27(url: str) -> None:
+    """The seed's 3 dialogues and 24 more: a first page of 25 and a second of 2."""
+    engine = seeded_engine(url)
+    with Session(engine) as session:
+        for number in range(24):
+            make_dialogue(session, neighbourhood=f"Wijk {number:02d}")
+        session.commit()
+    engine.dispose()
+
+
 def _script(at: AppTest) -> str:
     (component,) = at.get("component_instance")
     return json.loads(component.proto.json_args)["script"]
@@ -75,12 +85,7 @@ def test_map_title_in_english(app_test: Callable[..., AppTest], sqlite_url: str)
 def test_timeline_table_shows_the_dialogues_of_the_chart_page(
     app_test: Callable[..., AppTest], sqlite_url: str
 ) -> None:
-    engine = seeded_engine(sqlite_url)
-    with Session(engine) as session:
-        for number in range(24):
-            make_dialogue(session, neighbourhood=f"Wijk {number}")
-        session.commit()
-    engine.dispose()
+    _relay_of_27(sqlite_url)
     at = app_test(sqlite_url, page=TIMELINE)
     assert not at.exception
 
@@ -100,12 +105,7 @@ def test_timeline_table_shows_the_dialogues_of_the_chart_page(
 def test_map_table_is_a_plain_table_a_page_at_a_time(
     app_test: Callable[..., AppTest], sqlite_url: str
 ) -> None:
-    engine = seeded_engine(sqlite_url)
-    with Session(engine) as session:
-        for number in range(24):
-            make_dialogue(session, neighbourhood=f"Wijk {number:02d}")
-        session.commit()
-    engine.dispose()
+    _relay_of_27(sqlite_url)
     at = app_test(sqlite_url, page=MAP)
     assert not at.exception
     # 27 dialogues: 25 on the first page of the map's table, 2 on the second; no data grid.
