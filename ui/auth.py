@@ -17,7 +17,7 @@ import streamlit as st
 from estafette import db, i18n, sessions
 from estafette.accounts import ANONYMOUS, Actor
 from ui import write
-from ui.core import ACTOR_KEY, database_url, language, moment, settings, t
+from ui.core import ACTOR_KEY, language, moment, settings, storage_message, t
 from ui.format import safe_t
 
 NOTICE_KEY = "estafette.auth.notice"
@@ -174,7 +174,7 @@ def login_error(code: str, until: str) -> str:
     """The translated reason a sign-in was refused (codes from the sign-in route)."""
     # The codes come from the address, which anyone can write: only known ones are looked up.
     if code.startswith("db_") and f"error.db.{code[3:]}" in i18n.catalog():
-        return safe_t(f"error.db.{code[3:]}", url=db.display_url(database_url()))
+        return storage_message(code[3:])
     if code not in {"invalid", "locked", "inactive", "no_account"}:
         code = "invalid"
     when = ""

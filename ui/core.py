@@ -47,6 +47,14 @@ def database_url() -> str:
     return settings().database_url
 
 
+def storage_message(code: str) -> str:
+    """The translated explanation of a storage problem (Markdown), naming the database."""
+    # Every caller shows it as Markdown, and the address is the operator's text (a path's
+    # underscores would turn italic): it is shown as typed.
+    shown = textfields.markdown_literal(db.display_url(database_url()))
+    return t(f"{db.StorageError.prefix}.{code}", url=shown)
+
+
 def require_database() -> Engine:
     """The engine (and this run's data version), or a clear message and a stopped script."""
     url = settings().database_url
@@ -56,10 +64,7 @@ def require_database() -> Engine:
         read_data_version()
         return engine
     except db.StorageError as exc:
-        # st.error renders Markdown; the URL is the operator's text (underscores in a path
-        # would turn italic), so it is shown as typed.
-        shown = textfields.markdown_literal(db.display_url(url))
-        st.error(t(f"error.db.{exc.code}", url=shown), icon=":material/error:")
+        st.error(storage_message(exc.code), icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop() raises; keeps type checkers honest
 

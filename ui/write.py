@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from estafette import db, textfields
 from estafette.errors import DomainError
 from estafette.permissions import PermissionDenied
-from ui.core import database_url, engine, language, read_data_version, t
+from ui.core import database_url, engine, language, read_data_version, storage_message, t
 from ui.format import safe_t
 
 T = TypeVar("T")
@@ -48,7 +48,7 @@ def message(exc: Exception, *, denied: str | None = None) -> str:
     if isinstance(exc, textfields.TextRejected):
         return textfields.message(exc, language())
     if isinstance(exc, db.StorageError):
-        return safe_t(exc.key, url=db.display_url(database_url()))
+        return storage_message(exc.code)
     if isinstance(exc, DomainError):
         return safe_t(exc.key, **exc.values)
     raise TypeError(f"not a domain refusal: {exc!r}")

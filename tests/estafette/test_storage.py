@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from estafette import db
+from estafette import db, textfields
 from tests.factories import seeded_engine
+from tests.uihelpers import as_read
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
@@ -123,8 +124,5 @@ def test_app_shows_dutch_message_without_traceback(
     assert len(at.error) == 1 and needle in at.error[0].value
     # The address is shown as typed: st.error renders Markdown, and a path's underscores
     # would otherwise turn part of it italic.
-    from estafette import textfields
-    from tests.uihelpers import as_read
-
     assert textfields.markdown_literal(db.display_url(url)) in at.error[0].value
     assert db.display_url(url) in as_read(at.error[0].value)
