@@ -4,14 +4,17 @@ Every process (each app replica, the command line) caches what it read from the 
 A cache entry is keyed on a counter, so a write anywhere shows on the next rerun everywhere:
 reading the versions is one primary-key lookup per rerun.
 
-Two counters (rows of one table):
+Three counters (rows of one table):
 
-- ``ALL`` moves with every write; almost every cached loader is keyed on it.
+- ``ALL`` moves with every write; a loader that reads phase statuses is keyed on it.
 - ``STRUCTURE`` moves only when the relay's shape changes: cities, dialogues, phases, and phase
   records being added or removed. A status save changes phase records in place and leaves it
   alone, so the shape of the relay (which record belongs to which dialogue, city and phase,
   the names and places) is not read again after every save, in every process. That shape is
   most of what the coordinator pages read.
+- ``CONTENT`` moves with every write except a status save (a phase record changed in place and
+  its status events): what the workshop produced, hand-overs, cities without a dialogue. City
+  leads save statuses all day; every process then recomputes only what statuses feed.
 
 The bump is not left to the writers. ``watch(engine)`` (called by ``db.make_engine``) listens
 to every statement the engine sends: ORM flushes, Core ``insert()/update()/delete()``, bulk
@@ -51,9 +54,13 @@ UNVERSIONED_TABLES = frozenset(
 # Row ids of the counters.
 ALL = 1
 STRUCTURE = 2
+CONTENT = 3
 # Tables whose every write changes the relay's shape; phase_record's only by insert or delete.
 STRUCTURE_TABLES = frozenset({"city", "dialogue", "phase"})
 STRUCTURE_VERBS = {"phase_record": frozenset({"insert", "delete", "truncate", "merge"})}
+# What a status save writes (estafette.updates): the record in place and its history.
+STATUS_TABLES = frozenset({"status_event"})
+STATUS_VERBS = {"phase_record": frozenset({"update"})}
 
 _DML = re.compile(
     r"""^\s*(?P<verb>
@@ -71,10 +78,11 @@ _BOOKKEEPING = "estafette.data_version.bookkeeping"
 
 
 class Versions(NamedTuple):
-    """The counters as read together: every write (``all``) and the relay's shape."""
+    """The counters as read together: every write, the relay's shape, all but statuses."""
 
     all: int
     structure: int
+    content: int
 
 
 def changed(statement: str) -> tuple[str, str] | None:
@@ -99,9 +107,11 @@ def counters_for(verb: str, table: str) -> frozenset[int]:
     """The counters a write of ``verb`` on ``table`` moves (none for bookkeeping tables)."""
     if table in UNVERSIONED_TABLES:
         return frozenset()
+    if table in STATUS_TABLES or verb in STATUS_VERBS.get(table, ()):
+        return frozenset({ALL})
     if table in STRUCTURE_TABLES or verb in STRUCTURE_VERBS.get(table, ()):
-        return frozenset({ALL, STRUCTURE})
-    return frozenset({ALL})
+        return frozenset({ALL, STRUCTURE, CONTENT})
+    return frozenset({ALL, CONTENT})
 
 
 def _reset(conn: Connection, *_args: Any) -> None:
@@ -170,17 +180,19 @@ def current(conn: Connection) -> int:
 
 
 def current_versions(conn: Connection) -> Versions:
-    """Both counters as committed now (one primary-key range read)."""
+    """Every counter as committed now (one primary-key range read)."""
     rows = dict(
         conn.execute(
             _select(data_version.c.id, data_version.c.version).where(
-                data_version.c.id.in_((ALL, STRUCTURE))
+                data_version.c.id.in_((ALL, STRUCTURE, CONTENT))
             )
         ).all()
     )
     everything = int(rows[ALL])
-    # A database from before the second counter: every write counts as a change of shape.
-    return Versions(everything, int(rows.get(STRUCTURE, -everything)))
+    # A database from before a counter was added: every write counts as a change of it.
+    return Versions(
+        everything, int(rows.get(STRUCTURE, -everything)), int(rows.get(CONTENT, -everything))
+    )
 
 
 def read(engine: Engine) -> int:
@@ -192,6 +204,6 @@ def read(engine: Engine) -> int:
 
 
 def read_versions(engine: Engine) -> Versions:
-    """Both counters, on a connection of its own (once per page run)."""
+    """Every counter, on a connection of its own (once per page run)."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return current_versions(conn)

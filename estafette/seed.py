@@ -141,15 +141,26 @@ def seed_actor() -> str:
     return str(_load("relay.json")["workshop"]["actor"])
 
 
+def stored_seed_mark(session: Session) -> SeedMark | None:
+    """The seed's actor and the install time kept when it was seeded (None before that was kept).
+
+    Reads no status: a status save never changes it.
+    """
+    stored = session.get(AppMeta, SEEDED_AT_KEY)
+    if stored is None:
+        return None
+    return SeedMark(seed_actor(), dt.datetime.fromisoformat(stored.value))
+
+
 def seed_mark(session: Session) -> SeedMark:
     """The seed's actor and install time, so idle alerts count from real use (alerts.attention).
 
     Databases seeded before the install time was kept fall back to their first real change.
     """
-    actor = seed_actor()
-    stored = session.get(AppMeta, SEEDED_AT_KEY)
+    stored = stored_seed_mark(session)
     if stored is not None:
-        return SeedMark(actor, dt.datetime.fromisoformat(stored.value))
+        return stored
+    actor = seed_actor()
     first_real = session.scalar(select(func.min(StatusEvent.at)).where(StatusEvent.actor != actor))
     return SeedMark(actor, first_real)
 

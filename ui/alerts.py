@@ -8,16 +8,28 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from estafette import alerts, paging, seed
-from ui.core import cached, engine, translator
+from ui.core import cached, cached_content, engine, translator
 from ui.filters import View
 from ui.history import in_view, records, summary
 
 
+@cached_content
+def _stored_seed_mark(url: str) -> alerts.SeedMark | None:
+    with Session(engine(url)) as session:
+        return seed.stored_seed_mark(session)
+
+
 @cached
-def seed_mark(url: str) -> alerts.SeedMark:
-    """Who wrote the seeded history and when it was installed (idle time counts from then)."""
+def _seed_mark_from_history(url: str) -> alerts.SeedMark:
     with Session(engine(url)) as session:
         return seed.seed_mark(session)
+
+
+def seed_mark(url: str) -> alerts.SeedMark:
+    """Who wrote the seeded history and when it was installed (idle time counts from then)."""
+    # Kept at install time, it never changes with a status save; older databases take the
+    # first real change from the history, which does.
+    return _stored_seed_mark(url) or _seed_mark_from_history(url)
 
 
 @cached

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from estafette import cities, edits, updates
 from estafette import dossier as dossier_mod
-from ui.core import cached, database_url, day, engine, moment, t
+from ui.core import cached, cached_content, database_url, day, engine, moment, t
 from ui.format import place_label, safe
 
 # ---------------------------------------------------------------------------- loaders
 
 
-@cached
+@cached_content
 def city_names(url: str) -> list[str]:
     """Every city in relay order, archived ones included (their dossier stays readable)."""
     with Session(engine(url)) as session:
@@ -48,7 +48,7 @@ def phase_table(url: str, dialogue_id: int) -> list[updates.RecordView]:
         return updates.dialogue_records(session, dialogue_id)
 
 
-@cached
+@cached_content
 def edit_log(url: str, city_id: int, dialogue_id: int | None = None) -> list[edits.EditEvent]:
     """Edits, archive and restore of a city and its dialogues (or one dialogue)."""
     with Session(engine(url)) as session:

@@ -146,6 +146,15 @@ def cached_structure(func: Callable[P, R]) -> Callable[P, R]:
     return _cached_on(lambda versions: versions.structure, func)
 
 
+def cached_content(func: Callable[P, R]) -> Callable[P, R]:
+    """Like ``cached``, keyed on every write but a status save (``data_version.CONTENT``).
+
+    For loaders that read no phase status: city leads save statuses all day, and every
+    process then recomputes only what the statuses feed.
+    """
+    return _cached_on(lambda versions: versions.content, func)
+
+
 def language() -> str:
     """The chosen UI language."""
     return i18n.normalise_language(st.session_state.get(LANG_KEY))

@@ -18,7 +18,17 @@ from estafette import search as search_module
 from estafette.accounts import Action, Actor, can
 from estafette.models import Wish
 from ui import write
-from ui.core import cached, current_actor, database_url, engine, language, moment, t, tn
+from ui.core import (
+    cached,
+    cached_content,
+    current_actor,
+    database_url,
+    engine,
+    language,
+    moment,
+    t,
+    tn,
+)
 from ui.format import origin, safe
 
 # ---------------------------------------------------------------------------- loaders
@@ -84,7 +94,7 @@ def mine(url: str, actor: Actor) -> list[lessons.LessonView]:
         return lessons.my_lessons(session, actor)
 
 
-@cached
+@cached_content
 def briefing_lessons(
     url: str, actor: Actor, dialogue_id: int, phase_code: str
 ) -> list[lessons.LessonView]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from estafette import phases
-from ui.core import cached, engine
+from ui.core import cached_content, engine
 
 
-@cached
+@cached_content
 def phase_list(url: str) -> list[phases.PhaseInfo]:
     """The five phases."""
     with Session(engine(url)) as session:

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from estafette import cities, formatting, paging, relay, seed
-from ui.core import cached, engine, read, t, translator
+from ui.core import cached, cached_content, engine, read, t, translator
 from ui.filters import View
 from ui.history import in_view, records
 
@@ -71,7 +71,7 @@ def city_progress(
     return table, at
 
 
-@cached
+@cached_content
 def empty_cities(url: str, view: View) -> pd.DataFrame:
     """Cities in view that have no dialogue yet (hidden when a phase or status is filtered on)."""
     if view.phases or view.statuses:
@@ -81,7 +81,7 @@ def empty_cities(url: str, view: View) -> pd.DataFrame:
     return found[found["city"].isin(view.cities)] if view.cities else found
 
 
-@cached
+@cached_content
 def handovers(url: str) -> list[relay.HandoverInfo]:
     """Every hand-over of the relay (map and timeline show those up to the as-of date)."""
     with Session(engine(url)) as session:

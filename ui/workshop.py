@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from estafette import workshop
-from ui.core import cached, engine
+from ui.core import cached_content, engine
 
 
-@cached
+@cached_content
 def workshop_content(url: str) -> dict[str, list]:
     """Everything the workshop produced, for the overview and method pages."""
     with Session(engine(url)) as session:

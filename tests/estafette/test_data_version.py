@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from estafette import accounts, data_version, db
-from estafette.models import AppMeta, City, LoginThrottle, PhaseRecord, Status, UserSession
+from estafette.models import (
+    AppMeta,
+    City,
+    LoginThrottle,
+    PhaseRecord,
+    Status,
+    UserSession,
+    WorkshopTheme,
+)
 from tests.uihelpers import app_as, prepare
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,16 +44,23 @@ def test_changed_table_reads_the_written_table(statement: str, table: str | None
     assert data_version.changed_table(statement) == table
 
 
+ALL, STRUCTURE, CONTENT = data_version.ALL, data_version.STRUCTURE, data_version.CONTENT
+
+
 @pytest.mark.parametrize(
     ("statement", "counters"),
     [
-        ('UPDATE "phase_record" SET status=%(s)s', {data_version.ALL}),
-        ("INSERT INTO phase_record (dialogue_id) VALUES (1)", {data_version.ALL, 2}),
-        ("DELETE FROM phase_record WHERE id = 3", {data_version.ALL, 2}),
-        ("UPDATE dialogue SET theme = 'x'", {data_version.ALL, 2}),
-        ("insert or replace into city values (1)", {data_version.ALL, 2}),
-        ("UPDATE phase SET name = 'x'", {data_version.ALL, 2}),
-        ("INSERT INTO lesson (title) VALUES ('x')", {data_version.ALL}),
+        # A status save: the record in place and its history move only the first counter.
+        ('UPDATE "phase_record" SET status=%(s)s', {ALL}),
+        ("INSERT INTO status_event (phase_record_id) VALUES (1)", {ALL}),
+        ("INSERT INTO phase_record (dialogue_id) VALUES (1)", {ALL, STRUCTURE, CONTENT}),
+        ("DELETE FROM phase_record WHERE id = 3", {ALL, STRUCTURE, CONTENT}),
+        ("UPDATE dialogue SET theme = 'x'", {ALL, STRUCTURE, CONTENT}),
+        ("insert or replace into city values (1)", {ALL, STRUCTURE, CONTENT}),
+        ("UPDATE phase SET name = 'x'", {ALL, STRUCTURE, CONTENT}),
+        ("INSERT INTO lesson (title) VALUES ('x')", {ALL, CONTENT}),
+        ("UPDATE workshop_theme SET title = 'x'", {ALL, CONTENT}),
+        ("INSERT INTO handover (from_dialogue_id) VALUES (1)", {ALL, CONTENT}),
         ("UPDATE user_session SET last_seen_at = now()", set()),
     ],
 )
@@ -53,18 +68,27 @@ def test_writes_move_the_counters_of_what_they_change(statement: str, counters: 
     found = data_version.changed(statement)
     assert found is not None
     assert data_version.counters_for(*found) == counters
-    assert data_version.STRUCTURE == 2
+    # The rows the migrations create (0004, 0009, 0010): the ids are part of the schema.
+    assert (ALL, STRUCTURE, CONTENT) == (1, 2, 3)
 
 
-def test_a_status_save_leaves_the_relay_shape_alone(engine: Engine) -> None:
+def test_a_status_save_leaves_the_relay_shape_and_the_content_alone(engine: Engine) -> None:
     before = data_version.read_versions(engine)
     with engine.begin() as conn:
         conn.execute(update(PhaseRecord).values(note="in place"))
     after_save = data_version.read_versions(engine)
-    assert after_save == (before.all + 1, before.structure)
+    assert after_save == (before.all + 1, before.structure, before.content)
     with Session(engine) as session, session.begin():
         session.scalars(select(City)).first().province = "Flevoland"  # type: ignore[union-attr]
-    assert data_version.read_versions(engine) == (before.all + 2, before.structure + 1)
+    after_city = data_version.read_versions(engine)
+    assert after_city == (before.all + 2, before.structure + 1, before.content + 1)
+    with engine.begin() as conn:
+        conn.execute(update(WorkshopTheme).values(description="anders"))
+    assert data_version.read_versions(engine) == (
+        before.all + 3,
+        before.structure + 1,
+        before.content + 2,
+    )
 
 
 def test_orm_core_and_text_writes_bump_once_per_transaction(engine: Engine) -> None:
@@ -197,3 +221,27 @@ def test_status_change_elsewhere_shows_with_the_shape_still_cached(
     at.run()
     assert not at.exception
     assert set(_phases_shown(at)) == {"### Verbeelden"}
+
+
+def test_a_theme_changed_elsewhere_shows_with_the_statuses_unchanged(
+    monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    actors = prepare(db_url)
+    at = app_as(monkeypatch, db_url, actors["coordinator"], "pages/overview.py")
+    assert not at.exception
+    at.run()
+    assert not any("ANDERS BEKEKEN" in str(m.value) for m in at.markdown)
+    # Another process renames a workshop theme: nothing a status save writes, so only the
+    # counters of everything else move, and the loaders keyed on them read it again.
+    other = db.make_engine(db_url)
+    try:
+        before = data_version.read_versions(other)
+        with Session(other) as session, session.begin():
+            session.scalars(select(WorkshopTheme)).first().title = "ANDERS BEKEKEN"  # type: ignore[union-attr]
+        after = data_version.read_versions(other)
+        assert (after.content, after.structure) == (before.content + 1, before.structure)
+    finally:
+        other.dispose()
+    at.run()
+    assert not at.exception
+    assert any("ANDERS BEKEKEN" in str(m.value) for m in at.markdown)
