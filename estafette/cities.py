@@ -12,12 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from estafette import formatting, frames
 from estafette.models import DATE_FIELDS, City, Dialogue, Phase, PhaseRecord, Status
-from estafette.permissions import Action, Actor, can
-from estafette.phases import STATUSES, current_position
+from estafette.phases import STATUSES
 
 
 def create_dialogue(
@@ -320,55 +319,3 @@ def without_dialogue(session: Session, as_of: dt.date | None = None) -> pd.DataF
         if as_of is None or c.joined_on is None or c.joined_on <= as_of
     ]
     return pd.DataFrame(rows, columns=list(EMPTY_CITY_COLUMNS))
-
-
-@dataclass(frozen=True)
-class DialogueChoice:
-    """A dialogue as a picker option: its place, its current phase, whether one may edit it."""
-
-    id: int
-    city_id: int
-    city: str
-    neighbourhood: str
-    theme: str
-    current_phase_code: str
-    editable: bool
-
-
-def dialogue_choices(session: Session, actor: Actor | None = None) -> list[DialogueChoice]:
-    """All dialogues in relay order with the phase each is in now.
-
-    With ``actor``, ``editable`` says whether they may edit its status, and those come first.
-    """
-    stmt = (
-        select(Dialogue)
-        .join(Dialogue.city)
-        .where(Dialogue.archived_at.is_(None), City.archived_at.is_(None))
-        .options(selectinload(Dialogue.city))
-        .order_by(City.leg, Dialogue.id)
-    )
-    dialogues = list(session.scalars(stmt))
-    phases = [code for (code,) in session.execute(select(Phase.code).order_by(Phase.position))]
-    # Plain rows, not records: the status page reads this list on every run.
-    statuses: dict[int, dict[str, str]] = {}
-    rows = session.execute(
-        select(PhaseRecord.dialogue_id, Phase.code, PhaseRecord.status).join(PhaseRecord.phase)
-    )
-    for dialogue_id, code, status in rows:
-        statuses.setdefault(dialogue_id, {})[code] = status
-    choices = []
-    for d in dialogues:
-        by_code = statuses.get(d.id, {})
-        position = current_position([by_code.get(code, Status.NIET_GESTART) for code in phases])
-        choices.append(
-            DialogueChoice(
-                id=d.id,
-                city_id=d.city_id,
-                city=d.city.name,
-                neighbourhood=d.neighbourhood or "",
-                theme=d.theme or "",
-                current_phase_code=phases[position] if phases else "",
-                editable=actor is not None and can(actor, Action.EDIT_STATUS, city_id=d.city_id),
-            )
-        )
-    return sorted(choices, key=lambda c: not c.editable) if actor is not None else choices

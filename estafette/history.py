@@ -367,14 +367,20 @@ class HistoryEntry:
 
 def dialogue_history(session: Session, dialogue_id: int) -> list[HistoryEntry]:
     """Every StatusEvent of a dialogue, newest first."""
+    # Plain columns, not StatusEvent objects: the status page reads this after every save.
     stmt = (
-        select(StatusEvent, Phase.name, Phase.position)
+        select(
+            StatusEvent.at,
+            StatusEvent.actor,
+            Phase.name,
+            Phase.position,
+            StatusEvent.field,
+            StatusEvent.old_value,
+            StatusEvent.new_value,
+        )
         .join(StatusEvent.record)
         .join(PhaseRecord.phase)
         .where(PhaseRecord.dialogue_id == dialogue_id)
         .order_by(StatusEvent.at.desc(), StatusEvent.id.desc())
     )
-    return [
-        HistoryEntry(e.at, e.actor, name, pos, e.field, e.old_value, e.new_value)
-        for e, name, pos in session.execute(stmt)
-    ]
+    return [HistoryEntry(*row) for row in session.execute(stmt)]

@@ -24,7 +24,7 @@ from estafette import (
     textfields,
 )
 from estafette.accounts import Action, Actor, PermissionDenied, can, require, require_role
-from estafette.cities import DialogueChoice, dialogue_choices  # noqa: F401  (re-exported)
+from estafette.choices import DialogueChoice, dialogue_choices  # noqa: F401  (re-exported)
 from estafette.errors import DomainError
 from estafette.lesson_views import (  # noqa: F401  (re-exported for callers)
     PUBLIC_STATUSES,

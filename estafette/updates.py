@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 
 from sqlalchemy import false, select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from estafette import textfields
@@ -200,13 +200,16 @@ def load_record(session: Session, record_id: int) -> RecordView:
 
 def dialogue_records(session: Session, dialogue_id: int) -> list[RecordView]:
     """The five phase records of a dialogue, in phase order."""
+    # One query (the form reads this fresh on every run), not one per relationship.
     stmt = (
         select(PhaseRecord)
         .join(PhaseRecord.phase)
+        .join(PhaseRecord.dialogue)
+        .join(Dialogue.city)
         .where(PhaseRecord.dialogue_id == dialogue_id)
         .options(
-            selectinload(PhaseRecord.phase),
-            selectinload(PhaseRecord.dialogue).selectinload(Dialogue.city),
+            contains_eager(PhaseRecord.phase),
+            contains_eager(PhaseRecord.dialogue).contains_eager(Dialogue.city),
         )
         .order_by(Phase.position)
     )

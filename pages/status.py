@@ -28,11 +28,15 @@ if not options:
     st.stop()
 
 
+# Translated once: the list holds every dialogue of the relay (a thousand at national scale).
+READ_ONLY = t("status_page.read_only")
+
+
 def dialogue_label(dialogue_id: int) -> str:
     """City · neighbourhood ("nog te bepalen" while unknown), marked when read-only."""
     choice = options[dialogue_id]
     label = place_label(choice.city, choice.neighbourhood, undecided=True)
-    return label if choice.editable else f"{label} ({t('status_page.read_only')})"
+    return label if choice.editable else f"{label} ({READ_ONLY})"
 
 
 links.preselect(form.PREFIX + "dialogue", options)

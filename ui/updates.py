@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from estafette import cities, history, updates
+from estafette import choices as choices_mod
+from estafette import history, updates
 from estafette.accounts import Actor
 from estafette.cities import status_key
 from estafette.models import DATE_FIELDS
@@ -16,6 +17,8 @@ from estafette.updates import TRACKED_FIELDS, PhaseUpdate, RecordView
 from ui import write
 from ui.core import cached, database_url, day, engine, moment, t
 from ui.format import place_label, safe_t, safe_tn
+from ui.history import summary
+from ui.phases import phase_list
 
 PREFIX = "estafette.status."
 LOADED_KEY = PREFIX + "loaded"
@@ -28,10 +31,16 @@ def field_key(name: str) -> str:
     return f"{PREFIX}f_{name}"
 
 
-def choices(actor: Actor) -> list[cities.DialogueChoice]:
+@cached
+def _dialogues(url: str) -> list[choices_mod.DialogueChoice]:
+    # From the dashboards' summary of this data version: no read of its own.
+    codes = {phase.position: phase.code for phase in phase_list(url)}
+    return choices_mod.from_summary(summary(url), codes)
+
+
+def choices(actor: Actor) -> list[choices_mod.DialogueChoice]:
     """All dialogues, the actor's own first."""
-    with Session(engine(database_url())) as session:
-        return cities.dialogue_choices(session, actor)
+    return choices_mod.for_actor(_dialogues(database_url()), actor)
 
 
 def records(dialogue_id: int) -> list[RecordView]:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from estafette import cities, edits, history, lessons
+from estafette import choices, edits, history, lessons
 from estafette.accounts import SYSTEM, PermissionDenied
 from estafette.models import City, Dialogue, StatusEvent
 from tests.factories import (
@@ -61,9 +61,9 @@ def test_archive_and_restore_a_city_and_a_dialogue(session: Session) -> None:
     shown = _dashboard_dialogues(session)
     assert lombok.id not in shown and deventer_dialogue.id not in shown
     assert "Utrecht" in _dashboard_cities(session)
-    picker = {c.id for c in cities.dialogue_choices(session, COORD)}
+    picker = {c.id for c in choices.dialogue_choices(session, COORD)}
     assert lombok.id not in picker and deventer_dialogue.id not in picker
-    assert lombok.id not in {c.id for c in cities.dialogue_choices(session)}
+    assert lombok.id not in {c.id for c in choices.dialogue_choices(session)}
     # ... but history and lessons are kept.
     assert lombok.id in set(history.records_frame(session, include_archived=True)["dialogue_id"])
     assert len(history.events_frame(session, lombok.id)) == 1

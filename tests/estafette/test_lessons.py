@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from estafette import cities, db, leergang, lesson_seed, lesson_views, lessons, search
+from estafette import choices, db, leergang, lesson_seed, lesson_views, lessons, search
 from estafette.accounts import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from estafette.models import (
     CourseItem,
@@ -452,13 +452,13 @@ def test_migration_0002_checks_clean_and_downgrades(db_url: str) -> None:
 
 def test_dialogue_choices_in_relay_order_with_current_phase(engine: Engine) -> None:
     with Session(engine) as session:
-        choices = cities.dialogue_choices(session)
-        assert [c.city for c in choices] == ["Deventer", "Utrecht", "Amsterdam"]
-        assert {c.current_phase_code for c in choices} == {"verkennen"}
-        assert not any(c.editable for c in choices)  # no actor: nobody's to edit
+        found = choices.dialogue_choices(session)
+        assert [c.city for c in found] == ["Deventer", "Utrecht", "Amsterdam"]
+        assert {c.current_phase_code for c in found} == {"verkennen"}
+        assert not any(c.editable for c in found)  # no actor: nobody's to edit
         # Utrecht moves on to phase 3; the lesson form then briefs on that phase.
         record = session.get(PhaseRecord, record_id(session, "Utrecht", "vormgeven"))
         change(session, record, dt.datetime(2025, 1, 1), "test", status="bezig")
         session.flush()
-        now = {c.city: c.current_phase_code for c in cities.dialogue_choices(session)}
+        now = {c.city: c.current_phase_code for c in choices.dialogue_choices(session)}
     assert now == {"Deventer": "verkennen", "Utrecht": "vormgeven", "Amsterdam": "verkennen"}

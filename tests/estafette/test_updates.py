@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from estafette import cities, history, updates
+from estafette import choices, cities, history, phases, seed, updates
 from estafette.accounts import Actor, PermissionDenied
 from estafette.models import City, StatusEvent
 from estafette.updates import PhaseUpdate, validate
@@ -246,10 +246,10 @@ def test_concurrent_saves(make_db_url: Callable[[str], str], threads: int, backe
 
 def test_history_and_choices(session: Session) -> None:
     lead = lead_for(session, "Deventer")
-    choices = cities.dialogue_choices(session, lead)
-    assert choices[0].city == "Deventer" and choices[0].editable
-    assert [c.editable for c in choices].count(True) == 1
-    dialogue = choices[0].id
+    found = choices.dialogue_choices(session, lead)
+    assert found[0].city == "Deventer" and found[0].editable
+    assert [c.editable for c in found].count(True) == 1
+    dialogue = found[0].id
     entries = history.dialogue_history(session, dialogue)
     assert sorted((e.field, e.new_value, e.phase_name) for e in entries) == [
         ("actual_start", "2018-07-03", "Verkennen"),
@@ -257,6 +257,23 @@ def test_history_and_choices(session: Session) -> None:
     ]
     records = updates.dialogue_records(session, dialogue)
     assert [r.position for r in records] == [1, 2, 3, 4, 5]
+
+
+def test_choices_from_the_summary_are_the_choices_read_from_the_database(
+    session: Session,
+) -> None:
+    # The status page builds its list from the dashboards' summary instead of reading every
+    # dialogue again: the same dialogues, in the same order, in the same phase.
+    seed.add_demo(session.get_bind())
+    codes = {p.position: p.code for p in phases.list_phases(session)}
+    summary = cities.summarise(history.records_frame(session))
+    assert choices.from_summary(summary, codes) == choices.dialogue_choices(session)
+    assert {c.current_phase_code for c in choices.from_summary(summary, codes)} > {"verkennen"}
+    lead = lead_for(session, "Utrecht")
+    mine = choices.for_actor(choices.from_summary(summary, codes), lead)
+    assert mine == choices.dialogue_choices(session, lead)
+    assert [c.city for c in mine if c.editable] == ["Utrecht", "Utrecht"]
+    assert not any(c.editable for c in mine[2:])
 
 
 @settings(
