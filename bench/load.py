@@ -3,10 +3,11 @@
 No browsers. Each page view is what a browser tab does after loading the HTML: open
 Streamlit's WebSocket (/_stcore/stream), send a ``rerun_script`` BackMsg naming the page,
 read ForwardMsgs until ``script_finished``. Coordinators open the overview, the map and the
-timeline; city leads save a status and then look at the overview. The save goes through the
-domain (``updates.save_update`` on the same database, as the status page does after its form)
-rather than by driving the form's widgets over the protocol; it is not counted as a page view,
-but it bumps the data version, so the next page views load fresh data as they would live.
+timeline; city leads save a status on Fase bijwerken and then look at the overview. A save is
+what the browser does: the lead's tab (signed in with a session cookie) opens the page on
+their dialogue, then submits the form with a new note in the widget states, and the page's own
+callback saves it in the server. It bumps the data version, so the next page views load fresh
+data as they would live.
 
 Measured three ways in one run, on the same national-scale PostgreSQL data:
 one app process, two app processes behind nginx (the deployed template), and a bare one-line
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import os
 import random
 import re
@@ -40,25 +40,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from sqlalchemy import Engine, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench import data as data_bench
 from bench.schema import postgres_schema
-from estafette import db, updates
+from estafette import accounts, db, sessions
 from estafette.accounts import Actor
-from estafette.models import PhaseRecord, Role
+from estafette.models import City, Dialogue, Role, StatusEvent
 from estafette.settings import PROJECT_ROOT
 
 # Each page by its own address, as the sidebar links and shared links name it. (The root
 # address "/" is a hidden page that switches to /overzicht, one extra script run.)
 PAGES = ("overzicht", "kaart", "tijdlijn")
+# Where city leads save; they do so during the overview's runs, before each look at it.
+STATUS_PAGE = "fase-bijwerken"
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "estafette.nginx.conf.template"
 BARE_PAGE = Path(__file__).resolve().parent / "bare.py"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-COORDINATOR = Actor(email="bench@example.nl", role=Role.COORDINATOR, name="Bench")
+SETUP = Actor(email="bench@example.nl", role=Role.COORDINATOR, name="Bench")
 # Targets of issue 9.
 TARGET_CPU_RATIO = 1.5
 TARGET_P95_S = 2.0
@@ -228,75 +232,166 @@ def nginx(folder: Path, replicas: list[Server]) -> Iterator[Server]:
         stop(process)
 
 
-async def page_view(base: str, page: str) -> float:
-    """One page view over the protocol; returns seconds from connecting to script_finished."""
-    started = time.perf_counter()
-    async with websockets.connect(
+def _connect(base: str, token: str | None = None) -> websockets.ClientConnection:
+    headers = {"Cookie": f"{sessions.COOKIE_NAME}={token}"} if token else None
+    return websockets.connect(
         f"ws://{base}/_stcore/stream",
         subprotocols=["streamlit"],
         max_size=None,
         open_timeout=120,
         ping_interval=None,
-    ) as ws:
-        back = BackMsg()
-        back.rerun_script.page_name = page
-        back.rerun_script.query_string = ""
-        await ws.send(back.SerializeToString())
-        while True:
-            data = await asyncio.wait_for(ws.recv(), timeout=120)
-            message = ForwardMsg()
-            message.ParseFromString(data)
-            kind = message.WhichOneof("type")
+        additional_headers=headers,
+    )
+
+
+async def _run(
+    ws: websockets.ClientConnection, page: str, query: str = "", widgets: list[object] = ()
+) -> list[object]:
+    """Ask for one script run of ``page``; the new elements it sent, once it finished."""
+    back = BackMsg()
+    back.rerun_script.page_name = page
+    back.rerun_script.query_string = query
+    back.rerun_script.widget_states.widgets.extend(widgets)
+    await ws.send(back.SerializeToString())
+    elements = []
+    while True:
+        data = await asyncio.wait_for(ws.recv(), timeout=120)
+        message = ForwardMsg()
+        message.ParseFromString(data)
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
             # (A fresh process answers its very first deep link with page_not_found before
             # st.navigation has registered the pages; the warm-up absorbs that.)
-            if kind == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
-                raise LoadError(f"{page}: {message.delta.new_element.exception.message}")
-            if kind == "script_finished" and message.script_finished in (
-                ForwardMsg.FINISHED_SUCCESSFULLY,
-                ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
-            ):
-                break
+            if element.WhichOneof("type") == "exception":
+                raise LoadError(f"{page}: {element.exception.message}")
+            elements.append(element)
+        if kind == "script_finished" and message.script_finished in (
+            ForwardMsg.FINISHED_SUCCESSFULLY,
+            ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+        ):
+            return elements
+
+
+async def page_view(base: str, page: str) -> float:
+    """One page view over the protocol; returns seconds from connecting to script_finished."""
+    started = time.perf_counter()
+    async with _connect(base) as ws:
+        await _run(ws, page)
     return time.perf_counter() - started
 
 
-@functools.cache
-def _writer(database_url: str) -> tuple[Engine, tuple[int, ...]]:
-    """One engine and the candidate records for all saves of a run.
+@dataclass(frozen=True)
+class Lead:
+    """A signed-in city lead: the session cookie's token and the dialogue they keep up to date."""
 
-    The load generator shares the machine with the servers it measures: an engine (and its
-    first connection) per save cost it about 30 ms of CPU that the replicas then lacked.
-    """
+    token: str
+    dialogue_id: int
+
+
+def make_leads(database_url: str, count: int) -> list[Lead]:
+    """``count`` city-lead accounts, each for its own city's first dialogue, signed in."""
     engine = db.make_engine(database_url)
-    with Session(engine) as session:
-        return engine, tuple(session.scalars(select(PhaseRecord.id).limit(500)).all())
+    try:
+        with Session(engine) as session, session.begin():
+            first = (
+                select(Dialogue.city_id, func.min(Dialogue.id))
+                .join(City, City.id == Dialogue.city_id)
+                .group_by(Dialogue.city_id, City.leg)
+                .order_by(City.leg)
+                .limit(count)
+            )
+            leads = []
+            for number, (city_id, dialogue_id) in enumerate(session.execute(first).all()):
+                info = accounts.add_user(
+                    session,
+                    SETUP,
+                    email=f"lead{number}@bench.example.nl",
+                    role=Role.CITY_LEAD,
+                    password=None,
+                    name=f"Lead {number}",
+                    city_ids=[city_id],
+                )
+                user = accounts.user_by_email(session, info.email)
+                assert user is not None
+                token = sessions.start(session, accounts.actor_for_user(user))
+                leads.append(Lead(token, int(dialogue_id)))
+        if len(leads) < count:
+            raise LoadError(f"only {len(leads)} cities have a dialogue; {count} leads asked")
+        return leads
+    finally:
+        engine.dispose()
 
 
-def save_status(database_url: str, rng: random.Random) -> None:
-    """A city lead's save: one phase record's note changes (a real, versioned write)."""
-    engine, ids = _writer(database_url)
-    with Session(engine) as session:
-        # Some synthetic records hold states the form would refuse (e.g. done without an
-        # end date); a person would fix those first, the bench picks another record.
-        for _ in range(20):
-            view = updates.load_record(session, rng.choice(ids))
-            # The loaded values with a new note, as the form would send them.
-            values = {name: getattr(view, name) for name in updates.TRACKED_FIELDS}
-            values["note"] = f"Bench {dt.datetime.now():%H:%M:%S.%f}"
-            change = updates.PhaseUpdate(**values)
-            try:
-                updates.save_update(session, COORDINATOR, view, change)
-                return
-            except (updates.ValidationFailed, updates.Conflict):
-                session.rollback()
-                continue
+def _widget(element: object, value: str | None = None) -> object:
+    # The widget's id as the page sent it; a text value, or a trigger (the submit button).
+    state = WidgetState()
+    kind = element.WhichOneof("type")  # type: ignore[attr-defined]
+    state.id = getattr(element, kind).id
+    if value is None:
+        state.trigger_value = True
+    else:
+        state.string_value = value
+    return state
+
+
+async def status_save(base: str, lead: Lead) -> float:
+    """A city lead's save through the app: open Fase bijwerken, submit a new note; seconds.
+
+    As a browser does it: the page opens on the lead's dialogue (its own address), then the
+    form is submitted with the note changed and the submit button's trigger set. The form's
+    callback saves it in the server, with every check a person's save gets.
+    """
+    started = time.perf_counter()
+    query = f"dialoog={lead.dialogue_id}"
+    async with _connect(base, lead.token) as ws:
+        shown = await _run(ws, STATUS_PAGE, query)
+        note = [e for e in shown if e.WhichOneof("type") == "text_area"]
+        submit = [
+            e for e in shown if e.WhichOneof("type") == "button" and e.button.is_form_submitter
+        ]
+        if len(note) != 1 or len(submit) != 1:
+            raise LoadError(f"{STATUS_PAGE}: the status form is not on the page for {query}")
+        text = f"Bench {dt.datetime.now():%H:%M:%S.%f}"
+        answer = await _run(ws, STATUS_PAGE, query, [_widget(note[0], text), _widget(submit[0])])
+    refused = [
+        e.alert.body
+        for e in answer
+        if e.WhichOneof("type") == "alert" and e.alert.format == Alert.ERROR
+    ]
+    if refused:
+        raise LoadError(f"{STATUS_PAGE}: the save was refused: {refused[0]}")
+    return time.perf_counter() - started
+
+
+def committed_saves(database_url: str) -> int:
+    """How many notes the bench's leads saved (read back from the history, not counted)."""
+    engine = db.make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(StatusEvent)
+                    .where(StatusEvent.actor.like("Lead %"), StatusEvent.field == "note")
+                )
+                or 0
+            )
+    finally:
+        engine.dispose()
 
 
 @dataclass
 class Run:
-    """One measured configuration: per page its latencies, CPU seconds and wall seconds."""
+    """One measured configuration: per page its latencies, CPU seconds and wall seconds.
+
+    City leads save during the overview's windows: their saves are page views of
+    Fase bijwerken (``saves``) and count with that window's views and CPU.
+    """
 
     label: str
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    saves: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     # The load generator's own CPU and PostgreSQL's (both share the machine's cores with the
     # servers).
@@ -305,11 +400,18 @@ class Run:
     # Busy and total ticks of the whole machine while the page was measured.
     machine: dict[str, tuple[int, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    saves: int = 0
+
+    def window_views(self, page: str) -> int:
+        """Page views in ``page``'s windows, the leads' saves included."""
+        return len(self.latencies.get(page, [])) + len(self.saves.get(page, []))
 
     @property
     def views(self) -> int:
-        return sum(len(v) for v in self.latencies.values())
+        return sum(self.window_views(page) for page in self.latencies)
+
+    @property
+    def save_count(self) -> int:
+        return sum(len(v) for v in self.saves.values())
 
     @property
     def rate(self) -> float:
@@ -317,7 +419,12 @@ class Run:
         return self.views / sum(self.seconds.values())
 
     def cpu_per_view(self, page: str) -> float:
-        return self.cpu[page] / len(self.latencies[page])
+        return self.cpu[page] / self.window_views(page)
+
+    def label_of(self, page: str) -> str:
+        """The window's pages as the table names them."""
+        shown = page or "bare"
+        return f"{shown} + {STATUS_PAGE}" if self.saves.get(page) else shown
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -325,31 +432,39 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _user(
-    number: int, base: str, page: str, rounds: int, run: Run, writer: str | None, think: float
-) -> None:
-    rng = random.Random(number)
+def _lead(number: int, page: str, leads: list[Lead] | None) -> Lead | None:
     # Every third person is a city lead: a save before each look at the overview.
-    lead = writer is not None and page == "overzicht" and number % 3 == 2
+    if leads and page == "overzicht" and number % 3 == 2:
+        return leads[(number // 3) % len(leads)]
+    return None
+
+
+async def _user(
+    number: int, base: str, page: str, rounds: int, run: Run, leads: list[Lead] | None,
+    think: float,
+) -> None:  # fmt: skip
+    rng = random.Random(number)
+    lead = _lead(number, page, leads)
     for _ in range(rounds):
         # Think time: people read a page before the next one (0 = everyone at once, a burst).
         await asyncio.sleep(rng.uniform(0, 2 * think))
-        if lead:
-            await asyncio.to_thread(save_status, writer, rng)  # type: ignore[arg-type]
-            run.saves += 1
+        if lead is not None:
+            run.saves.setdefault(page, []).append(await status_save(base, lead))
         run.latencies.setdefault(page, []).append(await page_view(base, page))
 
 
-async def _warm(base: str, pages: tuple[str, ...]) -> None:
+async def _warm(base: str, pages: tuple[str, ...], leads: list[Lead] | None = None) -> None:
     """The first views of each page in each process fill its caches (not measured)."""
     for _ in range(4):
         for page in pages:
             await page_view(base, page)
+        if leads:
+            await status_save(base, leads[0])
 
 
 async def _measure(
     run: Run, base: str, pids: list[int], page: str, users: int, rounds: int,
-    writer: str | None, think: float,
+    leads: list[Lead] | None, think: float,
 ) -> None:  # fmt: skip
     """One page, every user at once; latencies, CPU and wall time added to ``run``."""
     before = sum(cpu_seconds(p) for p in pids)
@@ -357,7 +472,7 @@ async def _measure(
     database_before = postgres_cpu_seconds()
     busy_before, total_before = machine_ticks()
     started = time.perf_counter()
-    await asyncio.gather(*(_user(n, base, page, rounds, run, writer, think) for n in range(users)))
+    await asyncio.gather(*(_user(n, base, page, rounds, run, leads, think) for n in range(users)))
     busy, total = machine_ticks()
     old_busy, old_total = run.machine.get(page, (0, 0))
     run.machine[page] = (old_busy + busy - busy_before, old_total + total - total_before)
@@ -372,32 +487,34 @@ async def _measure(
 
 async def _load(
     label: str, base: str, pids: list[int], users: int, rounds: int, pages: tuple[str, ...],
-    writer: str | None,
+    leads: list[Lead] | None,
     think: float = 0.0,
 ) -> Run:  # fmt: skip
     run = Run(label)
-    await _warm(base, pages)
+    await _warm(base, pages, leads)
     # One page at a time, all users at once: CPU per view is then per page.
     for page in pages:
-        await _measure(run, base, pids, page, users, rounds, writer, think)
+        await _measure(run, base, pids, page, users, rounds, leads, think)
     return run
 
 
 async def _user_until(
-    number: int, base: str, page: str, deadline: float, run: Run, writer: str | None
+    number: int, base: str, page: str, deadline: float, run: Run, leads: list[Lead] | None
 ) -> None:
-    rng = random.Random(number)
-    lead = writer is not None and page == "overzicht" and number % 3 == 2
+    lead = _lead(number, page, leads)
     while time.perf_counter() < deadline:
-        if lead:
-            await asyncio.to_thread(save_status, writer, rng)  # type: ignore[arg-type]
-            run.saves += 1
+        if lead is not None:
+            seconds = await status_save(base, lead)
+            if time.perf_counter() <= deadline:
+                run.saves.setdefault(page, []).append(seconds)
         seconds = await page_view(base, page)
         if time.perf_counter() <= deadline:
             run.latencies.setdefault(page, []).append(seconds)
 
 
-async def _window(run: Run, base: str, pids: list[int], page: str, users: int, writer: str) -> None:
+async def _window(
+    run: Run, base: str, pids: list[int], page: str, users: int, leads: list[Lead]
+) -> None:
     """Every user at once for ``BURST_SECONDS``; what the window saw is added to ``run``."""
     before = sum(cpu_seconds(p) for p in pids)
     client_before = time.process_time()
@@ -406,7 +523,7 @@ async def _window(run: Run, base: str, pids: list[int], page: str, users: int, w
     started = time.perf_counter()
     deadline = started + BURST_SECONDS
     users_done = asyncio.gather(
-        *(_user_until(n, base, page, deadline, run, writer) for n in range(users))
+        *(_user_until(n, base, page, deadline, run, leads) for n in range(users))
     )
     # The counters are read at the deadline: views still under way then do not count, and
     # neither does the work that finishes them.
@@ -424,7 +541,7 @@ async def _window(run: Run, base: str, pids: list[int], page: str, users: int, w
 
 
 async def _bursts(
-    setups: list[tuple[str, str, list[int]]], users: int, writer: str, repeats: int
+    setups: list[tuple[str, str, list[int]]], users: int, leads: list[Lead], repeats: int
 ) -> list[Run]:
     """Capacity of each setup (label, address, pids): every person at once, no pauses.
 
@@ -434,16 +551,16 @@ async def _bursts(
     """
     runs = [Run(label) for label, _, _ in setups]
     for _, base, _ in setups:
-        await _warm(base, PAGES)
+        await _warm(base, PAGES, leads)
     for _ in range(repeats):
         for page in PAGES:
             for run, (_, base, pids) in zip(runs, setups, strict=True):
-                await _window(run, base, pids, page, users, writer)
+                await _window(run, base, pids, page, users, leads)
     return runs
 
 
 def table(runs: list[Run], floor: Run) -> str:
-    """The results as a Markdown table."""
+    """The results as a Markdown table (one row per page's windows)."""
     floor_cpu = floor.cpu_per_view("")
     lines = [
         "| setup | page | views | p50 (s) | p95 (s) | views/s | CPU/view (s) | x floor CPU "
@@ -451,11 +568,12 @@ def table(runs: list[Run], floor: Run) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in [*runs, floor]:
-        for page, values in run.latencies.items():
+        for page in run.latencies:
+            values = [*run.latencies[page], *run.saves.get(page, [])]
             cpu_view = run.cpu_per_view(page)
             busy, total = run.machine.get(page, (0, 0))
             lines.append(
-                f"| {run.label} | {page or 'bare'} | {len(values)} | {_pct(values, 0.5):.2f} "
+                f"| {run.label} | {run.label_of(page)} | {len(values)} | {_pct(values, 0.5):.2f} "
                 f"| {_pct(values, 0.95):.2f} | {len(values) / run.seconds[page]:.1f} "
                 f"| {cpu_view:.3f} | {cpu_view / floor_cpu:.2f} "
                 f"| {run.database_cpu[page] / len(values):.3f} "
@@ -478,6 +596,8 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
     ):
         folder = Path(tmp)
         sizes, seconds = data_bench.prepare(url, national=True)
+        # Every third person is a city lead, each with an account for a city of their own.
+        leads = make_leads(url, max(1, users // 3))
         print(
             f"national data on PostgreSQL: {sizes['dialogues']} dialogues, "
             f"{sizes['status_events']} status events (prepared in {seconds:.0f} s); "
@@ -501,13 +621,15 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
             servers.append(tuned)
             # The other replica idles while one process is measured (and vice versa).
             single = asyncio.run(
-                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, url, think)
+                _load("1 process", one.base, [one.process.pid], users, rounds, PAGES, leads, think)
             )
             print(f"measured: 1 process ({single.views} views)", flush=True)
             with nginx(folder, [one, two]) as proxy:
                 pids = [one.process.pid, two.process.pid, proxy.process.pid]
                 pair = asyncio.run(
-                    _load("2 replicas + nginx", proxy.base, pids, users, rounds, PAGES, url, think)
+                    _load(
+                        "2 replicas + nginx", proxy.base, pids, users, rounds, PAGES, leads, think
+                    )
                 )
                 print(f"measured: 2 replicas ({pair.views} views)", flush=True)
                 # Capacity: with think time the offered load, not the server, can set the pace,
@@ -520,7 +642,7 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
                                 ("2 replicas + nginx, burst", proxy.base, pids),
                             ],
                             users,
-                            url,
+                            leads,
                             BURST_REPEATS,
                         )
                     )
@@ -554,21 +676,35 @@ def run(users: int, rounds: int = 3, postgres_url: str | None = None, think: flo
         finally:
             for server in servers:
                 stop(server.process)
-            if _writer.cache_info().currsize:
-                _writer(url)[0].dispose()
-            _writer.cache_clear()
+        runs = (
+            [single, pair] if burst_single is single else [single, pair, burst_single, burst_pair]
+        )
+        claimed = sum(run.save_count for run in runs)
+        # Every save the bench counts must be in the history (saves during the warm-ups too).
+        committed = committed_saves(url)
+        if committed < claimed:
+            raise LoadError(f"{claimed} saves timed but only {committed} in the history")
     print()
     bursts = [] if burst_single is single else [burst_single, burst_pair]
     print(table([single, pair, *bursts, tuned_floor], floor))
     floor_cpu = floor.cpu_per_view("")
     speedup = burst_pair.rate / burst_single.rate
-    p95 = _pct([v for values in single.latencies.values() for v in values], 0.95)
+    single_views = [
+        v for values in (*single.latencies.values(), *single.saves.values()) for v in values
+    ]
+    p95 = _pct(single_views, 0.95)
+    saves = [v for values in single.saves.values() for v in values]
     print()
     print(
         f"page views/s at capacity (burst): 1 process {burst_single.rate:.2f}, 2 replicas "
         f"{burst_pair.rate:.2f} ({speedup:.3f}x); with think time: {single.rate:.2f} and "
-        f"{pair.rate:.2f}; floor {floor.rate:.2f}; status saves during the overview: "
-        f"{single.saves} + {pair.saves}"
+        f"{pair.rate:.2f}; floor {floor.rate:.2f}"
+    )
+    print(
+        f"status saves through {STATUS_PAGE} (page opened, form submitted): "
+        f"{' + '.join(str(run.save_count) for run in runs)} "
+        f"({committed} in the history); on one process with think time p50 "
+        f"{_pct(saves, 0.5):.2f} s, p95 {_pct(saves, 0.95):.2f} s"
     )
     missed = [
         f"{page}: CPU per page view {single.cpu_per_view(page):.3f} s > {TARGET_CPU_RATIO}x "
