@@ -54,14 +54,6 @@ def marker_positions(summary: pd.DataFrame) -> pd.DataFrame:
     return spots[["dialogue_id", "lat", "lon"]].reset_index(drop=True)
 
 
-def nearest_dialogue(positions: pd.DataFrame, lat: float, lng: float) -> int | None:
-    """The dialogue whose marker is at (or nearest to) a clicked point."""
-    if positions.empty:
-        return None
-    distance = (positions["lat"] - lat) ** 2 + (positions["lon"] - lng) ** 2
-    return int(positions.loc[distance.idxmin(), "dialogue_id"])
-
-
 def _esc(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).map(html.escape)
 

@@ -21,7 +21,6 @@ from estafette.map_data import (
     marker_payload,
     marker_positions,
     marker_table,
-    nearest_dialogue,
     phase_colour,
     script_json,
 )
@@ -99,6 +98,10 @@ var {{ this.get_name() }} = (function () {
         marker.bindTooltip(function () { return fill(shapes.tooltip, d); });
         marker.bindPopup(function () {
             return fill(shapes.tooltip, d) + fill(shapes.extra, d);
+        });
+        // The page shows the clicked dialogue's history (estafette.map_page.FrameBridge).
+        marker.on("click", function () {
+            if (window.estafetteDialogueClicked) { window.estafetteDialogueClicked(d.dialogue_id); }
         });{% if not this.cluster %}
         // The phase number beside the dot: the phase never depends on colour alone.
         labels.push(L.marker([d.lat, d.lon], {interactive: false, keyboard: false,
@@ -207,7 +210,7 @@ class ZoomableMap(folium.Map):
     """A folium map whose page does not forbid zooming (WCAG 1.4.4 resize text).
 
     folium's header sets ``maximum-scale=1.0, user-scalable=no``; it is rendered into the
-    figure header (which streamlit-folium reads), so it is replaced there after rendering.
+    figure header, so it is replaced there after rendering.
     """
 
     def render(self, **kwargs: object) -> None:
@@ -387,7 +390,6 @@ __all__ = [
     "marker_positions",
     "marker_table",
     "municipality_at",
-    "nearest_dialogue",
     "phase_colour",
     "relay_map",
 ]

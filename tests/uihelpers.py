@@ -145,3 +145,21 @@ def tables(at: AppTest) -> list[pd.DataFrame]:
         frame = pd.DataFrame(rows, columns=columns)
         found.append(frame.set_index(columns[0]) if headed else frame)
     return found
+
+
+def map_document(at: AppTest) -> str:
+    """The map the Kaart page frames, fetched from its address on the app's own route.
+
+    The page only places the frame (its address names the view and the data version); what
+    the map shows is what web/map_frame.py serves at that address.
+    """
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from web import map_frame
+
+    (frame,) = at.get("iframe")
+    with TestClient(Starlette(routes=map_frame.routes())) as client:
+        response = client.get(frame.proto.src, headers={"accept": "text/html"})
+    assert response.status_code == 200, response.text
+    return response.text

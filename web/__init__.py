@@ -9,13 +9,13 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from web import auth, calendar, headers, health, pages
+from web import auth, calendar, headers, health, map_frame, pages
 from web.index_page import IndexPageMiddleware
 
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in matching order."""
-    return [*health.routes(), *auth.routes(), *calendar.routes()]
+    return [*health.routes(), *auth.routes(), *calendar.routes(), *map_frame.routes()]
 
 
 def middleware() -> list[Middleware]:

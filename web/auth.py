@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from estafette import accounts, data_version, db, i18n, sessions, signin
+from estafette.accounts import ANONYMOUS, may_read
 from estafette.logs import log_event
 from estafette.settings import Settings
 
@@ -46,6 +47,33 @@ def _engine(url: str) -> Engine:
 def engine() -> Engine:
     """The engine of the configured database (one pool per process for these routes)."""
     return _engine(Settings.from_env().database_url)
+
+
+def may_read_dashboard(settings: Settings, token: str | None) -> bool:
+    """Whether a request may read the dashboard: public reading, or a valid session cookie.
+
+    For the routes beside the pages (the calendar, the map): the pages' own rule
+    (``accounts.may_read``), with the session resolved in the database as the pages do.
+    """
+    if may_read(ANONYMOUS, settings.anonymous_read):
+        return True
+    if not token:
+        return False
+    with Session(engine()) as session:
+        # Resolving records the visit (last seen) or the session's end: bookkeeping, not an edit.
+        data_version.bookkeeping(session)
+        resolved = sessions.resolve(session, token, settings.session_policy)
+        session.commit()
+    return resolved.actor is not None and may_read(resolved.actor, settings.anonymous_read)
+
+
+def sign_in_first(request: Request, lang: str) -> Response | None:
+    """A browser asking for a page: off to the sign-in page and back here (else None)."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return None
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login = f"{LOGIN_PAGE}?{urlencode({'lang': lang, 'next': here})}"
+    return RedirectResponse(login, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 def is_https(request: Request) -> bool:

@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import functools
 import logging
-from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from estafette import calendar_feed, data_version, db, i18n, sessions
-from estafette.accounts import ANONYMOUS, may_read
 from estafette.logs import log_event
 from estafette.settings import Settings
-from web.auth import LOGIN_PAGE, engine
+from web.auth import engine, may_read_dashboard, sign_in_first
 from web.health import storage_reason
 
 # private: with anonymous reading off the file is for signed-in people only. no-store: a click
@@ -51,27 +49,11 @@ def calendar_file(settings: Settings, city: str | None, lang: str) -> bytes:
     return _file(database, data_version.read(database), city, lang, settings.base_url)
 
 
-def may_download(settings: Settings, token: str | None) -> bool:
-    """Whether the request may read the dashboard: public reading, or a valid session."""
-    if may_read(ANONYMOUS, settings.anonymous_read):
-        return True
-    if not token:
-        return False
-    with Session(engine()) as session:
-        # Resolving records the visit (last seen) or the session's end: bookkeeping, not an edit.
-        data_version.bookkeeping(session)
-        resolved = sessions.resolve(session, token, settings.session_policy)
-        session.commit()
-    return resolved.actor is not None and may_read(resolved.actor, settings.anonymous_read)
-
-
 def _refused(request: Request, lang: str) -> Response:
     # A person in a browser signs in and comes back; a calendar app or script gets a plain 403.
-    if "text/html" in request.headers.get("accept", ""):
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        login = f"{LOGIN_PAGE}?{urlencode({'lang': lang, 'next': here})}"
-        return RedirectResponse(login, status_code=303, headers={"Cache-Control": "no-store"})
-    return _text(i18n.translate("calendar.sign_in_required", lang), 403)
+    return sign_in_first(request, lang) or _text(
+        i18n.translate("calendar.sign_in_required", lang), 403
+    )
 
 
 def _text(body: str, status: int) -> PlainTextResponse:
@@ -86,7 +68,7 @@ def agenda(request: Request) -> Response:
     city = params.get(calendar_feed.CITY_PARAM, "").strip() or None
     try:
         with db.storage_errors():
-            if not may_download(settings, request.cookies.get(sessions.COOKIE_NAME)):
+            if not may_read_dashboard(settings, request.cookies.get(sessions.COOKIE_NAME)):
                 return _refused(request, lang)
             body = calendar_file(settings, city, lang)
     except calendar_feed.CalendarError as exc:

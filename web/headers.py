@@ -2,9 +2,11 @@
 
 What the pages load (checked with the browser journeys in tests/browser):
 - Streamlit's own bundle, fonts and styles from this origin; its styles are injected inline.
-- The map: streamlit-folium renders Leaflet into an ``srcdoc`` iframe, which inherits this
-  policy and runs inline scripts; Leaflet and friends come from /app/static/vendor; tiles are
-  images from the configured tile server (and OpenStreetMap as the second base map).
+- The map: a document of its own (/kaart.html, folium's Leaflet page with inline scripts) in
+  a frame of the page; Leaflet and friends come from /app/static/vendor; tiles are images
+  from the configured tile server (and OpenStreetMap as the second base map). The page hears
+  its clicks through a Streamlit v2 component, whose inline module Streamlit loads from a
+  ``blob:`` URL.
 - Plotly charts draw with inline styles and ``data:``/``blob:`` images.
 - The sign-in form posts to /auth/local/login on this origin (form-action 'self').
 """
@@ -31,9 +33,10 @@ def content_security_policy(tile_url: str) -> str:
     tiles = " ".join(sorted({o for o in (_origin(tile_url), _origin(OSM_TILES)) if o}))
     directives = {
         "default-src": "'self'",
-        # 'unsafe-inline': the folium map's inline scripts in its srcdoc iframe.
-        # 'unsafe-eval': Streamlit's bundled Vega/Plotly compile expressions at run time.
-        "script-src": "'self' 'unsafe-inline'",
+        # 'unsafe-inline': the folium map's inline scripts in its document. blob: Streamlit
+        # imports a v2 component's inline module from a blob URL (the map's click bridge);
+        # only a script already running on this origin can make one.
+        "script-src": "'self' 'unsafe-inline' blob:",
         "style-src": "'self' 'unsafe-inline'",
         "img-src": f"'self' data: blob: {tiles}".strip(),
         "font-src": "'self' data:",

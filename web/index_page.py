@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from estafette import i18n
+from estafette import i18n, map_page
 
 COOKIE = "estafette_lang"
 TITLE = "Estafette Wijkdialoog"
@@ -81,6 +81,10 @@ def _base_url_path() -> str:
     return str(config.get_option("server.baseUrlPath") or "")
 
 
+# HTML of the app's own routes (not Streamlit's index page): served as written.
+OWN_DOCUMENTS = frozenset({map_page.PATH})
+
+
 class IndexPageMiddleware:
     """Rewrite the HTML index page (language, title, backend address); pass all else on."""
 
@@ -90,7 +94,8 @@ class IndexPageMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Buffer HTML bodies (only the small index page) and rewrite them."""
-        if scope["type"] != "http" or scope.get("method") != "GET":
+        own_document = scope.get("path") in OWN_DOCUMENTS
+        if scope["type"] != "http" or scope.get("method") != "GET" or own_document:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}

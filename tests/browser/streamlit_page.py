@@ -437,23 +437,17 @@ def open_page(page: Page, name: str, timeout: float = TIMEOUT) -> None:
 
 
 MAP_FRAME = "iframe[title^='Kaart van de estafette'], iframe[title^='Map of the relay']"
-# In the map component's document (streamlit_folium): the value it last sent to the app equals
-# what it would send now, so no (debounced) send is on its way. It sends a first value once
-# the map has moved into place, and one after a click on a marker; each reruns the fragment.
-MAP_SENT = """() => {
-    const data = window.__GLOBAL_DATA__;
-    if (!data || !window.map) return false;
-    const now = Object.fromEntries(data.returned_objects.map(name => [name, data[name] ?? null]));
-    return JSON.stringify(now) === JSON.stringify(data.previous_data);
-}"""
+# The map document's last script (estafette.map_page.FrameBridge) has run: every layer is on
+# the map and clicks reach the page.
+MAP_READY = "() => typeof window.estafetteDialogueClicked === 'function'"
 
 
 def map_document(page: Page, timeout: float = TIMEOUT) -> Frame:
-    """The map component's frame once Leaflet has drawn, its value is sent and all settled."""
+    """The map's frame once Leaflet has drawn, its scripts have run and the page has settled."""
     page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=timeout)
     handle = page.locator(MAP_FRAME).element_handle(timeout=timeout)
     frame = handle.content_frame()
     assert frame is not None
-    frame.wait_for_function(MAP_SENT, polling=50, timeout=timeout)
+    frame.wait_for_function(MAP_READY, polling=50, timeout=timeout)
     settle(page, timeout)
     return frame

