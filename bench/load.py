@@ -2,8 +2,9 @@
 
 No browsers. Each page view is what a browser tab does after loading the HTML: open
 Streamlit's WebSocket (/_stcore/stream), send a ``rerun_script`` BackMsg naming the page,
-read ForwardMsgs until ``script_finished``. Coordinators open the overview, the map and the
-timeline; city leads save a status on Fase bijwerken and then look at the overview. A save is
+read ForwardMsgs until ``script_finished``, and fetch a frame the page shows (the map's own
+document) unless this person's browser cache has it. Coordinators open the overview, the map
+and the timeline; city leads save a status on Fase bijwerken and then look at the overview. A save is
 what the browser does: the lead's tab (signed in with a session cookie) opens the page on
 their dialogue, then submits the form with a new note in the widget states, and the page's own
 callback saves it in the server. It bumps the data version, so the next page views load fresh
@@ -273,11 +274,27 @@ async def _run(
             return elements
 
 
-async def page_view(base: str, page: str) -> float:
-    """One page view over the protocol; returns seconds from connecting to script_finished."""
+def _fetch(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+
+
+async def page_view(base: str, page: str, cache: set[str] | None = None) -> float:
+    """One page view over the protocol; returns seconds from connecting to script_finished.
+
+    A frame the page shows (the map's own document) is fetched as a browser does: once per
+    address, kept in this person's ``cache`` (a browser's HTTP cache) for the next views.
+    """
     started = time.perf_counter()
     async with _connect(base) as ws:
-        await _run(ws, page)
+        shown = await _run(ws, page)
+    for element in shown:
+        if element.WhichOneof("type") != "iframe" or not element.iframe.src.startswith("/"):
+            continue
+        if cache is None or element.iframe.src not in cache:
+            await asyncio.to_thread(_fetch, f"http://{base}{element.iframe.src}")
+            if cache is not None:
+                cache.add(element.iframe.src)
     return time.perf_counter() - started
 
 
@@ -445,12 +462,13 @@ async def _user(
 ) -> None:  # fmt: skip
     rng = random.Random(number)
     lead = _lead(number, page, leads)
+    cache: set[str] = set()
     for _ in range(rounds):
         # Think time: people read a page before the next one (0 = everyone at once, a burst).
         await asyncio.sleep(rng.uniform(0, 2 * think))
         if lead is not None:
             run.saves.setdefault(page, []).append(await status_save(base, lead))
-        run.latencies.setdefault(page, []).append(await page_view(base, page))
+        run.latencies.setdefault(page, []).append(await page_view(base, page, cache))
 
 
 async def _warm(base: str, pages: tuple[str, ...], leads: list[Lead] | None = None) -> None:
@@ -502,12 +520,13 @@ async def _user_until(
     number: int, base: str, page: str, deadline: float, run: Run, leads: list[Lead] | None
 ) -> None:
     lead = _lead(number, page, leads)
+    cache: set[str] = set()
     while time.perf_counter() < deadline:
         if lead is not None:
             seconds = await status_save(base, lead)
             if time.perf_counter() <= deadline:
                 run.saves.setdefault(page, []).append(seconds)
-        seconds = await page_view(base, page)
+        seconds = await page_view(base, page, cache)
         if time.perf_counter() <= deadline:
             run.latencies.setdefault(page, []).append(seconds)
 

@@ -52,3 +52,18 @@ def test_a_lead_without_the_form_on_the_page_stops_the_bench(
     finally:
         load.stop(server.process)
     assert load.committed_saves(sqlite_url) == 0
+
+
+def test_a_map_view_fetches_its_document_once_per_address(sqlite_url: str, tmp_path: Path) -> None:
+    seeded_engine(sqlite_url).dispose()
+    server = load.start_streamlit(load.PROJECT_ROOT / "server.py", sqlite_url, tmp_path, "app")
+    cache: set[str] = set()
+    try:
+        asyncio.run(load.page_view(server.base, "kaart", cache))
+        asyncio.run(load.page_view(server.base, "kaart", cache))
+    finally:
+        load.stop(server.process)
+    # The page framed the map at one address (view and data version): fetched, then kept.
+    assert len(cache) == 1
+    (address,) = cache
+    assert address.startswith("/kaart.html?") and "&v=" in address
