@@ -9,6 +9,8 @@ from pathlib import Path
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+# The language last chosen in a browser (the app sets it; web.index_page reads it).
+LANG_COOKIE = "estafette_lang"
 
 
 @functools.cache

@@ -12,6 +12,7 @@ import pandas as pd
 import xyzservices as xyz
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
+from folium.map import FitBounds
 from jinja2 import Template
 
 from estafette import formatting, i18n
@@ -367,11 +368,15 @@ def relay_map(
     lats = [*markers["lat"].tolist(), *(empty["latitude"].tolist() if len(empty) else [])]
     lons = [*markers["lon"].tolist(), *(empty["longitude"].tolist() if len(empty) else [])]
     if lats:
-        m.fit_bounds(
+        fit = FitBounds(
             [[float(min(lats)), float(min(lons))], [float(max(lats)), float(max(lons))]],
             padding=(30, 30),
             max_zoom=11,
         )
+        # At once, not animated: a view restored right after it (estafette.map_page) would
+        # otherwise be undone when the animation ends.
+        fit.options["animate"] = False
+        m.add_child(fit)
 
     # The number matches the label beside each marker.
     entries = [(f"{position} {name}", phase_colour(position)) for position, name in phases]

@@ -22,14 +22,16 @@ if language() == "en":
 left, right = st.columns(2)
 with left:
     st.subheader(t("method.wishes"))
-    for wish in content["wishes"]:
-        st.markdown(f"**{safe(wish.title)}** — {safe(wish.description)}")
+    # One Markdown element per list, not one per line: each element costs the browser a
+    # Markdown parser of its own.
+    st.markdown(
+        "\n\n".join(f"**{safe(w.title)}** — {safe(w.description)}" for w in content["wishes"])
+    )
     st.subheader(t("method.first_steps"))
     st.markdown("\n".join(f"- {safe(step)}" for step in content["first_steps"]))
 with right:
     st.subheader(t("method.ideal"))
     st.markdown("\n".join(f"- {safe(image)}" for image in content["ideal_images"]))
     st.subheader(t("method.quotes"))
-    for quote in content["evaluation_quotes"]:
-        st.markdown(f"> {safe(quote)}")
+    st.markdown("\n\n".join(f"> {safe(quote)}" for quote in content["evaluation_quotes"]))
 st.caption(t("method.organisers"))

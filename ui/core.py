@@ -185,14 +185,25 @@ def tn(key: str, count: int, **values: object) -> str:
     return i18n.translate_count(key, language(), count, **values)
 
 
+LANG_CHANGED_KEY = LANG_KEY + ".changed"
+
+
 def _keep_language() -> None:
     st.session_state[LANG_KEY] = st.session_state[LANG_KEY + "_input"]
+    st.session_state[LANG_CHANGED_KEY] = True
+
+
+def _cookie_language() -> str | None:
+    value = st.context.cookies.get(i18n.LANG_COOKIE)
+    return value if isinstance(value, str) and value in i18n.LANGUAGES else None
 
 
 def language_picker() -> None:
-    """Sidebar language choice that persists in the URL (?lang=en)."""
+    """Sidebar language choice that persists in the URL (?lang=en) and in a cookie."""
     if LANG_KEY not in st.session_state:
-        requested = st.query_params.get("lang") or settings().language
+        # The order in which web.index_page chose the served page's <html lang>: the link's
+        # language, the one last chosen in this browser, the configured one.
+        requested = st.query_params.get("lang") or _cookie_language() or settings().language
         st.session_state[LANG_KEY] = i18n.normalise_language(requested)
     # Streamlit forgets a widget's state when the page changes: the plain key is the truth.
     st.session_state[LANG_KEY + "_input"] = language()
@@ -206,21 +217,24 @@ def language_picker() -> None:
     )
     # Page switches drop query parameters, so write the choice back on every run.
     st.query_params["lang"] = language()
-    _document_language(language())
+    # Only when it changed in the open page: the served page already has it (and a script
+    # element on every run costs every page view its lazily loaded code in the browser).
+    if st.session_state.pop(LANG_CHANGED_KEY, False):
+        _document_language(language())
 
 
 def _document_language(lang: str) -> None:
     """Keep ``<html lang>`` equal to the chosen language (WCAG 3.1.1) and remember it.
 
-    web.index_page sets it when the page is served; switching the language in the open page does not
-    reload it, so this small same-origin script updates the attribute and the cookie.
+    web.index_page sets it when the page is served; switching the language in the open page
+    does not reload it, so this small same-origin script updates the attribute and the cookie.
     """
     code = json.dumps(i18n.normalise_language(lang))
     cookie = "; path=/; max-age=31536000; SameSite=Lax"
     st.sidebar.html(
         "<script>"
         f"document.documentElement.lang = {code};"
-        f"document.cookie = 'estafette_lang=' + {code} + {json.dumps(cookie)};"
+        f"document.cookie = '{i18n.LANG_COOKIE}=' + {code} + {json.dumps(cookie)};"
         "</script>",
         unsafe_allow_javascript=True,
         width="content",

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from estafette import i18n, map_page
 
-COOKIE = "estafette_lang"
+COOKIE = i18n.LANG_COOKIE
 TITLE = "Estafette Wijkdialoog"
 _HTML_LANG = re.compile(rb'<html lang="[A-Za-z-]*"', re.IGNORECASE)
 _TITLE = re.compile(rb"<title>[^<]*</title>", re.IGNORECASE)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ROOT
-from tests.browser.streamlit_page import goto, settle
+from tests.browser.streamlit_page import MAP_FRAME, goto, map_document, settle
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +47,34 @@ def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
     # Still filtered on Deventer: Utrecht's demo dialogue stays out of view.
     expect(page.get_by_text("Lombok (demo)", exact=False)).to_have_count(0)
     assert "stad=Deventer" in page.url
+
+
+def test_open_map_picks_up_a_cli_demo_where_the_person_left_it(server, page) -> None:
+    goto(page, f"{server.url}/kaart")
+    frame = map_document(page)
+    assert frame.locator("path.estafette-marker").count() == 3
+    # The person zooms in on Utrecht.
+    frame.evaluate("() => { window.estafetteMap.setView([52.09, 5.12], 11, {animate: false}); }")
+    page.evaluate("window.__estafetteNoReload = true")
+    before = page.locator(MAP_FRAME).get_attribute("src")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "estafette", "demo"],
+        cwd=ROOT,
+        env={**os.environ, "ESTAFETTE_DATABASE_URL": server.database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+    # A live rerun frames the map of the new data version (a new address) without a reload
+    # of the page, and the new map opens where the person was, with the demo dialogues on it.
+    expect(page.locator(MAP_FRAME)).not_to_have_attribute("src", before, timeout=LIVE_MS)
+    assert page.evaluate("window.__estafetteNoReload === true")
+    frame = map_document(page)
+    frame.wait_for_function("() => window.estafetteMap.getZoom() === 11", timeout=LIVE_MS)
+    centre = frame.evaluate("() => window.estafetteMap.getCenter()")
+    assert abs(centre["lat"] - 52.09) < 0.01 and abs(centre["lng"] - 5.12) < 0.01
+    expect(page.get_by_text("6 dialogen op de kaart")).to_be_visible()
