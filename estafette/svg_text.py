@@ -53,7 +53,8 @@ def hover_text(template: str | None, custom: list[Any] | None, y: str, x: object
         return str(custom[index]) if custom is not None and index < len(custom) else ""
 
     # One pass: a value that itself reads "%{y}" is not filled in again.
-    return plain(_FIELD.sub(field, template)).strip()
+    # An empty last value leaves a trailing line break; typed text stays as it is.
+    return plain(_FIELD.sub(field, template)).rstrip("\n")
 
 
 def number(value: float) -> str:

@@ -131,7 +131,8 @@ def _bars(spec: dict[str, Any], frame: Frame, fills: dict[int, str]) -> Iterator
             row = str(trace["y"][i])
             title = hover_text(trace.get("hovertemplate"), custom[i] if custom else None, row)
             yield (
-                f'{start_of} x="{number(x0)}" y="{number(frame.y(row) - height / 2)}" '
+                f'{start_of} data-row="{frame.rows[row]}" '
+                f'x="{number(x0)}" y="{number(frame.y(row) - height / 2)}" '
                 f'width="{number(max(1.0, x1 - x0))}" height="{number(height)}" {style}>'
                 f"<title>{xml(title)}</title></rect>"
             )
@@ -172,13 +173,17 @@ def _markers(spec: dict[str, Any], frame: Frame) -> Iterator[str]:
                 str(marker.get("symbol") or "circle"), frame.x(day(x)), frame.y(row), size, colour
             )
             yield (
-                f'<{tag} class="est-marker est-{xml(_kind(trace))}" {shape}>'
+                f'<{tag} class="est-marker est-{xml(_kind(trace))}" data-row="{frame.rows[row]}" '
+                f"{shape}>"
                 f"<title>{xml(title)}</title></{tag}>"
             )
 
 
 def _row_labels(frame: Frame, room: float) -> Iterator[str]:
-    """The row labels, right-aligned left of the plot; a cut label keeps its whole text."""
+    """The row labels, right-aligned left of the plot; a cut label keeps its whole text.
+
+    Labels, bars and markers carry their row's number (``data-row``, 0 at the top).
+    """
     for row in frame.rows:
         label = plain(row)
         shown = fit(label, room)
@@ -187,7 +192,7 @@ def _row_labels(frame: Frame, room: float) -> Iterator[str]:
             f'text-anchor="end" fill="{TEXT}">{xml(shown)}</text>'
         )
         whole = "" if shown == label else f"<title>{xml(label)}</title>"
-        yield f'<g class="est-row-label">{whole}{text}</g>'
+        yield f'<g class="est-row-label" data-row="{frame.rows[row]}">{whole}{text}</g>'
 
 
 def _today(spec: dict[str, Any], frame: Frame) -> Iterator[str]:
@@ -290,6 +295,13 @@ def _description(spec: dict[str, Any], lang: str) -> str:
     return text
 
 
+def _period(window: tuple[float, float] | None) -> str:
+    """The window as ISO dates on the root (for tests and tools that read the SVG)."""
+    if window is None:
+        return ""
+    return f' data-start="{date_of(window[0])}" data-end="{date_of(window[1])}"'
+
+
 def _prefix(spec: dict[str, Any], given: str | None) -> str:
     """A valid id prefix: the given one, or a short hash of the figure (unique per content)."""
     if given:
@@ -329,7 +341,7 @@ def render(figure: go.Figure, lang: str, *, prefix: str | None = None) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="est-timeline" role="img" '
         f'aria-labelledby="{ids}-title {ids}-desc" viewBox="0 0 {WIDTH} {number(height)}" '
-        f'width="100%" font-family="{FONT_FAMILY}" font-size="{FONT}">',
+        f'width="100%" font-family="{FONT_FAMILY}" font-size="{FONT}"{_period(window)}>',
         f'<title id="{ids}-title">{xml(_summary(spec, window, lang))}</title>',
         f'<desc id="{ids}-desc">{xml(_description(spec, lang))}</desc>',
         f"<defs>{''.join(defs)}</defs>" if defs else "",
