@@ -11,9 +11,11 @@ import html
 import re
 from typing import Any
 
-FONT = 12
-# An average glyph of the UI's sans-serif at 12 px, generous: labels are measured, not read.
-GLYPH = 6.6
+# 14 px in the SVG's 1100-unit width: about 12 px on screen in a laptop's content column.
+FONT = 14
+# An average glyph of the UI's sans-serif at that size, generous: labels are estimated, not
+# measured (the server has no font metrics).
+GLYPH = 7.6
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")

@@ -19,7 +19,7 @@ GRID = "#E6E6E6"
 GRID_STRONG = "#BDBDBD"
 EPOCH = dt.datetime(1970, 1, 1)
 # (months per step, the least room a label needs in pixels): finest first; 0 is half a month.
-STEPS = ((0, 56.0), (1, 34.0), (3, 34.0), (6, 34.0), (12, 40.0), (24, 40.0), (60, 40.0))
+STEPS = ((0, 64.0), (1, 34.0), (3, 34.0), (6, 34.0), (12, 44.0), (24, 44.0), (60, 44.0))
 HALF_MONTH_DAYS = 15.2
 MONTH_DAYS = 30.44
 
@@ -97,7 +97,7 @@ def _step(span_days: float, width: float) -> int:
         if width * days / max(span_days, 1.0) >= room:
             return months
     years = 10
-    while width * years * 365.25 / max(span_days, 1.0) < 40.0:
+    while width * years * 365.25 / max(span_days, 1.0) < 44.0:
         years *= 2
     return years * 12
 
@@ -124,13 +124,15 @@ def ticks(start: dt.date, end: dt.date, width: float, lang: str) -> list[Tick]:
     days = _months(start, end, step)
     if step >= 12:
         return [Tick(when, str(when.year)) for when in days]
-    # Month names alone ("jan", "feb"): Babel's stand-alone form; the year goes on a second
-    # line under January and under the first tick.
+    # Month names alone ("jan", "feb"): Babel's stand-alone form. The year goes on a second
+    # line under January, and under the first tick unless January is the next (the two
+    # years would touch).
+    first_year = len(days) > 1 and days[1].month != 1
     return [
         Tick(
             when,
             formatting.date(when, lang, "LLL"),
-            str(when.year) if i == 0 or when.month == 1 else "",
+            str(when.year) if when.month == 1 or (i == 0 and first_year) else "",
             when.month == 1,
         )
         for i, when in enumerate(days)
@@ -154,12 +156,12 @@ def grid(frame: Frame, lang: str) -> Iterator[str]:
             f'<line class="est-tick" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}" stroke="{colour}"/>'
         )
         yield (
-            f'<text class="est-tick-label" x="{x}" y="{number(frame.bottom + 15)}" '
+            f'<text class="est-tick-label" x="{x}" y="{number(frame.bottom + 17)}" '
             f'text-anchor="middle" fill="{MUTED}">{xml(tick.label)}</text>'
         )
         if tick.second:
             yield (
-                f'<text class="est-tick-year" x="{x}" y="{number(frame.bottom + 29)}" '
+                f'<text class="est-tick-year" x="{x}" y="{number(frame.bottom + 33)}" '
                 f'text-anchor="middle" fill="{MUTED}">{xml(tick.second)}</text>'
             )
     yield (

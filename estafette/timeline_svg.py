@@ -30,8 +30,8 @@ WIDTH = 1100
 FONT_FAMILY = "'Source Sans', 'Source Sans Pro', sans-serif"
 LABEL_MAX = 320
 LEGEND_MAX = 250
-AXIS_HEIGHT = 34
-LEGEND_ROW = 20
+AXIS_HEIGHT = 38
+LEGEND_ROW = 22
 TEXT = "#31333F"
 DAY_MS = 86_400_000
 # Plotly's defaults where the figure leaves them out.
@@ -43,6 +43,15 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 def _kind(trace: dict[str, Any]) -> str:
     return str((trace.get("meta") or {}).get("kind") or trace.get("type"))
+
+
+def _check(spec: dict[str, Any]) -> None:
+    """Refuse what this module does not draw, rather than drawing it wrong."""
+    for trace in spec["data"]:
+        if trace.get("type") not in ("bar", "scatter"):
+            raise ValueError(f"unsupported trace type {trace.get('type')!r}")
+        if trace.get("type") == "bar" and trace.get("orientation") != "h":
+            raise ValueError("only horizontal bars are drawn")
 
 
 def _categories(spec: dict[str, Any]) -> list[str]:
@@ -114,8 +123,6 @@ def _bars(spec: dict[str, Any], frame: Frame, fills: dict[int, str]) -> Iterator
     for index, trace in enumerate(spec["data"]):
         if trace.get("type") != "bar":
             continue
-        if trace.get("orientation") != "h":
-            raise ValueError("only horizontal bars are drawn")
         meta = trace.get("meta") or {}
         height = float(trace.get("width") or 0.8) * frame.band
         phase = xml(str(meta.get("phase", "")))
@@ -157,8 +164,6 @@ def _markers(spec: dict[str, Any], frame: Frame) -> Iterator[str]:
     """Every scatter marker inside the window, with its hover text as a title."""
     for trace in spec["data"]:
         if trace.get("type") != "scatter":
-            if trace.get("type") != "bar":
-                raise ValueError(f"unsupported trace type {trace.get('type')!r}")
             continue
         marker = trace.get("marker") or {}
         colour = xml(str(marker.get("color") or TEXT))
@@ -188,8 +193,8 @@ def _row_labels(frame: Frame, room: float) -> Iterator[str]:
         label = plain(row)
         shown = fit(label, room)
         text = (
-            f'<text x="{number(frame.left - 8)}" y="{number(frame.y(row) + 4)}" '
-            f'text-anchor="end" fill="{TEXT}">{xml(shown)}</text>'
+            f'<text x="{number(frame.left - 8)}" y="{number(frame.y(row))}" text-anchor="end" '
+            f'dominant-baseline="central" fill="{TEXT}">{xml(shown)}</text>'
         )
         whole = "" if shown == label else f"<title>{xml(label)}</title>"
         yield f'<g class="est-row-label" data-row="{frame.rows[row]}">{whole}{text}</g>'
@@ -245,7 +250,8 @@ def _legend(spec: dict[str, Any], fills: dict[int, str], left: float, top: float
     y = top + 4
     if title:
         parts.append(
-            f'<text x="{number(left)}" y="{number(y + 4)}" font-weight="bold" fill="{TEXT}">'
+            f'<text x="{number(left)}" y="{number(y)}" dominant-baseline="central" '
+            f'font-weight="bold" fill="{TEXT}">'
             f"{xml(title)}</text>"
         )
         y += LEGEND_ROW + 2
@@ -258,7 +264,8 @@ def _legend(spec: dict[str, Any], fills: dict[int, str], left: float, top: float
         parts.append(
             f'<g class="est-legend-item" data-kind="{xml(_kind(trace))}">'
             f"{_swatch(trace, fills.get(index), left, y)}"
-            f'<text x="{number(left + 32)}" y="{number(y + 4)}" fill="{TEXT}">{xml(name)}</text>'
+            f'<text x="{number(left + 32)}" y="{number(y)}" dominant-baseline="central" '
+            f'fill="{TEXT}">{xml(name)}</text>'
             "</g>"
         )
         y += LEGEND_ROW
@@ -318,6 +325,7 @@ def render(figure: go.Figure, lang: str, *, prefix: str | None = None) -> str:
     """
     spec = figure.to_dict()
     spec["data"] = [t for t in spec["data"] if t.get("visible", True) is not False]
+    _check(spec)
     layout = spec["layout"]
     ids = _prefix(spec, prefix)
     margin = {**DEFAULT_MARGIN, **(layout.get("margin") or {})}
