@@ -5,7 +5,9 @@ What the pages load (checked with the browser journeys in tests/browser):
 - The map: streamlit-folium renders Leaflet into an ``srcdoc`` iframe, which inherits this
   policy and runs inline scripts; Leaflet and friends come from /app/static/vendor; tiles are
   images from the configured tile server (and OpenStreetMap as the second base map).
-- Plotly charts draw with inline styles and ``data:``/``blob:`` images.
+- The timeline is inline SVG (presentation attributes and hatch patterns, no script, no
+  links); only its opt-in interactive chart (Plotly, the toggle under it) draws with
+  inline styles and ``data:``/``blob:`` images.
 - The sign-in form posts to /auth/local/login on this origin (form-action 'self').
 """
 
