@@ -32,6 +32,7 @@ LABEL_MAX = 320
 LEGEND_MAX = 250
 AXIS_HEIGHT = 38
 LEGEND_ROW = 22
+BAND_MAX = 40
 TEXT = "#31333F"
 DAY_MS = 86_400_000
 # Plotly's defaults where the figure leaves them out.
@@ -124,7 +125,9 @@ def _bars(spec: dict[str, Any], frame: Frame, fills: dict[int, str]) -> Iterator
         if trace.get("type") != "bar":
             continue
         meta = trace.get("meta") or {}
-        height = float(trace.get("width") or 0.8) * frame.band
+        # A few rows in the figure's least height would make slabs of bars: a row drawn
+        # at most BAND_MAX high, centred in its band.
+        height = float(trace.get("width") or 0.8) * min(frame.band, BAND_MAX)
         phase = xml(str(meta.get("phase", "")))
         start_of = f'<rect class="est-bar est-{xml(_kind(trace))}" data-phase="{phase}"'
         style = _bar_style(trace, fills.get(index))
