@@ -122,13 +122,13 @@ def show(svg: str, figure: Callable[[], go.Figure], *, chart_key: str, toggle_ke
         # st.markdown, not st.html: st.html's sanitizer strips SVG. The SVG is one raw HTML
         # block (no blank line) whose every text is XML-escaped (timeline_svg), so no typed
         # text can become markup or Markdown in it.
-        # Not st.iframe(srcdoc) either. Measured in Chromium (national data, returning
-        # visits of /tijdlijn, 2026-12-04, five interleaved runs on a busy 2-core machine):
-        # the two carriers were level within the noise (markdown 0.44-0.59 s, iframe
-        # 0.42-0.57 s; faster in 3 runs of 5 with markdown). An iframe parses a big SVG
-        # faster (the 78 kB "Alles" page alone: 0.37 against 0.45 s), but it puts the chart
-        # in a frame of its own that must be measured for its height, keeps it out of the
-        # page's DOM (selectors, find in page) and needs a frame title of its own.
+        # Not st.iframe(srcdoc) either. Measured in Chromium (national data, median of the
+        # returning visits of /tijdlijn, 2026-12-04, five interleaved runs on a busy 2-core
+        # machine): level within the noise, markdown 0.44-0.59 s against iframe 0.42-0.57 s
+        # (0.89 against 0.95 s in a run under load 14), markdown faster in three runs of
+        # five. An iframe parses a big SVG faster (the 78 kB "Alles" page on its own: 0.37
+        # against 0.45 s), but it puts the chart in a frame that is measured for its height,
+        # keeps it out of the page's DOM (selectors, find in page) and needs its own title.
         st.markdown(svg, unsafe_allow_html=True)
     st.toggle(t("timeline.interactive"), key=toggle_key, help=t("timeline.interactive_help"))
 
