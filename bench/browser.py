@@ -8,7 +8,7 @@ time from navigation until each page's real content is drawn:
 - bare page: its one line of text;
 - De methode: its lists; Overzicht: its table rows;
 - Kaart: the markers or clusters in the Leaflet panes of the map's frame;
-- Tijdlijn: the bars of the plotly chart (and its today line).
+- Tijdlijn: the bars of the static SVG timeline (no plotly.js on that page).
 
 A first visit is a fresh browser context (empty cache); a returning visitor has loaded the
 page before in the same context (warm HTTP cache). Both at seed and at national scale
@@ -73,7 +73,8 @@ CONTENT: dict[str, str] = {
     ),
     # Clusters (DOM icons in the marker pane) or single markers (SVG paths).
     "kaart": ".leaflet-marker-pane .marker-cluster, .leaflet-overlay-pane path.estafette-marker",
-    "tijdlijn": ".js-plotly-plot .barlayer .point path",
+    # The timeline is static SVG (estafette/timeline_svg.py): drawn when its bars are.
+    "tijdlijn": "svg.est-timeline rect.est-bar",
 }
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
             "tijdlijn": "tijdlijn"}  # fmt: skip

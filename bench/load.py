@@ -4,11 +4,11 @@ No browsers. Each page view is what a browser tab does after loading the HTML: o
 Streamlit's WebSocket (/_stcore/stream), send a ``rerun_script`` BackMsg naming the page,
 read ForwardMsgs until ``script_finished``, and fetch a frame the page shows (the map's own
 document) unless this person's browser cache has it. Coordinators open the overview, the map
-and the timeline; city leads save a status on Fase bijwerken and then look at the overview. A save is
-what the browser does: the lead's tab (signed in with a session cookie) opens the page on
-their dialogue, then submits the form with a new note in the widget states, and the page's own
-callback saves it in the server. It bumps the data version, so the next page views load fresh
-data as they would live.
+and the timeline; city leads save a status on Fase bijwerken and then look at the overview.
+A save is what the browser does: the lead's tab (signed in with a session cookie) opens the
+page on their dialogue, then submits the form with a new note in the widget states, and the
+page's own callback saves it in the server. It bumps the data version, so the next page
+views load fresh data as they would live.
 
 Measured three ways in one run, on the same national-scale PostgreSQL data:
 one app process, two app processes behind nginx (the deployed template), and a bare one-line

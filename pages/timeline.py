@@ -9,6 +9,7 @@ from ui.core import database_url, language, t, tn
 
 PAGE_KEY = "estafette.timeline.page"
 WINDOW_KEY = "estafette.timeline.window"
+INTERACTIVE_KEY = "estafette.timeline.interactive"
 
 url = database_url()
 live.follow()
@@ -51,7 +52,12 @@ def timeline_panel() -> None:
         )
     if chart.undated:
         st.caption(tn("timeline.undated_count", chart.undated))
-    st.plotly_chart(chart.figure, key="estafette.timeline.chart", width="stretch")
+    timeline_ui.show(
+        chart.svg,
+        lambda: timeline_ui.timeline_figure(url, view, phase_names, language(), page, window),
+        chart_key="estafette.timeline.chart",
+        toggle_key=INTERACTIVE_KEY,
+    )
     alternatives.text_alternative(
         t("table.timeline_title"),
         alternatives.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pandas as pd
 import pytest
@@ -163,3 +164,44 @@ def map_document(at: AppTest) -> str:
         response = client.get(frame.proto.src, headers={"accept": "text/html"})
     assert response.status_code == 200, response.text
     return response.text
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+# How a static timeline (estafette.timeline_svg) starts: st.markdown's body is the SVG itself.
+TIMELINE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" class="est-timeline"'
+
+
+def timeline_svgs(at: AppTest) -> list[lxml.etree._Element]:
+    """Every static timeline on the page, parsed as XML (each must be well-formed)."""
+    bodies = [str(m.value) for m in at.markdown]
+    return [
+        lxml.etree.fromstring(body.encode()) for body in bodies if body.startswith(TIMELINE_SVG)
+    ]
+
+
+def timeline_svg(at: AppTest) -> lxml.etree._Element:
+    """The page's one static timeline, parsed as XML."""
+    (found,) = timeline_svgs(at)
+    return found
+
+
+def svg_rows(svg: lxml.etree._Element) -> dict[str, set[str]]:
+    """Each row label of a static timeline (top to bottom) and the kinds of marks on it.
+
+    Kinds are the bars' and markers' ``est-<kind>`` classes: planned, actual, undated,
+    handover, no_dialogue.
+    """
+    labels: dict[str, str] = {}
+    for group in svg.iter(f"{SVG}g"):
+        if group.get("class") == "est-row-label":
+            # A cut label keeps its whole text in its title.
+            title = group.find(f"{SVG}title")
+            whole = title if title is not None else group.find(f"{SVG}text")
+            labels[group.get("data-row")] = whole.text
+    rows: dict[str, set[str]] = {label: set() for label in labels.values()}
+    for mark in svg.iter():
+        classes = (mark.get("class") or "").split()
+        if {"est-bar", "est-marker"} & set(classes):
+            kind = next(c for c in classes if c not in ("est-bar", "est-marker"))
+            rows[labels[mark.get("data-row")]].add(kind.removeprefix("est-"))
+    return rows

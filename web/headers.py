@@ -7,7 +7,9 @@ What the pages load (checked with the browser journeys in tests/browser):
   from the configured tile server (and OpenStreetMap as the second base map). The page hears
   its clicks through a Streamlit v2 component, whose inline module Streamlit loads from a
   ``blob:`` URL.
-- Plotly charts draw with inline styles and ``data:``/``blob:`` images.
+- The timeline is inline SVG (presentation attributes and hatch patterns, no script, no
+  links); only its opt-in interactive chart (Plotly, the toggle under it) draws with
+  inline styles and ``data:``/``blob:`` images.
 - The sign-in form posts to /auth/local/login on this origin (form-action 'self').
 """
 

@@ -1,6 +1,6 @@
 """At national scale (1,000 dialogues) in Chromium: the map clusters and still shows every
-dialogue, a click on a marker opens its history; the timeline shows planned and actual bars
-with the today line, on its default window."""
+dialogue, a click on a marker opens its history; the timeline (static SVG) shows planned and
+actual bars with the today line, on its default window."""
 
 from __future__ import annotations
 
@@ -96,16 +96,27 @@ def test_national_timeline_has_planned_and_actual_bars_and_the_today_line(
     server_factory, page: Page, tmp_path: Path
 ) -> None:
     server = server_factory(_national(tmp_path))
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     goto(page, f"{server.url}/tijdlijn", timeout=TIMEOUT)
-    bars = page.locator(".js-plotly-plot .barlayer .point path")
+    chart = page.locator("svg.est-timeline")
+    bars = chart.locator("rect.est-bar")
     bars.first.wait_for(timeout=TIMEOUT)
-    fills = bars.evaluate_all("paths => paths.map(p => p.style.fill || '')")
-    # Planned bars are hatched (a pattern fill), actual bars solid.
-    assert any(fill.startswith("url(") for fill in fills)
-    assert any(fill and not fill.startswith("url(") for fill in fills)
-    plot = page.locator(".js-plotly-plot").first
-    assert "vandaag" in plot.inner_text()
-    assert page.locator(".js-plotly-plot .shapelayer path").count() >= 1
+    assert "Tijdlijn: 25 wijkdialogen" in chart.locator("title").first.text_content()
+    assert chart.locator("text.est-today-label").text_content() == "vandaag"
+    assert chart.locator("line.est-today").count() == 1
     # The default window: the period control offers the last year, chosen, and everything.
     recent = page.get_by_role("radio", name="Afgelopen 12 maanden tot 6 maanden vooruit")
     assert recent.is_checked()
+    # The running phases of the first legs reach today, solid.
+    actual = chart.locator("rect.est-bar.est-actual")
+    assert actual.count() >= 3
+    # Everything: the first legs' planned phases (2018) come into view too.
+    rerun(page, lambda: page.get_by_text("Alles", exact=True).click(), timeout=TIMEOUT)
+    fills = bars.evaluate_all("rects => rects.map(r => getComputedStyle(r).fill)")
+    # Planned bars are hatched (a pattern fill that resolves in the page), actual bars solid.
+    assert any(fill.startswith("url(") for fill in fills)
+    assert any(fill.startswith("rgb(") for fill in fills)
+    assert chart.locator("rect.est-bar.est-planned").first.bounding_box()["width"] > 0
+    # Static SVG: the browser never fetched plotly.js.
+    assert [url for url in requests if "plotly" in url.lower()] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from estafette import db, lessons, relay, seed
 from estafette.accounts import SYSTEM
 from estafette.models import City, Dialogue
 from tests.factories import change, phase, relay_summary
-from tests.uihelpers import app_as, prepare, texts
+from tests.uihelpers import app_as, prepare, svg_rows, texts, timeline_svg, timeline_svgs
 
 CITY = "pages/city.py"
 
@@ -90,7 +91,10 @@ def test_city_page_shows_everything_about_one_leg(
     # Dialogues with current phase and progress: the seeded one in Vervolgen, the demo one.
     assert "### Vervolgen" in body
     assert len(at.get("progress")) == 2
-    assert at.get("plotly_chart")
+    # The city's timeline as static SVG (no plotly.js), with the city's dialogues as rows.
+    assert not at.get("plotly_chart")
+    rows = svg_rows(timeline_svg(at))
+    assert rows and all(label.split(" · ")[1] == "Deventer" for label in rows)
     handovers = frame_with(at, "Richting")
     assert list(handovers["Richting"]) == ["gegeven"] and list(handovers["Notitie"]) == [
         "Stokje over"
@@ -148,6 +152,15 @@ def test_dialogue_view(monkeypatch: pytest.MonkeyPatch, world: dict) -> None:
     assert any("Koffie op het plein" in e.label for e in at.expander)
     links = {(p.proto.page, p.proto.query_string) for p in at.get("page_link")}
     assert any("dialoog=" in q for _, q in links)  # Fase bijwerken for the Deventer lead
+    # The dialogue's timeline: static SVG, or plotly's chart of it with the toggle below.
+    assert list(svg_rows(timeline_svg(at))) == ["1 · Deventer · nog te bepalen"]
+    at.toggle(key="estafette.dialogue.timeline.interactive").set_value(True).run()
+    assert not at.exception
+    (chart,) = at.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["yaxis"]["categoryarray"] == [
+        "1 · Deventer · nog te bepalen"
+    ]
+    assert timeline_svgs(at) == []
 
 
 def test_coordinator_archives_and_restores_from_the_page(

@@ -15,7 +15,7 @@ from estafette import db, maps, seed
 from estafette.models import City, Dialogue
 from tests.estafette.test_maps import markers_of
 from tests.factories import change, make_dialogue, phase, seeded_engine
-from tests.uihelpers import map_document, tables
+from tests.uihelpers import map_document, svg_rows, tables, timeline_svg, timeline_svgs
 
 MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
@@ -50,6 +50,7 @@ def table_with(at: AppTest, column: str):
 
 
 def plotly_spec(at: AppTest) -> dict:
+    """The figure of the page's one interactive (plotly) chart."""
     (chart,) = at.get("plotly_chart")
     return json.loads(chart.proto.spec)
 
@@ -97,17 +98,36 @@ def test_timeline_has_planned_and_actual_bars_per_dialogue(
 ) -> None:
     at = app_test(demo_url, page=TIMELINE)
     assert not at.exception
-    spec = plotly_spec(at)
-    rows: dict[str, set[str]] = {}
-    for trace in spec["data"]:
-        kind = (trace.get("meta") or {}).get("kind")
-        for y in trace.get("y", []):
-            rows.setdefault(y, set()).add(kind)
+    # Drawn as static SVG: no plotly chart (and so no plotly.js) unless asked for.
+    assert not at.get("plotly_chart")
+    rows = svg_rows(timeline_svg(at))
     assert len(rows) == 6
     for label, kinds in rows.items():
         expected = {"planned", "actual"} if "(demo)" in label else {"actual", "undated"}
         assert kinds == expected, label
-    assert spec["layout"]["yaxis"]["categoryarray"][0].startswith("1 · Deventer")
+    assert next(iter(rows)).startswith("1 · Deventer")
+
+
+def test_the_interactive_toggle_shows_the_plotly_chart_of_the_same_timeline(
+    app_test: Callable[..., AppTest], demo_url: str
+) -> None:
+    at = app_test(demo_url, page=TIMELINE)
+    toggle = at.toggle(key="estafette.timeline.interactive")
+    assert toggle.value is False
+    assert toggle.label == "Interactieve grafiek (zoomen en schuiven)"
+    drawn = svg_rows(timeline_svg(at))
+    toggle.set_value(True).run()
+    assert not at.exception
+    assert timeline_svgs(at) == []
+    spec = plotly_spec(at)
+    assert spec["layout"]["yaxis"]["categoryarray"] == list(drawn)
+    assert {(trace.get("meta") or {}).get("kind") for trace in spec["data"]} == {
+        "planned",
+        "actual",
+        "undated",
+    }
+    at.toggle(key="estafette.timeline.interactive").set_value(False).run()
+    assert not at.get("plotly_chart") and svg_rows(timeline_svg(at)) == drawn
 
 
 def _crafted(url: str) -> dict[str, int]:
@@ -219,9 +239,7 @@ def test_shared_filters_come_from_the_link(
     assert at.sidebar.multiselect(key="estafette.filters.cities_input").value == ["Amsterdam"]
     assert at.sidebar.toggle(key="estafette.filters.travel_input").value is True
     at.switch_page(TIMELINE).run()
-    spec = plotly_spec(at)
-    labels = {y for trace in spec["data"] for y in trace.get("y", [])}
-    assert labels == {"3 · Amsterdam · nog te bepalen"}
+    assert set(svg_rows(timeline_svg(at))) == {"3 · Amsterdam · nog te bepalen"}
 
 
 @pytest.mark.parametrize("page", [MAP, TIMELINE, OVERVIEW])
