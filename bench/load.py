@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import random
 import re
@@ -50,7 +51,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench import data as data_bench
 from bench.schema import postgres_schema
-from estafette import accounts, db, sessions
+from estafette import accounts, db, logs, sessions, updates
 from estafette.accounts import Actor
 from estafette.models import City, Dialogue, Role, StatusEvent
 from estafette.settings import PROJECT_ROOT
@@ -306,20 +307,37 @@ class Lead:
     dialogue_id: int
 
 
+def _form_accepts(session: Session, dialogue_id: int) -> bool:
+    """Whether the status form, as it opens on this dialogue, may be saved unchanged."""
+    # The form opens on the first phase. Some synthetic records hold states the form would
+    # refuse (done without an end date): a person would fix those first.
+    first = updates.dialogue_records(session, dialogue_id)[0]
+    values = {name: getattr(first, name) for name in updates.TRACKED_FIELDS}
+    return not updates.validate(updates.PhaseUpdate(**values), dt.date.today())
+
+
 def make_leads(database_url: str, count: int) -> list[Lead]:
-    """``count`` city-lead accounts, each for its own city's first dialogue, signed in."""
+    """``count`` city-lead accounts, each for its own city's dialogue, signed in."""
     engine = db.make_engine(database_url)
+    quiet = logs.logger()
+    level = quiet.level
+    # Account changes are logged as events: not what the bench prints.
+    quiet.setLevel(logging.WARNING)
     try:
         with Session(engine) as session, session.begin():
-            first = (
-                select(Dialogue.city_id, func.min(Dialogue.id))
+            dialogues = session.execute(
+                select(Dialogue.city_id, Dialogue.id)
                 .join(City, City.id == Dialogue.city_id)
-                .group_by(Dialogue.city_id, City.leg)
-                .order_by(City.leg)
-                .limit(count)
-            )
+                .order_by(City.leg, Dialogue.id)
+            ).all()
+            chosen: dict[int, int] = {}
+            for city_id, dialogue_id in dialogues:
+                if len(chosen) == count:
+                    break
+                if city_id not in chosen and _form_accepts(session, dialogue_id):
+                    chosen[city_id] = dialogue_id
             leads = []
-            for number, (city_id, dialogue_id) in enumerate(session.execute(first).all()):
+            for number, (city_id, dialogue_id) in enumerate(chosen.items()):
                 info = accounts.add_user(
                     session,
                     SETUP,
@@ -332,11 +350,12 @@ def make_leads(database_url: str, count: int) -> list[Lead]:
                 user = accounts.user_by_email(session, info.email)
                 assert user is not None
                 token = sessions.start(session, accounts.actor_for_user(user))
-                leads.append(Lead(token, int(dialogue_id)))
+                leads.append(Lead(token, dialogue_id))
         if len(leads) < count:
-            raise LoadError(f"only {len(leads)} cities have a dialogue; {count} leads asked")
+            raise LoadError(f"only {len(leads)} cities have a dialogue to save; {count} asked")
         return leads
     finally:
+        quiet.setLevel(level)
         engine.dispose()
 
 
