@@ -19,6 +19,20 @@ pytestmark = pytest.mark.browser
 LIVE_MS = 5_000
 
 
+def _cli_demo(database_url: str) -> None:
+    """Another process adds the demo dialogues: the command line, as an operator runs it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "estafette", "demo"],
+        cwd=ROOT,
+        env={**os.environ, "ESTAFETTE_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
     # A city filter from the link: the live rerun must keep it.
     goto(page, f"{server.url}/overzicht?stad=Deventer")
@@ -27,16 +41,7 @@ def test_open_overview_picks_up_a_cli_demo_without_reload(server, page) -> None:
     # A marker in the page's JavaScript world survives anything but a reload.
     page.evaluate("window.__estafetteNoReload = true")
 
-    done = subprocess.run(
-        [sys.executable, "-m", "estafette", "demo"],
-        cwd=ROOT,
-        env={**os.environ, "ESTAFETTE_DATABASE_URL": server.database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    _cli_demo(server.database_url)
 
     expect(page.get_by_text("Rivierenwijk (demo)", exact=False).first).to_be_visible(
         timeout=LIVE_MS
@@ -58,16 +63,7 @@ def test_open_map_picks_up_a_cli_demo_where_the_person_left_it(server, page) -> 
     page.evaluate("window.__estafetteNoReload = true")
     before = page.locator(MAP_FRAME).get_attribute("src")
 
-    done = subprocess.run(
-        [sys.executable, "-m", "estafette", "demo"],
-        cwd=ROOT,
-        env={**os.environ, "ESTAFETTE_DATABASE_URL": server.database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    _cli_demo(server.database_url)
 
     # A live rerun frames the map of the new data version (a new address) without a reload
     # of the page, and the new map opens where the person was, with the demo dialogues on it.

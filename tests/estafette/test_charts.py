@@ -81,8 +81,8 @@ def test_running_phase_reaches_today_and_hover_is_escaped(session: Session) -> N
     assert any(a.text == "as of" for a in fig.layout.annotations)
 
 
-def _old_and_new(session: Session) -> None:
-    """The seeded 2018 legs plus one dialogue running now."""
+def old_and_new(session: Session) -> int:
+    """The seeded 2018 legs plus one dialogue planned and running now; its id."""
     dialogue = make_dialogue(session, make_city(session, "Nustad"))
     change(
         session,
@@ -95,10 +95,11 @@ def _old_and_new(session: Session) -> None:
         planned_end=dt.date(2026, 2, 1),
     )
     session.commit()
+    return dialogue.id
 
 
 def test_the_timeline_opens_on_the_last_year_and_half_a_year_ahead(session: Session) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     records = history.records_frame(session)
     assert records["actual_start"].min().year == 2018
     fig = charts.timeline(records, PHASES, lang="nl", today=TODAY)
@@ -109,7 +110,7 @@ def test_the_timeline_opens_on_the_last_year_and_half_a_year_ahead(session: Sess
 
 
 def test_planned_and_actual_legend_swatches_differ_beyond_colour(session: Session) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     fig = charts.timeline(history.records_frame(session), PHASES, lang="nl", today=TODAY)
     (planned,) = [t for t in traces(fig, "planned") if t.meta["phase"] == 1]
     (actual,) = [t for t in traces(fig, "actual") if t.meta["phase"] == 1]

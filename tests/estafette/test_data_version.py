@@ -191,6 +191,15 @@ def test_write_from_another_process_shows_on_next_rerun(
     assert "Rivierenwijk (demo)" in _cards(at)
 
 
+def _coordinator_overview(monkeypatch: pytest.MonkeyPatch, db_url: str) -> AppTest:
+    """The overview of a signed-in coordinator, run twice: every cache of this process warm."""
+    actors = prepare(db_url)
+    at = app_as(monkeypatch, db_url, actors["coordinator"], "pages/overview.py")
+    assert not at.exception
+    at.run()
+    return at
+
+
 def _phases_shown(at: AppTest) -> list[str]:
     return [str(m.value) for m in at.markdown if str(m.value).startswith("### ")]
 
@@ -198,10 +207,7 @@ def _phases_shown(at: AppTest) -> list[str]:
 def test_status_change_elsewhere_shows_with_the_shape_still_cached(
     monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
-    actors = prepare(db_url)
-    at = app_as(monkeypatch, db_url, actors["coordinator"], "pages/overview.py")
-    assert not at.exception
-    at.run()
+    at = _coordinator_overview(monkeypatch, db_url)
     assert "### Verbeelden" not in _phases_shown(at)
     # Another process finishes Verkennen and starts Verbeelden in every dialogue: statuses
     # change in place, the relay's shape does not (its counter stays).
@@ -226,10 +232,7 @@ def test_status_change_elsewhere_shows_with_the_shape_still_cached(
 def test_a_theme_changed_elsewhere_shows_with_the_statuses_unchanged(
     monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
-    actors = prepare(db_url)
-    at = app_as(monkeypatch, db_url, actors["coordinator"], "pages/overview.py")
-    assert not at.exception
-    at.run()
+    at = _coordinator_overview(monkeypatch, db_url)
     assert not any("ANDERS BEKEKEN" in str(m.value) for m in at.markdown)
     # Another process renames a workshop theme: nothing a status save writes, so only the
     # counters of everything else move, and the loaders keyed on them read it again.

@@ -16,6 +16,7 @@ from estafette import charts, cities, history, relay, seed, timeline_svg
 from estafette.accounts import SYSTEM
 from estafette.maps import phase_colour
 from estafette.models import City
+from tests.estafette.test_charts import old_and_new
 from tests.factories import change, make_city, make_dialogue, phase, seeded_engine
 from tests.hostile import MARKDOWN, SCRIPT
 from tests.uihelpers import SVG, svg_rows
@@ -77,26 +78,9 @@ def bars_in_window(figure: go.Figure, kind: str) -> int:
     return count
 
 
-def _old_and_new(session: Session) -> int:
-    """The seeded 2018 legs plus one dialogue planned and running now; its id."""
-    dialogue = make_dialogue(session, make_city(session, "Nustad"))
-    change(
-        session,
-        phase(dialogue, 1),
-        dt.datetime(2025, 11, 3, 10),
-        "Lead",
-        status="bezig",
-        actual_start=dt.date(2025, 11, 3),
-        planned_start=dt.date(2025, 11, 1),
-        planned_end=dt.date(2026, 2, 1),
-    )
-    session.commit()
-    return dialogue.id
-
-
 def test_planned_and_actual_bars_per_dialogue_hatched_and_solid(session: Session) -> None:
     seed.add_demo(session.get_bind(), today=TODAY)
-    _old_and_new(session)
+    old_and_new(session)
     figure = charts.timeline(
         history.records_frame(session), PHASES, lang="nl", today=TODAY, window="all"
     )
@@ -131,7 +115,7 @@ def test_planned_and_actual_bars_per_dialogue_hatched_and_solid(session: Session
 
 
 def test_rows_in_leg_order_first_on_top(session: Session) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     figure = charts.timeline(history.records_frame(session), PHASES, lang="nl", today=TODAY)
     root = parse(timeline_svg.render(figure, "nl"))
     assert list(svg_rows(root)) == list(figure.layout.yaxis.categoryarray)
@@ -154,7 +138,7 @@ def _plot(root: lxml.etree._Element) -> tuple[float, float, dt.date, dt.date]:
 
 
 def test_the_today_line_and_its_label(session: Session) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     figure = charts.timeline(history.records_frame(session), PHASES, lang="nl", today=TODAY)
     root = parse(timeline_svg.render(figure, "nl"))
     left, right, start, end = _plot(root)
@@ -179,7 +163,7 @@ def test_the_today_line_and_its_label(session: Session) -> None:
     [("nl", ["jan", "feb", "mrt", "apr", "mei"]), ("en", ["Jan", "Feb", "Mar", "Apr", "May"])],
 )
 def test_month_ticks_in_the_readers_language(session: Session, lang: str, months: list) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     figure = charts.timeline(history.records_frame(session), PHASES, lang=lang, today=TODAY)
     root = parse(timeline_svg.render(figure, lang))
     labels = [t.text for t in found(root, "text", "est-tick-label")]
@@ -189,7 +173,7 @@ def test_month_ticks_in_the_readers_language(session: Session, lang: str, months
 
 
 def test_everything_gets_coarser_ticks_with_every_year(session: Session) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     figure = charts.timeline(
         history.records_frame(session), PHASES, lang="nl", today=TODAY, window="all"
     )
@@ -204,7 +188,7 @@ def test_everything_gets_coarser_ticks_with_every_year(session: Session) -> None
 def test_bars_outside_the_window_are_left_out_and_cut_at_its_edges(session: Session) -> None:
     # Demo dialogues planned and run in 2019, long before the window opens.
     seed.add_demo(session.get_bind(), today=dt.date(2020, 1, 1))
-    dialogue_id = _old_and_new(session)
+    dialogue_id = old_and_new(session)
     records = history.records_frame(session)
     figure = charts.timeline(records, PHASES, lang="nl", today=TODAY)
     root = parse(timeline_svg.render(figure, "nl"))
@@ -315,7 +299,7 @@ def test_markers_hand_overs_and_cities_without_a_dialogue(session: Session) -> N
 
 
 def test_ids_are_unique_per_render(session: Session) -> None:
-    _old_and_new(session)
+    old_and_new(session)
     figure = charts.timeline(history.records_frame(session), PHASES, lang="nl", today=TODAY)
     ids = [
         {e.get("id") for e in parse(timeline_svg.render(figure, "nl", prefix=p)).iter()} - {None}

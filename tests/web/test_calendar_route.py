@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
 from sqlalchemy.orm import Session
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
-import web
-from estafette import calendar_feed, data_version, db, edits, seed, sessions
+from estafette import calendar_feed, db, edits, sessions
 from estafette.accounts import SYSTEM, Actor
-from tests.uihelpers import prepare, session_token
+from tests.uihelpers import session_token
+from tests.web.routes import HTML, UNREACHABLE_PG, accounts_and_demo, routes_client, version
 from web import auth as web_auth
 from web import calendar as web_calendar
-
-UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
-HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 @pytest.fixture
 def actors(db_url: str) -> dict[str, Actor]:
     """The prepared accounts on a database with the demo planning (fifteen planned phases)."""
-    prepared = prepare(db_url)
-    engine = db.make_engine(db_url)
-    seed.add_demo(engine, today=dt.date(2025, 6, 1))
-    engine.dispose()
-    return prepared
-
-
-def _client(monkeypatch: pytest.MonkeyPatch, url: str, anonymous_read: bool) -> TestClient:
-    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", url)
-    monkeypatch.setenv("ESTAFETTE_ANONYMOUS_READ", "1" if anonymous_read else "0")
-    return TestClient(Starlette(routes=web.routes()), follow_redirects=False)
+    return accounts_and_demo(db_url)
 
 
 @pytest.fixture(autouse=True)
@@ -53,16 +37,8 @@ def _events(body: bytes) -> list[icalendar.Event]:
     return list(icalendar.Calendar.from_ical(body).walk("VEVENT"))
 
 
-def _version(url: str) -> int:
-    engine = db.make_engine(url)
-    try:
-        return data_version.read(engine)
-    finally:
-        engine.dispose()
-
-
 def test_the_whole_relay_and_one_city(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     response = client.get("/agenda.ics?lang=nl")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -90,7 +66,7 @@ def test_the_whole_relay_and_one_city(monkeypatch, db_url: str, actors) -> None:
 
 
 def test_unknown_city_is_a_404_in_the_chosen_language(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     response = client.get("/agenda.ics?stad=Atlantis&lang=nl")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/plain")
@@ -101,7 +77,7 @@ def test_unknown_city_is_a_404_in_the_chosen_language(monkeypatch, db_url: str, 
 
 
 def test_a_write_shows_in_the_next_download(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     assert len(_events(client.get("/agenda.ics").content)) == 15
     engine = db.make_engine(db_url)
     with Session(engine) as session:
@@ -114,7 +90,7 @@ def test_a_write_shows_in_the_next_download(monkeypatch, db_url: str, actors) ->
 
 
 def test_reading_for_signed_in_people_only(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=False)
+    client = routes_client(monkeypatch, db_url, anonymous_read=False)
     # A calendar app or a script without a session: refused.
     refused = client.get("/agenda.ics?stad=Utrecht&lang=en")
     assert refused.status_code == 403
@@ -131,13 +107,13 @@ def test_reading_for_signed_in_people_only(monkeypatch, db_url: str, actors) -> 
     assert web_auth.safe_next(query["next"][0]) == query["next"][0]
 
     token = session_token(db_url, actors["trainer"])
-    before = _version(db_url)
+    before = version(db_url)
     cookie = {"cookie": f"{sessions.COOKIE_NAME}={token}"}
     allowed = client.get("/agenda.ics?stad=Utrecht", headers={**HTML, **cookie})
     assert allowed.status_code == 200
     assert len(_events(allowed.content)) == 5
     # Resolving the session is bookkeeping: the dashboards' data version stays where it was.
-    assert _version(db_url) == before
+    assert version(db_url) == before
 
     engine = db.make_engine(db_url)
     with Session(engine) as session:
@@ -150,7 +126,7 @@ def test_reading_for_signed_in_people_only(monkeypatch, db_url: str, actors) -> 
 
 
 def test_an_unreachable_database_is_a_503_with_one_line(monkeypatch) -> None:
-    client = _client(monkeypatch, UNREACHABLE_PG, anonymous_read=True)
+    client = routes_client(monkeypatch, UNREACHABLE_PG, anonymous_read=True)
     response = client.get("/agenda.ics")
     assert response.status_code == 503
     assert response.text.startswith("database unreachable")

@@ -11,37 +11,22 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
-import web
-from estafette import data_version, db, map_page, seed, sessions
+from estafette import db, map_page, sessions
 from estafette.accounts import Actor
 from estafette.models import City
 from tests.estafette.test_maps import markers_of
 from tests.hostile import SCRIPT
-from tests.uihelpers import prepare, session_token
+from tests.uihelpers import session_token
+from tests.web.routes import HTML, UNREACHABLE_PG, accounts_and_demo, routes_client, version
 from web import auth as web_auth
 from web import map_frame
-
-UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
-HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 @pytest.fixture
 def actors(db_url: str) -> dict[str, Actor]:
-    """The prepared accounts on the seeded relay with the three demo dialogues."""
-    prepared = prepare(db_url)
-    engine = db.make_engine(db_url)
-    seed.add_demo(engine, today=dt.date(2025, 6, 1))
-    engine.dispose()
-    return prepared
-
-
-def _client(monkeypatch: pytest.MonkeyPatch, url: str, anonymous_read: bool) -> TestClient:
-    monkeypatch.setenv("ESTAFETTE_DATABASE_URL", url)
-    monkeypatch.setenv("ESTAFETTE_ANONYMOUS_READ", "1" if anonymous_read else "0")
-    return TestClient(Starlette(routes=web.routes()), follow_redirects=False)
+    """The prepared accounts on a database with the demo planning (fifteen planned phases)."""
+    return accounts_and_demo(db_url)
 
 
 @pytest.fixture(autouse=True)
@@ -56,21 +41,13 @@ def _fresh_process_caches() -> Iterator[None]:
     map_frame._events.cache_clear()
 
 
-def _version(url: str) -> int:
-    engine = db.make_engine(url)
-    try:
-        return data_version.read(engine)
-    finally:
-        engine.dispose()
-
-
 def _address(url: str, **view: object) -> str:
     """The address the Kaart page would frame for ``view`` at the database's current version."""
-    return f"{map_page.PATH}?{urlencode(map_page.MapView(**view).query(_version(url)))}"
+    return f"{map_page.PATH}?{urlencode(map_page.MapView(**view).query(version(url)))}"
 
 
 def test_the_map_of_a_view_at_its_data_version(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     response = client.get(_address(db_url), headers=HTML)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -95,7 +72,7 @@ def test_the_map_of_a_view_at_its_data_version(monkeypatch, db_url: str, actors)
 
 
 def test_an_older_address_is_never_kept(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     old = _address(db_url)
     assert len(markers_of(client.get(old).text)) == 6
     engine = db.make_engine(db_url)
@@ -114,7 +91,7 @@ def test_an_older_address_is_never_kept(monkeypatch, db_url: str, actors) -> Non
 
 
 def test_a_query_names_only_what_exists(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     query = "stad=Atlantis&status=verzonnen&asof=gisteren&lang=xx&v=abc"
     response = client.get(f"{map_page.PATH}?{query}", headers=HTML)
     assert response.status_code == 200
@@ -133,7 +110,7 @@ def test_typed_text_stays_text_in_the_map(monkeypatch, db_url: str, actors) -> N
     with Session(engine) as session, session.begin():
         session.scalars(select(City).where(City.name == "Utrecht")).one().name = SCRIPT
     engine.dispose()
-    client = _client(monkeypatch, db_url, anonymous_read=True)
+    client = routes_client(monkeypatch, db_url, anonymous_read=True)
     document = client.get(_address(db_url)).text
     # Escaped for the tooltip's HTML, and inside a JSON string: never a tag of the page.
     assert html.escape(SCRIPT) in {m["city"] for m in markers_of(document)}
@@ -142,7 +119,7 @@ def test_typed_text_stays_text_in_the_map(monkeypatch, db_url: str, actors) -> N
 
 
 def test_reading_for_signed_in_people_only(monkeypatch, db_url: str, actors) -> None:
-    client = _client(monkeypatch, db_url, anonymous_read=False)
+    client = routes_client(monkeypatch, db_url, anonymous_read=False)
     refused = client.get(f"{map_page.PATH}?lang=en")
     assert refused.status_code == 403
     assert refused.text == "Sign in to see the map."
@@ -154,17 +131,17 @@ def test_reading_for_signed_in_people_only(monkeypatch, db_url: str, actors) -> 
     assert parse_qs(location.query)["next"] == [f"{map_page.PATH}?lang=nl"]
 
     token = session_token(db_url, actors["trainer"])
-    before = _version(db_url)
+    before = version(db_url)
     cookie = {"cookie": f"{sessions.COOKIE_NAME}={token}"}
     allowed = client.get(_address(db_url), headers={**HTML, **cookie})
     assert allowed.status_code == 200
     assert len(markers_of(allowed.text)) == 6
     # Resolving the session is bookkeeping: the dashboards' data version stays where it was.
-    assert _version(db_url) == before
+    assert version(db_url) == before
 
 
 def test_an_unreachable_database_is_a_503_with_one_line(monkeypatch) -> None:
-    client = _client(monkeypatch, UNREACHABLE_PG, anonymous_read=True)
+    client = routes_client(monkeypatch, UNREACHABLE_PG, anonymous_read=True)
     response = client.get(map_page.PATH)
     assert response.status_code == 503
     assert response.text.startswith("database unreachable")
