@@ -10,17 +10,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from estafette import calendar_feed, db, edits, sessions
-from estafette.accounts import SYSTEM, Actor
+from estafette.accounts import SYSTEM
 from tests.uihelpers import session_token
-from tests.web.routes import HTML, UNREACHABLE_PG, accounts_and_demo, routes_client, version
+from tests.web.routes import HTML, UNREACHABLE_PG, routes_client, version
 from web import auth as web_auth
 from web import calendar as web_calendar
-
-
-@pytest.fixture
-def actors(db_url: str) -> dict[str, Actor]:
-    """The prepared accounts on a database with the demo planning (fifteen planned phases)."""
-    return accounts_and_demo(db_url)
 
 
 @pytest.fixture(autouse=True)

@@ -13,20 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from estafette import db, map_page, sessions
-from estafette.accounts import Actor
 from estafette.models import City
 from tests.estafette.test_maps import markers_of
 from tests.hostile import SCRIPT
 from tests.uihelpers import session_token
-from tests.web.routes import HTML, UNREACHABLE_PG, accounts_and_demo, routes_client, version
+from tests.web.routes import HTML, UNREACHABLE_PG, routes_client, version
 from web import auth as web_auth
 from web import map_frame
-
-
-@pytest.fixture
-def actors(db_url: str) -> dict[str, Actor]:
-    """The prepared accounts on a database with the demo planning (fifteen planned phases)."""
-    return accounts_and_demo(db_url)
 
 
 @pytest.fixture(autouse=True)
