@@ -30,6 +30,8 @@ PARAMS = {"cities": "stad", "phases": "phase", "statuses": "status"}
 ASOF_PARAM = "asof"
 LANG_PARAM = "lang"
 VERSION_PARAM = "v"
+# The day it was drawn for: days in a phase and the today line move with the date.
+DAY_PARAM = "d"
 # What a marker click and a link in a popup post to the page (checked there by origin).
 MESSAGE = "estafette-map"
 
@@ -44,12 +46,15 @@ class MapView:
     as_of: dt.date | None = None
     lang: str = i18n.DEFAULT_LANGUAGE
 
-    def query(self, version: int) -> list[tuple[str, str]]:
-        """The query of this view's address at data ``version`` (a new version, a new URL)."""
+    def query(self, version: int, day: dt.date) -> list[tuple[str, str]]:
+        """This view's address query at data ``version`` on ``day`` (either new: a new address)."""
+        return [*self._view_query(), (VERSION_PARAM, str(version)), (DAY_PARAM, day.isoformat())]
+
+    def _view_query(self) -> list[tuple[str, str]]:
         pairs = [(PARAMS[name], value) for name in PARAMS for value in getattr(self, name)]
         if self.as_of is not None:
             pairs.append((ASOF_PARAM, self.as_of.isoformat()))
-        return [*pairs, (LANG_PARAM, self.lang), (VERSION_PARAM, str(version))]
+        return [*pairs, (LANG_PARAM, self.lang)]
 
     @classmethod
     def from_query(cls, params: Mapping[str, Sequence[str]]) -> MapView:
@@ -71,10 +76,10 @@ class MapView:
         return cls(values("cities"), values("phases"), statuses, as_of, lang)
 
 
-def version_in(params: Mapping[str, Sequence[str]]) -> int | None:
-    """The data version a query was made for (None when absent or not a number)."""
+def made_for(params: Mapping[str, Sequence[str]]) -> tuple[int | None, str]:
+    """The data version and the day (ISO) a query was made for; None and "" when absent."""
     raw = next(iter(params.get(VERSION_PARAM, ())), "")
-    return int(raw) if raw.isdigit() else None
+    return (int(raw) if raw.isdigit() else None), next(iter(params.get(DAY_PARAM, ())), "")
 
 
 class FrameBridge(MacroElement):
@@ -136,7 +141,7 @@ class FrameBridge(MacroElement):
 
 def storage_key(view: MapView) -> str:
     """Where the map keeps the person's place: per view, whatever the data version."""
-    return "estafette.map." + "&".join(f"{k}={v}" for k, v in view.query(0)[:-1])
+    return "estafette.map." + "&".join(f"{k}={v}" for k, v in view._view_query())
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ plain frame; its assets are estafette/map_assets.py's.
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -19,9 +20,10 @@ from ui.history import in_view
 
 
 def frame_src(view: View, lang: str) -> str:
-    """The address of the view's map at this run's data version (a write: a new address)."""
+    """The address of the view's map at this run's data version and day (a write: a new one)."""
     shown = map_page.MapView(view.cities, view.phases, view.statuses, view.as_of, lang)
-    return f"{map_page.PATH}?{urlencode(shown.query(data_version_seen()))}"
+    query = shown.query(data_version_seen(), dt.date.today())
+    return f"{map_page.PATH}?{urlencode(query)}"
 
 
 # No markup: it only listens for what the map's frame posts (estafette.map_page.FrameBridge).

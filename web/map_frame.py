@@ -32,8 +32,8 @@ from web.health import storage_reason
 # The address names the data version: what it served stays right for that address. private:
 # with anonymous reading off the map is for signed-in people only.
 CACHE_CONTROL = "private, max-age=86400"
-# An address of an older version (a page rendered just before a write) gets today's map, which
-# no cache may keep under the old address.
+# An address of an older version or day (a page rendered just before a write, or yesterday) gets
+# the current map, which no cache may keep under the old address.
 NOT_CACHED = "no-store"
 
 
@@ -81,11 +81,13 @@ def map_document(request: Request) -> Response:
                 )
             database = engine()
             version = data_version.read(database)
-            body = _document(database, version, view, dt.date.today(), settings)
+            today = dt.date.today()
+            body = _document(database, version, view, today, settings)
     except db.StorageError as exc:
         log_event("storage_error", logging.ERROR, during="map", cause=exc.code)
         return _text(storage_reason(exc), 503)
-    cache = CACHE_CONTROL if map_page.version_in(params) == version else NOT_CACHED
+    current = map_page.made_for(params) == (version, today.isoformat())
+    cache = CACHE_CONTROL if current else NOT_CACHED
     return HTMLResponse(body, headers={"Cache-Control": cache})
 
 

@@ -36,7 +36,8 @@ def _fresh_process_caches() -> Iterator[None]:
 
 def _address(url: str, **view: object) -> str:
     """The address the Kaart page would frame for ``view`` at the database's current version."""
-    return f"{map_page.PATH}?{urlencode(map_page.MapView(**view).query(version(url)))}"
+    query = map_page.MapView(**view).query(version(url), dt.date.today())
+    return f"{map_page.PATH}?{urlencode(query)}"
 
 
 def test_the_map_of_a_view_at_its_data_version(monkeypatch, db_url: str, actors) -> None:
@@ -79,8 +80,10 @@ def test_an_older_address_is_never_kept(monkeypatch, db_url: str, actors) -> Non
     assert "Utreg" in {m["city"] for m in markers_of(stale.text)}
     fresh = client.get(_address(db_url))
     assert fresh.headers["cache-control"] == "private, max-age=86400"
-    # An address without a version is a hand-made one: served, never kept.
+    # An address without a version is a hand-made one: served, never kept; nor is yesterday's.
     assert client.get(map_page.PATH).headers["cache-control"] == "no-store"
+    yesterday = fresh.url.query.decode().replace(dt.date.today().isoformat(), "2020-01-01")
+    assert client.get(f"{map_page.PATH}?{yesterday}").headers["cache-control"] == "no-store"
 
 
 def test_a_query_names_only_what_exists(monkeypatch, db_url: str, actors) -> None:
