@@ -319,3 +319,16 @@ def without_dialogue(session: Session, as_of: dt.date | None = None) -> pd.DataF
         if as_of is None or c.joined_on is None or c.joined_on <= as_of
     ]
     return pd.DataFrame(rows, columns=list(EMPTY_CITY_COLUMNS))
+
+
+def without_dialogue_in_view(
+    session: Session, as_of: dt.date | None, city_names: tuple[str, ...], filtered: bool
+) -> pd.DataFrame:
+    """``without_dialogue`` in the chosen cities; none while a phase or status is filtered on.
+
+    A city without a dialogue has no phase or status to match such a filter.
+    """
+    if filtered:
+        return pd.DataFrame(columns=list(EMPTY_CITY_COLUMNS))
+    found = without_dialogue(session, as_of)
+    return found[found["city"].isin(city_names)] if city_names else found

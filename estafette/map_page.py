@@ -167,11 +167,9 @@ def read(session: Session, view: MapView, events: pd.DataFrame | None = None) ->
     summary = cities.summarise(records)
     shown = history.select_dialogues(summary, view.cities, view.phases, view.statuses)
     _, phase_names = history.names(current)
-    if view.phases or view.statuses:
-        empty = pd.DataFrame(columns=list(cities.EMPTY_CITY_COLUMNS))
-    else:
-        empty = cities.without_dialogue(session, view.as_of)
-        empty = empty[empty["city"].isin(view.cities)] if view.cities else empty
+    empty = cities.without_dialogue_in_view(
+        session, view.as_of, view.cities, bool(view.phases or view.statuses)
+    )
     return Relay(
         shown,
         list(enumerate(phase_names, start=1)),

@@ -74,11 +74,10 @@ def city_progress(
 @cached_content
 def empty_cities(url: str, view: View) -> pd.DataFrame:
     """Cities in view that have no dialogue yet (hidden when a phase or status is filtered on)."""
-    if view.phases or view.statuses:
-        return pd.DataFrame(columns=list(cities.EMPTY_CITY_COLUMNS))
     with Session(engine(url)) as session:
-        found = cities.without_dialogue(session, view.as_of)
-    return found[found["city"].isin(view.cities)] if view.cities else found
+        return cities.without_dialogue_in_view(
+            session, view.as_of, view.cities, bool(view.phases or view.statuses)
+        )
 
 
 @cached_content

@@ -67,6 +67,11 @@ def may_read_dashboard(settings: Settings, token: str | None) -> bool:
     return resolved.actor is not None and may_read(resolved.actor, settings.anonymous_read)
 
 
+def no_store_text(body: str, status: int) -> PlainTextResponse:
+    """A one-line answer of a route beside the pages (a refusal, 404 or 503), never kept."""
+    return PlainTextResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
 def sign_in_first(request: Request, lang: str) -> Response | None:
     """A browser asking for a page: off to the sign-in page and back here (else None)."""
     if "text/html" not in request.headers.get("accept", ""):

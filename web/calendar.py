@@ -21,13 +21,13 @@ import logging
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from estafette import calendar_feed, data_version, db, i18n, sessions
 from estafette.logs import log_event
 from estafette.settings import Settings
-from web.auth import engine, may_read_dashboard, sign_in_first
+from web.auth import engine, may_read_dashboard, no_store_text, sign_in_first
 from web.health import storage_reason
 
 # private: with anonymous reading off the file is for signed-in people only. no-store: a click
@@ -51,13 +51,9 @@ def calendar_file(settings: Settings, city: str | None, lang: str) -> bytes:
 
 def _refused(request: Request, lang: str) -> Response:
     # A person in a browser signs in and comes back; a calendar app or script gets a plain 403.
-    return sign_in_first(request, lang) or _text(
+    return sign_in_first(request, lang) or no_store_text(
         i18n.translate("calendar.sign_in_required", lang), 403
     )
-
-
-def _text(body: str, status: int) -> PlainTextResponse:
-    return PlainTextResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def agenda(request: Request) -> Response:
@@ -72,10 +68,10 @@ def agenda(request: Request) -> Response:
                 return _refused(request, lang)
             body = calendar_file(settings, city, lang)
     except calendar_feed.CalendarError as exc:
-        return _text(i18n.translate(exc.key, lang, **exc.values), 404)
+        return no_store_text(i18n.translate(exc.key, lang, **exc.values), 404)
     except db.StorageError as exc:
         log_event("storage_error", logging.ERROR, during="calendar", cause=exc.code)
-        return _text(storage_reason(exc), 503)
+        return no_store_text(storage_reason(exc), 503)
     disposition = f'attachment; filename="{calendar_feed.file_name(city)}"'
     return Response(
         body,

@@ -19,14 +19,14 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from estafette import data_version, db, history, i18n, map_assets, map_page, sessions
 from estafette.logs import log_event
 from estafette.maps import DEFAULT_ASSET_BASE
 from estafette.settings import Settings
-from web.auth import engine, may_read_dashboard, sign_in_first
+from web.auth import engine, may_read_dashboard, no_store_text, sign_in_first
 from web.health import storage_reason
 
 # The address names the data version: what it served stays right for that address. private:
@@ -64,10 +64,6 @@ def _document(
     )
 
 
-def _text(body: str, status: int) -> PlainTextResponse:
-    return PlainTextResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
-
-
 def map_document(request: Request) -> Response:
     """The map of the view the query names, or why not (sign-in or 403, 503 no database)."""
     settings = Settings.from_env()
@@ -76,7 +72,7 @@ def map_document(request: Request) -> Response:
     try:
         with db.storage_errors():
             if not may_read_dashboard(settings, request.cookies.get(sessions.COOKIE_NAME)):
-                return sign_in_first(request, view.lang) or _text(
+                return sign_in_first(request, view.lang) or no_store_text(
                     i18n.translate("map.sign_in_required", view.lang), 403
                 )
             database = engine()
@@ -85,7 +81,7 @@ def map_document(request: Request) -> Response:
             body = _document(database, version, view, today, settings)
     except db.StorageError as exc:
         log_event("storage_error", logging.ERROR, during="map", cause=exc.code)
-        return _text(storage_reason(exc), 503)
+        return no_store_text(storage_reason(exc), 503)
     current = map_page.made_for(params) == (version, today.isoformat())
     cache = CACHE_CONTROL if current else NOT_CACHED
     return HTMLResponse(body, headers={"Cache-Control": cache})
