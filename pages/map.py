@@ -33,11 +33,13 @@ def map_panel() -> None:
     )
     clicked = maps_ui.clicked_dialogue("estafette.map.clicks")
     st.caption(tn("map.count", len(shown)))
-    table, at = alternatives.map_alternative(
-        url, view, language(), paging.requested(TABLE_PAGE_KEY)
-    )
     alternatives.text_alternative(
-        t("table.map_title"), table, "estafette.map.table", at, TABLE_PAGE_KEY
+        t("table.map_title"),
+        "estafette.map.table",
+        lambda: alternatives.map_alternative(
+            url, view, language(), paging.requested(TABLE_PAGE_KEY)
+        ),
+        TABLE_PAGE_KEY,
     )
     st.subheader(t("map.history"))
     labels = maps_ui.dialogue_labels(url, view, language())

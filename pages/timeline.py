@@ -60,8 +60,13 @@ def timeline_panel() -> None:
     )
     alternatives.text_alternative(
         t("table.timeline_title"),
-        alternatives.timeline_alternative(url, view, language(), st.session_state.get(PAGE_KEY, 1)),
         "estafette.timeline.table",
+        lambda: (
+            alternatives.timeline_alternative(
+                url, view, language(), st.session_state.get(PAGE_KEY, 1)
+            ),
+            None,
+        ),
     )
 
 

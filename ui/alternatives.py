@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -33,15 +35,30 @@ def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.D
     return alternatives.timeline_table(chosen, lang)
 
 
+def open_key(key: str) -> str:
+    """The session-state key that holds whether the text alternative ``key`` is open."""
+    return f"{key}.open"
+
+
 def text_alternative(
-    title: str, table: pd.DataFrame, key: str, page: paging.Page | None = None, page_key: str = ""
+    title: str,
+    key: str,
+    table: Callable[[], tuple[pd.DataFrame, paging.Page | None]],
+    page_key: str = "",
 ) -> None:
     """A chart's facts as a table in an expander right below it (keyboard: Tab, Enter).
 
     Always a plain HTML table (ui.tables), read well by screen readers, and one page of it at a
     time: a data grid would make every visit to the map or timeline load the grid's code too.
+    The table is built and sent only while the expander is open: a folded table still cost
+    every view of the page its rows in the browser (Chromium, national data). Opening it
+    reruns the part of the page it is in, which then draws the table.
     """
-    with st.expander(title, expanded=False):
+    box = st.expander(title, key=open_key(key), on_change="rerun")
+    if not box.open:
+        return
+    frame, page = table()
+    with box:
         if page is not None:
             paging_ui.pager(page, page_key, "table")
-        tables.show(table, key, row_headers=True)
+        tables.show(frame, key, row_headers=True)

@@ -17,6 +17,7 @@ from ui.auth import absolute_link
 from ui.core import database_url, engine, t
 
 CITY_PARAM = "stad"
+COPY_OPEN_KEY = "estafette.links.copy_open"
 DIALOGUE_PARAM = "dialoog"
 PREFIX = "estafette.links."
 # Query parameters that describe the view and travel along when "/" opens the start page.
@@ -68,6 +69,12 @@ def dialogue_city(dialogue_id: int) -> str | None:
 
 def copy_link(url_path: str) -> None:
     """A sidebar control that shows the address of this view, with a copy button."""
-    with st.sidebar.popover(t("links.copy"), icon=":material/link:"):
-        st.markdown(t("links.copy_help"))
-        st.code(absolute_link(url_path), language=None, wrap_lines=True)
+    # Drawn only while open: a closed popover's code block was still built in the browser
+    # on every page view, for a link few people copy.
+    box = st.sidebar.popover(
+        t("links.copy"), icon=":material/link:", key=COPY_OPEN_KEY, on_change="rerun"
+    )
+    if box.open:
+        with box:
+            st.markdown(t("links.copy_help"))
+            st.code(absolute_link(url_path), language=None, wrap_lines=True)

@@ -409,14 +409,17 @@ EXPANDED = """details => {
 }"""
 
 
-def open_expander(page: Page, expander: Locator, timeout: float = TIMEOUT) -> None:
+def open_expander(
+    page: Page, expander: Locator, *, lazy: bool = False, timeout: float = TIMEOUT
+) -> None:
     """Open an ``st.expander`` (``[data-testid=stExpander]``) and wait until it has opened.
 
-    Opening reruns nothing; its content is clipped while the height animates, so a click on it
-    before the animation ends can land on nothing.
+    A plain expander reruns nothing when opened; a ``lazy`` one (``on_change="rerun"``, whose
+    content the app draws only while it is open) reruns, and this waits for that rerun. The
+    content is clipped while the height animates, so a click on it before the animation ends
+    can land on nothing.
     """
-    settle(page, timeout)
-    expander.locator("summary").click(timeout=timeout)
+    act(page, lambda: expander.locator("summary").click(timeout=timeout), lazy, timeout)
     expander.locator("details").wait_for(timeout=timeout)
     page.wait_for_function(
         EXPANDED,

@@ -237,7 +237,7 @@ def _shows_as_typed(page: Page, times: int = 1) -> None:
 
 
 def _open_table(page: Page, title: str) -> None:
-    open_expander(page, page.get_by_test_id("stExpander").filter(has_text=title))
+    open_expander(page, page.get_by_test_id("stExpander").filter(has_text=title), lazy=True)
 
 
 def test_markdown_in_user_text_stays_text(server_factory, page: Page, tmp_path: Path) -> None:

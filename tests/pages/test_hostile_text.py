@@ -35,6 +35,7 @@ from tests.uihelpers import (
     texts,
     timeline_svgs,
 )
+from ui.alternatives import open_key
 
 # The payload's parts as Markdown would read them; escaped, none of them is left.
 RAW = ("https://evil.example", "[Klik hier]", "**vet**", ":red[")
@@ -174,6 +175,16 @@ def test_relay_and_lesson_pages(monkeypatch, hostile, page: str, in_markdown: bo
     url, actors, _ = hostile
     at = app_as(monkeypatch, url, actors["coordinator"], page)
     assert_shown_as_typed(at, in_markdown=in_markdown)
+    # The charts' text alternatives are drawn when opened: open them and look again.
+    tables = {
+        "pages/map.py": "estafette.map.table",
+        "pages/timeline.py": "estafette.timeline.table",
+    }
+    if page in tables:
+        at.session_state[open_key(tables[page])] = True
+        at.run()
+        assert at.get("html"), "the opened text alternative shows its table"
+        assert_shown_as_typed(at, in_markdown=in_markdown)
 
 
 def test_a_body_that_only_looks_like_the_timeline_is_still_read_as_markdown() -> None:

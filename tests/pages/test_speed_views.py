@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.estafette.test_maps import markers_of
 from tests.factories import make_city, make_dialogue, seeded_engine
 from tests.uihelpers import map_document, svg_rows, tables, timeline_svg
+from ui.alternatives import open_key
 
 MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
@@ -83,6 +84,10 @@ def test_timeline_table_shows_the_dialogues_of_the_chart_page(
     _relay_of_27(sqlite_url)
     at = app_test(sqlite_url, page=TIMELINE)
     assert not at.exception
+    # Folded away, the table is not sent at all; opening the expander draws it.
+    assert not tables(at)
+    at.session_state[open_key("estafette.timeline.table")] = True
+    at.run()
 
     def dialogues_in_table() -> int:
         (table,) = [t for t in tables(at) if "Stad" in t.columns]
@@ -105,6 +110,10 @@ def test_map_table_is_a_plain_table_a_page_at_a_time(
     _relay_of_27(sqlite_url)
     at = app_test(sqlite_url, page=MAP)
     assert not at.exception
+    # Folded away, the table is not sent at all; opening the expander draws it.
+    assert not tables(at)
+    at.session_state[open_key("estafette.map.table")] = True
+    at.run()
     # 27 dialogues: 25 on the first page of the map's table, 2 on the second; no data grid.
     assert not at.dataframe
     (table,) = tables(at)

@@ -22,6 +22,7 @@ from tests.uihelpers import (
     tables,
     texts,
 )
+from ui import links
 
 FORM_SUBMIT = "FormSubmitter:estafette.status.form-Opslaan"
 
@@ -295,5 +296,9 @@ def test_copy_link_names_the_current_view(monkeypatch, sqlite_url) -> None:
     at.query_params["stad"] = "Utrecht"
     at.run()
     assert at.sidebar.multiselect(key="estafette.filters.cities_input").value == ["Utrecht"]
+    # The popover draws its contents only while open.
+    assert not at.get("code")
+    at.session_state[links.COPY_OPEN_KEY] = True
+    at.run()
     codes = [c.value for c in at.get("code")]
     assert any(code.endswith("/kaart?lang=nl&stad=Utrecht") for code in codes), codes
