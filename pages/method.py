@@ -2,36 +2,37 @@
 
 import streamlit as st
 
-from ui import phases, workshop
+from ui import blocks, phases, workshop
 from ui.core import database_url, language, t
-from ui.format import safe
 
 url = database_url()
 st.title(t("method.title"))
 st.caption(t("method.intro"))
 
-# Seeded texts, but a restored backup may bring any text: each shows as text.
-for phase in phases.phase_list(url):
-    with st.container(border=True):
-        st.subheader(f"{phase.position}. {safe(phase.name)}")
-        st.markdown(safe(phase.description_en if language() == "en" else phase.description))
+# Seeded texts, but a restored backup may bring any text: blocks escapes each one. Read-only
+# text, so one HTML block per part instead of an element per heading and paragraph.
+english = language() == "en"
+blocks.show(
+    *(
+        blocks.card(
+            f"{phase.position}. {phase.name}",
+            blocks.paragraphs(phase.description_en if english else phase.description),
+        )
+        for phase in phases.phase_list(url)
+    )
+)
 
 content = workshop.workshop_content(url)
-if language() == "en":
+if english:
     st.caption(t("method.quoted_in_dutch"))
-left, right = st.columns(2)
-with left:
-    st.subheader(t("method.wishes"))
-    # One Markdown element per list, not one per line: each element costs the browser a
-    # Markdown parser of its own.
-    st.markdown(
-        "\n\n".join(f"**{safe(w.title)}** — {safe(w.description)}" for w in content["wishes"])
+blocks.show(
+    blocks.columns(
+        blocks.section(
+            t("method.wishes"), blocks.titled((w.title, w.description) for w in content["wishes"])
+        )
+        + blocks.section(t("method.first_steps"), blocks.bullets(content["first_steps"])),
+        blocks.section(t("method.ideal"), blocks.bullets(content["ideal_images"]))
+        + blocks.section(t("method.quotes"), blocks.quotes(content["evaluation_quotes"])),
     )
-    st.subheader(t("method.first_steps"))
-    st.markdown("\n".join(f"- {safe(step)}" for step in content["first_steps"]))
-with right:
-    st.subheader(t("method.ideal"))
-    st.markdown("\n".join(f"- {safe(image)}" for image in content["ideal_images"]))
-    st.subheader(t("method.quotes"))
-    st.markdown("\n\n".join(f"> {safe(quote)}" for quote in content["evaluation_quotes"]))
+)
 st.caption(t("method.organisers"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.uihelpers import as_read, tables
+from tests.uihelpers import as_read, block_headings, html_blocks, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
@@ -58,7 +58,8 @@ def test_english_link_opens_in_english(sqlite_url: str, app_test) -> None:
 
 def test_method_page_shows_phases_from_the_seed(sqlite_url: str, app_test) -> None:
     at = app_test(sqlite_url, page="pages/method.py")
-    headers = [h.value for h in at.subheader]
+    assert not at.exception
+    headers = block_headings(at)
     assert headers[:5] == [
         "1. Verkennen",
         "2. Verbeelden",
@@ -66,7 +67,16 @@ def test_method_page_shows_phases_from_the_seed(sqlite_url: str, app_test) -> No
         "4. Evalueren",
         "5. Vervolgen",
     ]
-    assert any("veranderkracht van verbeelding" in m.value for m in at.markdown)
+    shown = " ".join(block.text_content() for block in html_blocks(at))
+    assert "veranderkracht van verbeelding" in shown
+    # The workshop's outcomes below the phases: wishes, first steps, ideal images, quotes.
+    assert headers[5:] == [
+        "Wat deelnemers willen met een wijkdialoog",
+        "Eerste stappen die zijn verkend",
+        "De ideale wijk volgens deelnemers",
+        "Wat deelnemers meenamen",
+    ]
+    assert "Sleutelfiguren (actieve bewoners) benaderen" in shown
 
 
 def test_second_start_does_not_duplicate_and_deleted_file_is_recreated(
