@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from estafette.accounts import Actor
 from estafette.models import City, Role
 from tests.factories import seeded_engine
 from ui import auth
+from ui import timeline as ui_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "een lang wachtwoord"
@@ -128,6 +130,17 @@ def texts(at: AppTest) -> str:
     return "\n".join(as_read(str(p)) for p in parts)
 
 
+def html_blocks(at: AppTest) -> list[lxml.html.HtmlElement]:
+    """The page's blocks of read-only text (ui.blocks), parsed as HTML."""
+    bodies = [element.proto.body for element in at.get("html")]
+    return [lxml.html.fromstring(body) for body in bodies if 'class="est-blocks"' in body]
+
+
+def block_headings(at: AppTest) -> list[str]:
+    """The subheaders of the page's blocks of read-only text, top to bottom."""
+    return [h.text_content() for block in html_blocks(at) for h in block.iter("h3")]
+
+
 def tables(at: AppTest) -> list[pd.DataFrame]:
     """The app's plain tables (ui.tables) on the page, as frames of the text each cell shows.
 
@@ -167,16 +180,37 @@ def map_document(at: AppTest) -> str:
 
 
 SVG = "{http://www.w3.org/2000/svg}"
-# How a static timeline (estafette.timeline_svg) starts: st.markdown's body is the SVG itself.
+# How a static timeline (estafette.timeline_svg) starts.
 TIMELINE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" class="est-timeline"'
+
+
+def timeline_bodies(at: AppTest) -> list[str]:
+    """The st.html bodies that draw a static timeline (ui.timeline.svg_element)."""
+    return [
+        element.proto.body
+        for element in at.get("html")
+        if element.proto.body.startswith(ui_timeline.SVG_BOX)
+    ]
+
+
+def svg_of(body: str) -> str:
+    """The SVG a timeline's st.html body puts in its box, as the browser receives it.
+
+    The body must be exactly the box and its one line of script around one JSON string.
+    """
+    start = ui_timeline.SVG_BOX + ui_timeline.SVG_SCRIPT_START
+    assert body.startswith(start) and body.endswith(ui_timeline.SVG_SCRIPT_END), body[:200]
+    literal = body[len(start) : -len(ui_timeline.SVG_SCRIPT_END)]
+    # One JSON string and nothing else; no "<" that could end the script early.
+    assert "<" not in literal
+    svg = json.loads(literal)
+    assert isinstance(svg, str) and svg.startswith(TIMELINE_SVG)
+    return svg
 
 
 def timeline_svgs(at: AppTest) -> list[lxml.etree._Element]:
     """Every static timeline on the page, parsed as XML (each must be well-formed)."""
-    bodies = [str(m.value) for m in at.markdown]
-    return [
-        lxml.etree.fromstring(body.encode()) for body in bodies if body.startswith(TIMELINE_SVG)
-    ]
+    return [lxml.etree.fromstring(svg_of(body).encode()) for body in timeline_bodies(at)]
 
 
 def timeline_svg(at: AppTest) -> lxml.etree._Element:
