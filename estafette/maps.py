@@ -95,20 +95,27 @@ var {{ this.get_name() }} = (function () {
             radius: 8, color: "#222222", weight: 1,
             fillColor: d.colour, fillOpacity: 0.95, className: "estafette-marker"
         });
-        // Tooltip and popup are built when first shown, not for all markers up front.
-        marker.bindTooltip(function () { return fill(shapes.tooltip, d); });
-        marker.bindPopup(function () {
-            return fill(shapes.tooltip, d) + fill(shapes.extra, d);
-        });
-        // The page shows the clicked dialogue's history (estafette.map_page.FrameBridge).
-        marker.on("click", function () {
-            if (window.estafetteDialogueClicked) { window.estafetteDialogueClicked(d.dialogue_id); }
-        });{% if not this.cluster %}
+        marker.estafette = d;{% if not this.cluster %}
         // The phase number beside the dot: the phase never depends on colour alone.
         labels.push(L.marker([d.lat, d.lon], {interactive: false, keyboard: false,
             icon: L.divIcon({className: "estafette-phase-label", html: String(d.phase),
                              iconSize: null, iconAnchor: [-7, 18]})}));{% endif %}
         return marker;
+    });
+    // Tooltip, popup and click are bound once, on the group, for every marker in it: a
+    // marker's events reach its group with the marker as their layer (clusters' events come
+    // as cluster* events instead). The texts are built when first shown. One binding instead
+    // of 1,000 tooltips, popups and click handlers (five listeners each) to set up per view.
+    group.bindTooltip(function (marker) { return fill(shapes.tooltip, marker.estafette); });
+    group.bindPopup(function (marker) {
+        return fill(shapes.tooltip, marker.estafette) + fill(shapes.extra, marker.estafette);
+    });
+    // The page shows the clicked dialogue's history (estafette.map_page.FrameBridge).
+    group.on("click", function (event) {
+        var d = event.layer && event.layer.estafette;
+        if (d && window.estafetteDialogueClicked) {
+            window.estafetteDialogueClicked(d.dialogue_id);
+        }
     });
     // One batch: markercluster clusters all markers in one pass instead of one by one.
     {% if this.cluster %}group.addLayers(markers);{% else %}markers.forEach(function (m) {
@@ -359,12 +366,6 @@ def relay_map(
         ).add_to(m)
 
     markers = marker_table(summary, lang, as_of) if markers is None else markers
-    if not markers.empty:
-        DialogueMarkers(
-            marker_payload(markers, lang) if payload is None else payload,
-            cluster=len(markers) > cluster_threshold,
-            assets=assets,
-        ).add_to(m)
     lats = [*markers["lat"].tolist(), *(empty["latitude"].tolist() if len(empty) else [])]
     lons = [*markers["lon"].tolist(), *(empty["longitude"].tolist() if len(empty) else [])]
     if lats:
@@ -374,9 +375,16 @@ def relay_map(
             max_zoom=11,
         )
         # At once, not animated: a view restored right after it (estafette.map_page) would
-        # otherwise be undone when the animation ends.
+        # otherwise be undone when the animation ends. Before the markers: markercluster
+        # then clusters them for the view they are shown in, not first for the opening zoom.
         fit.options["animate"] = False
         m.add_child(fit)
+    if not markers.empty:
+        DialogueMarkers(
+            marker_payload(markers, lang) if payload is None else payload,
+            cluster=len(markers) > cluster_threshold,
+            assets=assets,
+        ).add_to(m)
 
     # The number matches the label beside each marker.
     entries = [(f"{position} {name}", phase_colour(position)) for position, name in phases]
