@@ -78,6 +78,12 @@ def card(heading: str, body: str) -> str:
     return f'<section class="est-card">{section(heading, body)}</section>'
 
 
+def note(title: str, body: str) -> str:
+    """A bordered card of a bold title and its text (a card without a subheader)."""
+    heading = f"<p><strong>{text(title)}</strong></p>"
+    return f'<section class="est-card">{heading}{paragraphs(body)}</section>'
+
+
 def columns(*contents: str) -> str:
     """Side-by-side columns of equal width (stacked on a narrow screen)."""
     cells = "".join(f'<div class="est-column">{content}</div>' for content in contents)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ui.core import cached, engine, language, t
 
 REPORT_KEY = "estafette.overview.report"
+OPEN_KEY = f"{REPORT_KEY}.open"
 # estafette.report is imported where used: its DOCX and PDF writers are slow to import, and most
 # views of the overview never make a report.
 
@@ -27,7 +28,14 @@ def report_download(url: str, as_of: dt.date | None, stale_days: int) -> None:
     """Make the report on request (it takes seconds), then offer it for download."""
     from estafette import report
 
-    with st.expander(t("report.section"), icon=":material/description:"):
+    # Its date, format and button are drawn only while the expander is open: folded, they
+    # still cost every view of the overview their widgets (the date picker's code included).
+    box = st.expander(
+        t("report.section"), icon=":material/description:", key=OPEN_KEY, on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box:
         left, right = st.columns(2)
         day = left.date_input(
             t("report.as_of"),

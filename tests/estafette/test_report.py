@@ -18,6 +18,7 @@ from bench import data as bench
 from estafette import cli, lessons, report, seed
 from estafette.models import LessonEvent
 from tests.factories import city_id, seeded_engine, trainer
+from ui import report as ui_report
 
 TODAY = dt.date.today()
 TRAINER = trainer(email="t@example.nl", name="Tineke")
@@ -121,6 +122,10 @@ def test_overview_offers_the_report(app_test: Callable[..., AppTest], sqlite_url
     engine.dispose()
     at = app_test(sqlite_url, page="pages/overview.py")
     assert not at.exception
+    # Folded, the report's form is not drawn at all; opening the expander draws it.
+    assert not [r for r in at.radio if r.key == "estafette.overview.report.format"]
+    at.session_state[ui_report.OPEN_KEY] = True
+    at.run()
     at.radio(key="estafette.overview.report.format").set_value("pdf")
     at.button(key="estafette.overview.report.make").click().run()
     assert not at.exception

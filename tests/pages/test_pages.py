@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.uihelpers import as_read, block_headings, html_blocks, tables
+from tests.uihelpers import block_headings, html_blocks, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
@@ -35,7 +35,7 @@ def test_overview_shows_the_relay(db_url: str, app_test) -> None:
     assert "Verkennen" in table.columns and "Vervolgen" in table.columns
     assert all("bezig" in cell for cell in table["Verkennen"])
     # Seed text is escaped like any other (a restored backup may bring any text).
-    themes = " ".join(as_read(m.value) for m in at.markdown)
+    themes = " ".join(block.text_content() for block in html_blocks(at))
     for theme in ("GRIJP JE KANS!", "EEN GEWELDIGE ZOEKTOCHT!", "VAN ZOOI NAAR MOOI!"):
         assert theme in themes
 
