@@ -8,6 +8,8 @@ the way out:
   default. The app also updates the attribute in the open page when the language is switched
   (ui.core.language_picker).
 - ``<title>`` names the app rather than "Streamlit" until the first script run sets it.
+- The code of the elements the page draws is named for preloading (web.preload), so a first
+  visit fetches it with the main bundle instead of after the page's first script run.
 - ``window.__streamlit.BACKEND_BASE_URL`` tells Streamlit's frontend where the server is.
   Without it the frontend guesses from the address: on ``/kaart`` it first asks
   ``/kaart/_stcore/health``, gets a 404, waits and only then tries ``/_stcore/health``. That
@@ -27,12 +29,14 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from estafette import i18n, map_page
+from web.preload import links as preload_links
 
 COOKIE = i18n.LANG_COOKIE
 TITLE = "Estafette Wijkdialoog"
 _HTML_LANG = re.compile(rb'<html lang="[A-Za-z-]*"', re.IGNORECASE)
 _TITLE = re.compile(rb"<title>[^<]*</title>", re.IGNORECASE)
 _HEAD = re.compile(rb"<head>", re.IGNORECASE)
+_HEAD_END = re.compile(rb"</head>", re.IGNORECASE)
 
 
 def requested_language(query_string: bytes, cookie_header: str, default: str) -> str:
@@ -65,9 +69,11 @@ def backend_script(base_path: str) -> str:
     )
 
 
-def rewrite_index(body: bytes, lang: str, base_path: str) -> bytes:
-    """The index page with its language, title and backend address filled in."""
+def rewrite_index(body: bytes, lang: str, base_path: str, path: str = "/") -> bytes:
+    """The index page of ``path`` with its language, title, backend and element code filled in."""
     body = _HTML_LANG.sub(f'<html lang="{lang}"'.encode(), body, count=1)
+    # After Streamlit's own modulepreloads: the main bundle's files are asked for first.
+    body = _HEAD_END.sub(preload_links(path, base_path).encode() + b"</head>", body, count=1)
     body = _TITLE.sub(f"<title>{html.escape(TITLE)}</title>".encode(), body, count=1)
     # First thing in <head>: Streamlit's bundle reads window.__streamlit once, when it loads.
     return _HEAD.sub(b"<head>" + backend_script(base_path).encode(), body, count=1)
@@ -129,7 +135,7 @@ class IndexPageMiddleware:
             # Browsers ask for gzip and Streamlit compresses the index page: rewrite the text,
             # not the compressed bytes (which no pattern would ever match).
             text = gzip.decompress(bytes(body)) if encoding == b"gzip" else bytes(body)
-            new = rewrite_index(text, lang, _base_url_path())
+            new = rewrite_index(text, lang, _base_url_path(), scope.get("path", "/"))
             if encoding == b"gzip":
                 new = gzip.compress(new, compresslevel=6, mtime=0)
             # The rewritten page depends on the request (language): no validators of the
