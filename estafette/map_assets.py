@@ -1,8 +1,11 @@
 """The map's own assets, served from the app (./static is /app/static/): no CDN at run time.
 
-``install`` copies the vendored Leaflet, markercluster and jQuery files once; ``outline_url``
-writes the CBS outline once per process, under a content hash the browser can keep. The
-Docker image runs ``install`` at build time, so the code directory can be mounted read-only.
+``install`` copies the vendored Leaflet, markercluster and jQuery files once, into a folder named
+after their versions; ``outline_url`` writes the CBS outline once per process, under a content
+hash. Both addresses change whenever their content can, so the app serves them for the browser
+to keep (web.headers: a year, immutable): a returning visitor's map loads no asset again, and
+an upgraded Leaflet arrives under a new address. The Docker image runs ``install`` at build
+time, so the code directory can be mounted read-only.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ from estafette.settings import PROJECT_ROOT
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
 OUTLINE_DIR = PROJECT_ROOT / "static" / "outline"
 OUTLINE_BASE = "/app/static/outline"
+# The vendored files' folder: the three packages' versions ("1.9.3-1.4.1-3.7.1").
+VERSIONS = "-".join(
+    (
+        xstatic.pkg.leaflet.VERSION,
+        xstatic.pkg.leaflet_markercluster.VERSION,
+        xstatic.pkg.jquery.VERSION,
+    )
+)
+VENDOR_BASE = f"{DEFAULT_ASSET_BASE}/{VERSIONS}"
 # folder under static/vendor -> (installed xstatic data folder, files the map needs)
 SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "leaflet": (
@@ -45,7 +57,7 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def install(target: Path = VENDOR_DIR) -> Path:
+def install(target: Path = VENDOR_DIR / VERSIONS) -> Path:
     """Copy the vendored files into ``target`` when missing or outdated (idempotent)."""
     for folder, (source_dir, files) in SOURCES.items():
         for name in files:
@@ -83,4 +95,4 @@ def outline_url(target: Path = OUTLINE_DIR) -> str:
 def ensure() -> str:
     """Install the assets once per process; returns the URL base the map uses."""
     install()
-    return DEFAULT_ASSET_BASE
+    return VENDOR_BASE

@@ -8,9 +8,16 @@ What the pages load (checked with the browser journeys in tests/browser):
   its clicks through a Streamlit v2 component, whose inline module Streamlit loads from a
   ``blob:`` URL.
 - The timeline is inline SVG (presentation attributes and hatch patterns, no script, no
-  links); only its opt-in interactive chart (Plotly, the toggle under it) draws with
-  inline styles and ``data:``/``blob:`` images.
+  links), put into the page by one line of inline script (ui.timeline.svg_element, allowed
+  by 'unsafe-inline'); only its opt-in interactive chart (Plotly, the toggle under it) draws
+  with inline styles and ``data:``/``blob:`` images.
 - The sign-in form posts to /auth/local/login on this origin (form-action 'self').
+
+The map's assets (estafette.map_assets: Leaflet and friends in a folder named after their
+versions, the outline under a content hash) get a year of caching here: their address changes
+whenever their content does. Streamlit serves ./static with validators only, which leaves the
+browser to guess how long they stay fresh (a tenth of their age: minutes after a deployment),
+so a returning visitor's map asked for every file again.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from estafette import map_assets
 from estafette.maps import OSM_TILES
 from estafette.settings import Settings
 
@@ -54,6 +62,17 @@ def content_security_policy(tile_url: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+# Files whose address names their content: kept by any cache for a year, never asked again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def cache_control(path: str) -> str | None:
+    """The Cache-Control for a static file of the app's, when its address names its content."""
+    versioned = (f"{map_assets.VENDOR_BASE}/", f"{map_assets.OUTLINE_BASE}/outline-")
+    # The path may come under Streamlit's base path (server.baseUrlPath).
+    return IMMUTABLE if any(part in path for part in versioned) else None
+
+
 def security_headers(tile_url: str) -> dict[str, str]:
     """Every header the middleware adds."""
     return {
@@ -78,12 +97,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        caching = cache_control(scope.get("path", ""))
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     if name not in headers:
                         headers[name] = value
+                if caching and message.get("status") == 200:
+                    headers["Cache-Control"] = caching
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -24,7 +24,6 @@ from starlette.routing import Route
 
 from estafette import data_version, db, history, i18n, map_assets, map_page, sessions
 from estafette.logs import log_event
-from estafette.maps import DEFAULT_ASSET_BASE
 from estafette.settings import Settings
 from web.auth import engine, may_read_dashboard, no_store_text, sign_in_first
 from web.health import storage_reason
@@ -52,13 +51,12 @@ def _document(
     with Session(database) as session:
         events = _events(database, version) if view.as_of is not None else None
         data = map_page.read(session, view, events)
-    map_assets.ensure()
     return map_page.document(
         data,
         view,
         today=today,
         tile_url=settings.tile_url,
-        asset_base=DEFAULT_ASSET_BASE,
+        asset_base=map_assets.ensure(),
         outline_url=map_assets.outline_url(),
         link_base=settings.base_url or "/",
     )

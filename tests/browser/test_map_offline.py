@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 from sqlalchemy.orm import Session
 
-from estafette import accounts, db, lessons, seed
+from estafette import accounts, db, lessons, map_assets, seed
 from estafette.models import Role
 from tests.browser.signin import sign_in
 from tests.browser.streamlit_page import goto, map_document, open_expander, rerun
@@ -77,7 +77,8 @@ def test_map_and_timeline_work_offline(server, page: Page, tmp_path: Path) -> No
     assert bars.count() >= 3  # one actual Verkennen bar per seeded leg
     page.screenshot(path=str(tmp_path / "timeline.png"), full_page=True)
 
-    assert any("/app/static/vendor/leaflet/leaflet.js" in url for url in requests)
+    leaflet = f"{map_assets.VENDOR_BASE}/leaflet/leaflet.js"
+    assert any(url.endswith(leaflet) for url in requests), requests
     assert _foreign(requests) == [], _foreign(requests)
 
 

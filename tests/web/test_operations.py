@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 import web
-from estafette import accounts, db, logs, updates
+from estafette import accounts, db, logs, map_assets, updates
 from estafette.models import Role
 from estafette.updates import PhaseUpdate
 from tests.factories import coordinator, record_id
@@ -72,6 +72,25 @@ def test_security_headers_on_every_response(path: str) -> None:
     assert "frame-ancestors 'self'" in csp
     assert "form-action 'self'" in csp
     assert "object-src 'none'" in csp
+
+
+def test_the_maps_versioned_files_are_kept_a_year_and_nothing_else_is() -> None:
+    leaflet = f"{map_assets.VENDOR_BASE}/leaflet/leaflet.js"
+    outline = f"{map_assets.OUTLINE_BASE}/outline-0123abcd.json"
+    files = Route("/app/static/{path:path}", lambda _r: PlainTextResponse("file"))
+    missing = Route("/gone/{path:path}", lambda _r: PlainTextResponse("gone", status_code=404))
+    app = Starlette(routes=[files, missing], middleware=web.middleware())
+    client = TestClient(app)
+    for path in (leaflet, outline):
+        assert client.get(path).headers["cache-control"] == headers.IMMUTABLE
+    # The folder names the packages' versions, so an upgrade arrives under a new address.
+    assert map_assets.VERSIONS in leaflet and map_assets.install().name == map_assets.VERSIONS
+    # Unversioned files and answers other than 200 are left to Streamlit's validators.
+    for path in ("/app/static/vendor/leaflet/leaflet.js", "/app/static/other.json"):
+        assert "cache-control" not in client.get(path).headers
+    assert "immutable" not in client.get("/gone" + leaflet).headers.get("cache-control", "")
+    # Under a base path too.
+    assert headers.cache_control("/estafette" + leaflet) == headers.IMMUTABLE
 
 
 def test_csp_allows_the_configured_tile_server_only() -> None:
