@@ -14,6 +14,9 @@ A first visit is a fresh browser context (empty cache); a returning visitor has 
 page before in the same context (warm HTTP cache). Both at seed and at national scale
 (1,000 dialogues). The ratio to the bare page measured in the same run is what counts: the
 machine is shared, absolute seconds move with its load.
+
+One more page is timed for reference, with no target: the map's floor (bench/map_floor.py),
+a Streamlit page that is only a title and the same map document in a frame.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import map_floor
 from bench.load import BARE_PAGE, LoadError, Server, start_streamlit, stop
 from estafette.settings import PROJECT_ROOT
 
@@ -77,8 +81,11 @@ CONTENT: dict[str, str] = {
     # The timeline is static SVG (estafette/timeline_svg.py): drawn when its bars are.
     "tijdlijn": "svg.est-timeline rect.est-bar",
 }
+# The map's floor: a page that is only a title and the same map in a frame (no target).
+FLOOR = "kaart, frame only"
+CONTENT[FLOOR] = CONTENT["kaart"]
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
-            "tijdlijn": "tijdlijn"}  # fmt: skip
+            "tijdlijn": "tijdlijn", FLOOR: ""}  # fmt: skip
 PAGES = ("methode", "overzicht", "kaart", "tijdlijn")
 
 
@@ -136,7 +143,11 @@ def measure(
     returning: int,
 ) -> None:
     """Time every page of one scale: ``first`` cold visits and ``returning`` warm ones."""
-    targets = {"bare": servers["bare"], **{name: servers["app"] for name in PAGES}}
+    targets = {
+        "bare": servers["bare"],
+        **{name: servers["app"] for name in PAGES},
+        FLOOR: servers["floor"],
+    }
 
     def url(name: str) -> str:
         return f"http://{targets[name].base}/{URL_PATH[name]}"
@@ -183,7 +194,7 @@ def table(result: Result, scales: list[str]) -> str:
     for scale in scales:
         bare = result.median(scale, "bare", "returning")
         method = result.median(scale, "methode", "first")
-        for name in ("bare", *PAGES):
+        for name in ("bare", *PAGES, FLOOR):
             warm = result.median(scale, name, "returning")
             cold = result.median(scale, name, "first")
             kilobytes = statistics.median(result.ws_bytes[(scale, name)]) / 1000
@@ -221,7 +232,8 @@ def _servers(database_url: str, folder: Path, scale: str) -> Iterator[dict[str, 
     try:
         started.append(start_streamlit(PROJECT_ROOT / "server.py", database_url, folder, scale))
         started.append(start_streamlit(BARE_PAGE, database_url, folder, f"{scale}-bare"))
-        yield {"app": started[0], "bare": started[1]}
+        started.append(map_floor.serve(database_url, folder, f"{scale}-floor"))
+        yield {"app": started[0], "bare": started[1], "floor": started[2]}
     finally:
         for server in started:
             stop(server.process)
