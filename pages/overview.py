@@ -44,13 +44,14 @@ if view.as_of is None and relay.relay_untouched(url):
 @st.fragment
 def alerts_panel() -> None:
     """The count of all alerts in view, and one page of them, most urgent first."""
-    stale_days = st.columns([1, 3])[0].number_input(
+    stale_days = st.number_input(
         t("alerts.stale_days"),
         min_value=1,
         max_value=3650,
         value=settings().stale_days,
         step=1,
         key="estafette.overview.stale_days",
+        width=240,
     )
     table, at = alerts_ui.alert_page(
         url, view, today, int(stale_days), language(), paging.requested(ALERTS_PAGE)

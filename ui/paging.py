@@ -23,11 +23,13 @@ def pager(at: Page, key: str, what: str) -> None:
     # Fewer pages after a filter change: stay on the last one that exists. Set before the
     # widget is drawn, so the input shows the clamped page.
     st.session_state[key] = at.number
-    st.columns([1, 3])[0].number_input(
+    st.number_input(
         t(f"paging.{what}.label", pages=at.pages),
         min_value=1,
         max_value=at.pages,
         step=1,
         key=key,
+        # A width of its own rather than a column: two layout blocks less per table.
+        width=240,
     )
     st.caption(t(f"paging.{what}.range", first=at.first, last=at.last, total=at.total))
