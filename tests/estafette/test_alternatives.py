@@ -10,6 +10,7 @@ from estafette import alternatives, cities, formatting, history, relay
 from estafette.accounts import SYSTEM
 from tests.factories import relay_summary
 from tests.uihelpers import app_as, prepare, tables
+from ui.alternatives import open_key
 
 
 def test_map_table_lists_every_dialogue_and_empty_city(session: Session) -> None:
@@ -58,11 +59,16 @@ def test_dates_follow_the_language() -> None:
 
 def test_pages_show_the_tables(monkeypatch, sqlite_url) -> None:
     actors = prepare(sqlite_url)
-    for page, title in (
-        ("pages/map.py", "De kaart als tabel"),
-        ("pages/timeline.py", "De tijdlijn als tabel"),
+    for page, title, key in (
+        ("pages/map.py", "De kaart als tabel", "estafette.map.table"),
+        ("pages/timeline.py", "De tijdlijn als tabel", "estafette.timeline.table"),
     ):
         at = app_as(monkeypatch, sqlite_url, actors["coordinator"], page)
         assert not at.exception
         assert [e.label for e in at.expander] == [title]
+        # Folded, the table is not drawn; opened, it is.
+        assert tables(at) == []
+        at.session_state[open_key(key)] = True
+        at.run()
+        assert not at.exception
         assert len(tables(at)) == 1
