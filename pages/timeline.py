@@ -61,11 +61,8 @@ def timeline_panel() -> None:
     alternatives.text_alternative(
         t("table.timeline_title"),
         "estafette.timeline.table",
-        lambda: (
-            alternatives.timeline_alternative(
-                url, view, language(), st.session_state.get(PAGE_KEY, 1)
-            ),
-            None,
+        lambda: alternatives.timeline_alternative(
+            url, view, language(), st.session_state.get(PAGE_KEY, 1)
         ),
     )
 

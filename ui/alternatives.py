@@ -27,12 +27,17 @@ def map_alternative(
 
 
 @cached
-def timeline_alternative(url: str, view: View, lang: str, page: int = 1) -> pd.DataFrame:
-    """The timeline page in view as a table (its text alternative: the same dialogues)."""
+def timeline_alternative(
+    url: str, view: View, lang: str, page: int = 1
+) -> tuple[pd.DataFrame, paging.Page | None]:
+    """The timeline page in view as a table (its text alternative: the same dialogues).
+
+    It has no page input of its own (None): it shows the chart's page.
+    """
     # The chart pages by dialogue; so does its table (at national scale the whole relay
     # would be thousands of rows sent on every rerun, for a chart of 25 dialogues).
     chosen, _ = charts.page_of(records_in_view(url, view), page, TIMELINE_PAGE)
-    return alternatives.timeline_table(chosen, lang)
+    return alternatives.timeline_table(chosen, lang), None
 
 
 def open_key(key: str) -> str:

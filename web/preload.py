@@ -6,7 +6,8 @@ has run and the page's script has answered, a second round of requests for every
 the page draws. The served index page (web.index_page) names that code as
 ``<link rel="modulepreload">``, so the browser fetches and compiles it while the main bundle
 loads. Measured in Chromium (national data, first visits, median of seven, 2026-12-06): Kaart
-1.46 -> 1.28 s and Overzicht 1.41 -> 1.22 s, returning visits level.
+1.46 -> 1.28 s and Overzicht 1.41 -> 1.22 s, returning visits level. (Preloading the map's own
+assets as well made no difference, 1.38 -> 1.36 s, and is not done.)
 
 The files are Streamlit's own, found by the element's name in its static folder
 (``Multiselect.<hash>.js``) together with every file they import. A Streamlit release that
