@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from estafette import alternatives, charts, paging
+from ui import folds, tables
 from ui import paging as paging_ui
-from ui import tables
 from ui.core import cached
 from ui.filters import View
 from ui.history import in_view, records_in_view
@@ -40,11 +40,6 @@ def timeline_alternative(
     return alternatives.timeline_table(chosen, lang), None
 
 
-def open_key(key: str) -> str:
-    """The session-state key that holds whether the text alternative ``key`` is open."""
-    return f"{key}.open"
-
-
 def text_alternative(
     title: str,
     key: str,
@@ -55,12 +50,11 @@ def text_alternative(
 
     Always a plain HTML table (ui.tables), read well by screen readers, and one page of it at a
     time: a data grid would make every visit to the map or timeline load the grid's code too.
-    The table is built and sent only while the expander is open: a folded table still cost
-    every view of the page its rows in the browser (Chromium, national data). Opening it
-    reruns the part of the page it is in, which then draws the table.
+    The table is built and sent only while the expander is open (ui.folds): a folded table
+    still cost every view of the page its rows in the browser.
     """
-    box = st.expander(title, key=open_key(key), on_change="rerun")
-    if not box.open:
+    box = folds.when_open(st.expander, title, key)
+    if box is None:
         return
     frame, page = table()
     with box:

@@ -13,11 +13,13 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from estafette import cities
+from ui import folds
 from ui.auth import absolute_link
 from ui.core import database_url, engine, t
 
 CITY_PARAM = "stad"
-COPY_OPEN_KEY = "estafette.links.copy_open"
+COPY_KEY = "estafette.links.copy"
+COPY_OPEN_KEY = folds.open_key(COPY_KEY)
 DIALOGUE_PARAM = "dialoog"
 PREFIX = "estafette.links."
 # Query parameters that describe the view and travel along when "/" opens the start page.
@@ -69,12 +71,10 @@ def dialogue_city(dialogue_id: int) -> str | None:
 
 def copy_link(url_path: str) -> None:
     """A sidebar control that shows the address of this view, with a copy button."""
-    # Drawn only while open: a closed popover's code block was still built in the browser
-    # on every page view, for a link few people copy.
-    box = st.sidebar.popover(
-        t("links.copy"), icon=":material/link:", key=COPY_OPEN_KEY, on_change="rerun"
-    )
-    if box.open:
+    # Drawn only while open (ui.folds): a closed popover's code block was still built in the
+    # browser on every page view, for a link few people copy.
+    box = folds.when_open(st.sidebar.popover, t("links.copy"), COPY_KEY, icon=":material/link:")
+    if box is not None:
         with box:
             st.markdown(t("links.copy_help"))
             st.code(absolute_link(url_path), language=None, wrap_lines=True)

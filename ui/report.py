@@ -7,10 +7,11 @@ import datetime as dt
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from ui import folds
 from ui.core import cached, engine, language, t
 
 REPORT_KEY = "estafette.overview.report"
-OPEN_KEY = f"{REPORT_KEY}.open"
+OPEN_KEY = folds.open_key(REPORT_KEY)
 # estafette.report is imported where used: its DOCX and PDF writers are slow to import, and most
 # views of the overview never make a report.
 
@@ -28,12 +29,12 @@ def report_download(url: str, as_of: dt.date | None, stale_days: int) -> None:
     """Make the report on request (it takes seconds), then offer it for download."""
     from estafette import report
 
-    # Its date, format and button are drawn only while the expander is open: folded, they
-    # still cost every view of the overview their widgets (the date picker's code included).
-    box = st.expander(
-        t("report.section"), icon=":material/description:", key=OPEN_KEY, on_change="rerun"
+    # Its date, format and button are drawn only while the expander is open (ui.folds): folded,
+    # they still cost every view of the overview their widgets (the date picker's code included).
+    box = folds.when_open(
+        st.expander, t("report.section"), REPORT_KEY, icon=":material/description:"
     )
-    if not box.open:
+    if box is None:
         return
     with box:
         left, right = st.columns(2)

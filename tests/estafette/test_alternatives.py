@@ -10,7 +10,7 @@ from estafette import alternatives, cities, formatting, history, relay
 from estafette.accounts import SYSTEM
 from tests.factories import relay_summary
 from tests.uihelpers import app_as, prepare, tables
-from ui.alternatives import open_key
+from ui.folds import open_key
 
 
 def test_map_table_lists_every_dialogue_and_empty_city(session: Session) -> None:

@@ -34,7 +34,7 @@ from tests.uihelpers import (
     texts,
     timeline_bodies,
 )
-from ui.alternatives import open_key
+from ui.folds import open_key
 
 # The payload's parts as Markdown would read them; escaped, none of them is left.
 RAW = ("https://evil.example", "[Klik hier]", "**vet**", ":red[")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.estafette.test_maps import markers_of
 from tests.factories import make_city, make_dialogue, seeded_engine
 from tests.uihelpers import map_document, svg_rows, tables, timeline_svg
-from ui.alternatives import open_key
+from ui.folds import open_key
 
 MAP = "pages/map.py"
 TIMELINE = "pages/timeline.py"
