@@ -64,13 +64,13 @@ def content_security_policy(tile_url: str) -> str:
 
 # Files whose address names their content: kept by any cache for a year, never asked again.
 IMMUTABLE = "public, max-age=31536000, immutable"
+VERSIONED = (f"{map_assets.VENDOR_BASE}/", f"{map_assets.OUTLINE_BASE}/outline-")
 
 
 def cache_control(path: str) -> str | None:
     """The Cache-Control for a static file of the app's, when its address names its content."""
-    versioned = (f"{map_assets.VENDOR_BASE}/", f"{map_assets.OUTLINE_BASE}/outline-")
     # The path may come under Streamlit's base path (server.baseUrlPath).
-    return IMMUTABLE if any(part in path for part in versioned) else None
+    return IMMUTABLE if any(part in path for part in VERSIONED) else None
 
 
 def security_headers(tile_url: str) -> dict[str, str]:
