@@ -17,10 +17,17 @@ machine is shared, absolute seconds move with its load.
 
 One more page is timed for reference, with no target: the map's floor (bench/map_floor.py),
 a Streamlit page that is only a title and the same map document in a frame.
+
+With ``--timeline`` the returning visits also say where their time went: a script the browser
+runs in each page before the page's own notes, in milliseconds from navigation, when the
+WebSocket opened and brought its first message, when the page's first text, its content's
+element and its content were drawn. The notes cost the page a little, so the ratios of such a
+run are a little worse than those of a plain one.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import tempfile
@@ -84,6 +91,67 @@ CONTENT: dict[str, str] = {
 # The map's floor: a page that is only a title and the same map in a frame (no target).
 FLOOR = "kaart, frame only"
 CONTENT[FLOOR] = CONTENT["kaart"]
+# What holds each page's content, for --timeline: a map is in the page once its frame is, a
+# Streamlit page has drawn its first text once a title or paragraph is there.
+ELEMENT: dict[str, str] = {
+    "bare": CONTENT["bare"],
+    "methode": '[data-testid="stHtml"], [data-testid="stMarkdownContainer"] ul',
+    "overzicht": 'table.est-table, [data-testid="stTable"], [data-testid="stDataFrame"]',
+    "kaart": "iframe",
+    "tijdlijn": "svg.est-timeline",
+    FLOOR: "iframe",
+}
+FIRST_TEXT = 'h1, [data-testid="stMarkdownContainer"] p'
+# The steps of a visit --timeline reports, in the order they happen, and their column titles.
+STEPS = {
+    "socket": "WebSocket open",
+    "message": "first message",
+    "text": "first text drawn",
+    "element": "content's element in the page",
+    "drawn": "content drawn",
+}
+# Run in the top document before the page's own scripts: notes the time (performance.now(),
+# milliseconds from navigation) of each step once, looking into same-origin frames as well.
+_TIMELINE = """
+(() => {
+    if (window !== window.top) return;
+    const notes = (window.__estafetteTimeline = {});
+    const now = () => performance.now();
+    const watched = WATCHED;
+    const found = (selector) => {
+        if (document.querySelector(selector)) return true;
+        for (const frame of document.querySelectorAll("iframe")) {
+            let inner = null;
+            try { inner = frame.contentDocument; } catch (e) { inner = null; }
+            if (inner && inner.querySelector(selector)) return true;
+        }
+        return false;
+    };
+    const Socket = window.WebSocket;
+    window.WebSocket = class extends Socket {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener("open", () => { notes.socket ??= now(); });
+            this.addEventListener("message", () => { notes.message ??= now(); });
+        }
+    };
+    const look = () => {
+        for (const [step, selector] of Object.entries(watched)) {
+            if (!(step in notes) && found(selector)) notes[step] = now();
+        }
+        if (Object.keys(watched).some((step) => !(step in notes))) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+})();
+"""
+
+
+def timeline_script(name: str) -> str:
+    """The script that notes the steps of a visit to page ``name`` (see --timeline)."""
+    watched = {"text": FIRST_TEXT, "element": ELEMENT[name], "drawn": CONTENT[name]}
+    return _TIMELINE.replace("WATCHED", json.dumps(watched))
+
+
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
             "tijdlijn": "tijdlijn", FLOOR: ""}  # fmt: skip
 PAGES = ("methode", "overzicht", "kaart", "tijdlijn")
@@ -99,6 +167,8 @@ class Result:
 
     seconds: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
     ws_bytes: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    # --timeline: per (scale, page) and returning visit, milliseconds from navigation per step.
+    steps: dict[tuple[str, str], list[dict[str, float]]] = field(default_factory=dict)
 
     def median(self, scale: str, page: str, visit: str) -> float:
         """The median seconds of one cell."""
@@ -111,8 +181,13 @@ def _browser(playwright: object) -> object:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # type: ignore[attr-defined]
 
 
-def _visit(page: object, url: str, selector: str) -> tuple[float, int]:
-    """Navigate and wait until ``selector`` is drawn; seconds and WebSocket bytes received."""
+def _visit(
+    page: object, url: str, selector: str, notes: dict[str, float] | None = None
+) -> tuple[float, int]:
+    """Navigate and wait until ``selector`` is drawn; seconds and WebSocket bytes received.
+
+    With ``notes``, the page's timeline notes (timeline_script) are added to it.
+    """
     received = [0]
 
     def on_socket(ws: object) -> None:
@@ -125,6 +200,8 @@ def _visit(page: object, url: str, selector: str) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     # The rest of the run's messages (e.g. a component's first value) still count as sent.
     page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    if notes is not None:
+        notes.update(page.evaluate("() => window.__estafetteTimeline || {}"))  # type: ignore[attr-defined]
     page.remove_listener("websocket", on_socket)  # type: ignore[attr-defined]
     # Leave the page, as a person closes a tab: an open dashboard page polls the data version
     # every two seconds (ui.live), and four of them polling in the background made every other
@@ -141,8 +218,12 @@ def measure(
     result: Result,
     first: int,
     returning: int,
+    timeline: bool = False,
 ) -> None:
-    """Time every page of one scale: ``first`` cold visits and ``returning`` warm ones."""
+    """Time every page of one scale: ``first`` cold visits and ``returning`` warm ones.
+
+    With ``timeline`` the returning visits also note when each step happened (STEPS).
+    """
     targets = {
         "bare": servers["bare"],
         **{name: servers["app"] for name in PAGES},
@@ -171,14 +252,20 @@ def measure(
             result.seconds.setdefault((scale, name, "first"), []).append(seconds)
     contexts = {name: browser.new_context(viewport=VIEWPORT) for name in targets}  # type: ignore[attr-defined]
     try:
+        if timeline:
+            for name, context in contexts.items():
+                context.add_init_script(timeline_script(name))  # type: ignore[attr-defined]
         pages = {name: context.new_page() for name, context in contexts.items()}
         for name, page in pages.items():
             _visit(page, url(name), CONTENT[name])  # fills the HTTP cache
         for _ in range(returning):
             for name, page in pages.items():
-                seconds, sent = _visit(page, url(name), CONTENT[name])
+                notes: dict[str, float] | None = {} if timeline else None
+                seconds, sent = _visit(page, url(name), CONTENT[name], notes)
                 result.seconds.setdefault((scale, name, "returning"), []).append(seconds)
                 result.ws_bytes.setdefault((scale, name), []).append(sent)
+                if notes is not None:
+                    result.steps.setdefault((scale, name), []).append(notes)
     finally:
         for context in contexts.values():
             context.close()
@@ -202,6 +289,24 @@ def table(result: Result, scales: list[str]) -> str:
                 f"| {scale} | {name} | {warm:.2f} | {warm / bare:.2f} | {cold:.2f} "
                 f"| {cold / method:.2f} | {kilobytes:.0f} |"
             )
+    return "\n".join(lines)
+
+
+def timeline_table(result: Result, scale: str) -> str:
+    """The median time of each step of a returning visit (ms from navigation), per page.
+
+    A step a visit never noted (a page without a title) is left out of that step's median; a
+    step no visit noted shows as "–".
+    """
+    titles = " | ".join(STEPS.values())
+    lines = [f"| view | {titles} |", "|---|" + "---:|" * len(STEPS)]
+    for name in ("bare", *PAGES, FLOOR):
+        visits = result.steps.get((scale, name), [])
+        cells = []
+        for step in STEPS:
+            noted = [visit[step] for visit in visits if step in visit]
+            cells.append(f"{statistics.median(noted):.0f}" if noted else "–")
+        lines.append(f"| {name} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -239,8 +344,16 @@ def _servers(database_url: str, folder: Path, scale: str) -> Iterator[dict[str, 
             stop(server.process)
 
 
-def run(first: int = 3, returning: int = 7, scales: tuple[str, ...] = ("seed", "national")) -> int:
-    """Measure every page at each scale in Chromium; print the table; 1 when a target is missed."""
+def run(
+    first: int = 3,
+    returning: int = 7,
+    scales: tuple[str, ...] = ("seed", "national"),
+    timeline: bool = False,
+) -> int:
+    """Measure every page at each scale in Chromium; print the table; 1 when a target is missed.
+
+    With ``timeline`` it also prints, per scale, when each step of a returning visit happened.
+    """
     if first < 1 or returning < 1:
         raise ValueError("at least one first visit and one returning visit per page")
     from playwright.sync_api import sync_playwright
@@ -261,13 +374,18 @@ def run(first: int = 3, returning: int = 7, scales: tuple[str, ...] = ("seed", "
                         flush=True,
                     )
                     with _servers(url, folder, scale) as servers:
-                        measure(browser, servers, scale, result, first, returning)
+                        measure(browser, servers, scale, result, first, returning, timeline)
             finally:
                 browser.close()  # type: ignore[attr-defined]
     load = os.getloadavg()
     print()
     print(table(result, list(scales)))
     print()
+    if timeline:
+        for scale in scales:
+            print(f"{scale}, returning visit, milliseconds from navigation (medians):")
+            print(timeline_table(result, scale))
+            print()
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     missed = missed_targets(result, "national") if "national" in scales else []
     if missed:

@@ -12,11 +12,14 @@ from collections.abc import Sequence
 
 
 def _pages(args: argparse.Namespace) -> int:
+    if args.timeline and not args.browser:
+        print("estafette: --timeline belongs to the browser bench (--browser)", file=sys.stderr)
+        return 2
     if args.browser:
         from bench import browser
 
         try:
-            return browser.run()
+            return browser.run(timeline=args.timeline)
         except (ValueError, browser.BrowserBenchError, browser.LoadError) as exc:
             print(f"estafette: {exc}", file=sys.stderr)
             return 2
@@ -68,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("--rounds", type=int, default=3, help="rounds per simulated person")
     pages.add_argument("--think", type=float, default=5.0, help="mean seconds between views")
     pages.add_argument("--browser", action="store_true", help="browser bench in Chromium")
+    pages.add_argument(
+        "--timeline", action="store_true", help="browser bench: when each step of a visit happened"
+    )
     pages.set_defaults(handler=_pages)
     lessons = sub.add_parser("bench-lessons", help="time lesson search and the course export")
     lessons.add_argument("--postgres-url", help="also bench PostgreSQL (a temporary schema)")

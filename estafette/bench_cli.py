@@ -41,7 +41,8 @@ def _options(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
 
 def _bench(args: argparse.Namespace, _engine: Engine) -> int:
     names = ("postgres_url", "reruns", "lessons", "users", "rounds", "think")
-    return delegate(["bench", *_options(args, names), *(["--browser"] if args.browser else [])])
+    flags = [f"--{name}" for name in ("browser", "timeline") if getattr(args, name)]
+    return delegate(["bench", *_options(args, names), *flags])
 
 
 def _bench_lessons(args: argparse.Namespace, _engine: Engine) -> int:
@@ -72,6 +73,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--browser",
         action="store_true",
         help="browser bench instead: time pages in Chromium against a bare page",
+    )
+    bench.add_argument(
+        "--timeline",
+        action="store_true",
+        help="with --browser: also when each step of a returning visit happened",
     )
     bench.set_defaults(handler=_bench)
     lessons = sub.add_parser("bench-lessons", help="time lesson search and the course export")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-from bench import browser, map_floor
+import pytest
+
+from bench import browser, cli, map_floor
 from tests.estafette.test_maps import markers_of
 from tests.factories import seeded_engine
 
@@ -51,3 +54,37 @@ def test_the_floor_page_frames_the_apps_map_with_its_assets(
     assert len(loaded) >= 3  # Leaflet, its styles and the outline (no clusters for three)
     for address in loaded:
         assert (tmp_path / "static" / address.removeprefix("/app/static/")).is_file(), address
+
+
+def test_the_timeline_table_gives_each_steps_median_and_a_dash_for_steps_never_seen() -> None:
+    result = _result({name: (0.3, 1.0) for name in ("bare", *browser.PAGES, browser.FLOOR)})
+    result.steps[("national", "kaart")] = [
+        {"socket": 300.0, "message": 310.0, "text": 430.0, "element": 560.0, "drawn": 740.0},
+        {"socket": 320.0, "message": 330.0, "text": 450.0, "element": 600.0, "drawn": 760.0},
+        # A visit that missed a step counts for the others only.
+        {"socket": 340.0, "message": 350.0, "element": 640.0, "drawn": 780.0},
+    ]
+    lines = browser.timeline_table(result, "national").splitlines()
+    assert lines[0].split(" | ")[1:] == [*list(browser.STEPS.values())[:-1], "content drawn |"]
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ")[1:] for line in lines[2:]}
+    assert rows["kaart"] == ["320", "330", "440", "600", "760 |"]
+    assert rows["bare"] == ["–", "–", "–", "–", "– |"]  # never noted: no timeline run for it
+    assert list(rows) == ["bare", *browser.PAGES, browser.FLOOR]
+
+
+def test_every_page_watched_by_the_timeline_has_its_content_and_element() -> None:
+    for name in ("bare", *browser.PAGES, browser.FLOOR):
+        script = browser.timeline_script(name)
+        watched = json.loads(script.split("const watched = ", 1)[1].split(";\n", 1)[0])
+        assert watched == {
+            "text": browser.FIRST_TEXT,
+            "element": browser.ELEMENT[name],
+            "drawn": browser.CONTENT[name],
+        }
+
+
+def test_a_timeline_without_the_browser_bench_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["bench", "--timeline"]) == 2
+    assert "--browser" in capsys.readouterr().err
