@@ -18,11 +18,10 @@ machine is shared, absolute seconds move with its load.
 One more page is timed for reference, with no target: the map's floor (bench/map_floor.py),
 a Streamlit page that is only a title and the same map document in a frame.
 
-With ``--timeline`` the returning visits also say where their time went: a script the browser
-runs in each page before the page's own notes, in milliseconds from navigation, when the
-WebSocket opened and brought its first message, when the page's first text, its content's
-element and its content were drawn. The notes cost the page a little, so the ratios of such a
-run are a little worse than those of a plain one.
+With ``--timeline`` the returning visits also say where their time went. A script that the
+browser runs in each page, before the page's own scripts, notes in milliseconds from navigation
+when the WebSocket opened and brought its first message, and when the page's first text, its
+content's element and its content were drawn (text and element in Streamlit's main area).
 """
 
 from __future__ import annotations
@@ -91,17 +90,27 @@ CONTENT: dict[str, str] = {
 # The map's floor: a page that is only a title and the same map in a frame (no target).
 FLOOR = "kaart, frame only"
 CONTENT[FLOOR] = CONTENT["kaart"]
-# What holds each page's content, for --timeline: a map is in the page once its frame is, a
-# Streamlit page has drawn its first text once a title or paragraph is there.
+# --timeline looks for a page's own text and content in Streamlit's main area, not the sidebar
+# (whose widget labels are paragraphs too, and which may hold st.html of its own).
+MAIN = '[data-testid="stMain"]'
+
+
+def in_main(selector: str) -> str:
+    """``selector`` with each of its comma-separated alternatives limited to the main area."""
+    return ", ".join(f"{MAIN} {part.strip()}" for part in selector.split(","))
+
+
+# What holds each page's content: a map is in the page once its frame is.
 ELEMENT: dict[str, str] = {
-    "bare": CONTENT["bare"],
-    "methode": '[data-testid="stHtml"], [data-testid="stMarkdownContainer"] ul',
-    "overzicht": 'table.est-table, [data-testid="stTable"], [data-testid="stDataFrame"]',
-    "kaart": "iframe",
-    "tijdlijn": "svg.est-timeline",
-    FLOOR: "iframe",
+    "bare": in_main(CONTENT["bare"]),
+    "methode": in_main('[data-testid="stHtml"], [data-testid="stMarkdownContainer"] ul'),
+    "overzicht": in_main('table.est-table, [data-testid="stTable"], [data-testid="stDataFrame"]'),
+    "kaart": in_main("iframe"),
+    "tijdlijn": in_main("svg.est-timeline"),
+    FLOOR: in_main("iframe"),
 }
-FIRST_TEXT = 'h1, [data-testid="stMarkdownContainer"] p'
+# A Streamlit page has drawn its first text once its title or a paragraph is there.
+FIRST_TEXT = in_main('h1, [data-testid="stMarkdownContainer"] p')
 # The steps of a visit --timeline reports, in the order they happen, and their column titles.
 STEPS = {
     "socket": "WebSocket open",
@@ -111,19 +120,21 @@ STEPS = {
     "drawn": "content drawn",
 }
 # Run in the top document before the page's own scripts: notes the time (performance.now(),
-# milliseconds from navigation) of each step once, looking into same-origin frames as well.
+# milliseconds from navigation) of each step once, looking into same-origin frames (and their
+# frames) as the benchmark's own wait does.
 _TIMELINE = """
 (() => {
     if (window !== window.top) return;
     const notes = (window.__estafetteTimeline = {});
     const now = () => performance.now();
-    const watched = WATCHED;
-    const found = (selector) => {
-        if (document.querySelector(selector)) return true;
-        for (const frame of document.querySelectorAll("iframe")) {
+    const watched = __WATCHED__;
+    const found = (doc, selector) => {
+        if (!doc) return false;
+        if (doc.querySelector(selector)) return true;
+        for (const frame of doc.querySelectorAll("iframe")) {
             let inner = null;
             try { inner = frame.contentDocument; } catch (e) { inner = null; }
-            if (inner && inner.querySelector(selector)) return true;
+            if (found(inner, selector)) return true;
         }
         return false;
     };
@@ -137,7 +148,7 @@ _TIMELINE = """
     };
     const look = () => {
         for (const [step, selector] of Object.entries(watched)) {
-            if (!(step in notes) && found(selector)) notes[step] = now();
+            if (!(step in notes) && found(document, selector)) notes[step] = now();
         }
         if (Object.keys(watched).some((step) => !(step in notes))) requestAnimationFrame(look);
     };
@@ -149,7 +160,7 @@ _TIMELINE = """
 def timeline_script(name: str) -> str:
     """The script that notes the steps of a visit to page ``name`` (see --timeline)."""
     watched = {"text": FIRST_TEXT, "element": ELEMENT[name], "drawn": CONTENT[name]}
-    return _TIMELINE.replace("WATCHED", json.dumps(watched))
+    return _TIMELINE.replace("__WATCHED__", json.dumps(watched))
 
 
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",

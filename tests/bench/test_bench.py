@@ -53,6 +53,8 @@ def test_generated_history_chains_and_ends_in_the_current_state(engine: Engine) 
         (["--reruns", "0"], "--reruns must be at least 1"),
         (["--postgres-url", "mysql://x/y"], "must be a postgresql:// URL"),
         (["--postgres-url", "postgresql://postgres@127.0.0.1:1/test"], "is not usable"),
+        # Passed on to the benchmarks' own command line, which refuses it without --browser.
+        (["--timeline"], "--timeline belongs to the browser bench"),
     ],
 )
 def test_bench_refuses_bad_input_in_one_line(

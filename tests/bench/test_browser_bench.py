@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -72,15 +71,20 @@ def test_the_timeline_table_gives_each_steps_median_and_a_dash_for_steps_never_s
     assert list(rows) == ["bare", *browser.PAGES, browser.FLOOR]
 
 
-def test_every_page_watched_by_the_timeline_has_its_content_and_element() -> None:
+def test_the_timeline_looks_for_text_and_elements_in_the_main_area_only() -> None:
+    # The sidebar's widget labels are paragraphs too: a "first text" there would not be the page's.
     for name in ("bare", *browser.PAGES, browser.FLOOR):
-        script = browser.timeline_script(name)
-        watched = json.loads(script.split("const watched = ", 1)[1].split(";\n", 1)[0])
-        assert watched == {
-            "text": browser.FIRST_TEXT,
-            "element": browser.ELEMENT[name],
-            "drawn": browser.CONTENT[name],
-        }
+        for selector in (browser.FIRST_TEXT, browser.ELEMENT[name]):
+            assert all(part.startswith(browser.MAIN + " ") for part in selector.split(", "))
+    assert browser.in_main("h1, p") == '[data-testid="stMain"] h1, [data-testid="stMain"] p'
+
+
+def test_the_browser_bench_gets_the_timeline_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(browser, "run", lambda **options: calls.append(options) or 0)
+    assert cli.main(["bench", "--browser", "--timeline"]) == 0
+    assert cli.main(["bench", "--browser"]) == 0
+    assert calls == [{"timeline": True}, {"timeline": False}]
 
 
 def test_a_timeline_without_the_browser_bench_is_refused(
