@@ -57,21 +57,25 @@ TIMEOUT_MS = 120_000
 TARGET_RETURNING_RATIO = 1.5  # returning visitor: every page <= 1.5x the bare page
 TARGET_FIRST_RATIO = 1.3  # first visit: every page <= 1.3x "De methode"
 
-# A map's content lives in its own (same-origin) frame; the predicate looks into every frame.
-_IN_FRAMES = """
-(selector) => {
-    const found = (doc) => {
-        if (!doc) return false;
-        if (doc.querySelector(selector)) return true;
-        for (const frame of doc.querySelectorAll('iframe')) {
-            let inner = null;
-            try { inner = frame.contentDocument; } catch (e) { inner = null; }
-            if (found(inner)) return true;
-        }
-        return false;
-    };
-    return found(document);
-}
+# A map's content lives in its own (same-origin) frame: whether a selector matches in a
+# document or in any frame in it, at any depth. The benchmark's wait and --timeline share it.
+_FOUND = """
+const found = (doc, selector) => {
+    if (!doc) return false;
+    if (doc.querySelector(selector)) return true;
+    for (const frame of doc.querySelectorAll("iframe")) {
+        let inner = null;
+        try { inner = frame.contentDocument; } catch (e) { inner = null; }
+        if (found(inner, selector)) return true;
+    }
+    return false;
+};
+"""
+_IN_FRAMES = f"""
+(selector) => {{
+    {_FOUND}
+    return found(document, selector);
+}}
 """
 # What "drawn" means per page, as a CSS selector (searched in the page and its frames).
 CONTENT: dict[str, str] = {
@@ -120,24 +124,15 @@ STEPS = {
     "drawn": "content drawn",
 }
 # Run in the top document before the page's own scripts: notes the time (performance.now(),
-# milliseconds from navigation) of each step once, looking into same-origin frames (and their
-# frames) as the benchmark's own wait does.
+# milliseconds from navigation) of each step once, looking into frames as the benchmark's own
+# wait does (_FOUND).
 _TIMELINE = """
 (() => {
     if (window !== window.top) return;
     const notes = (window.__estafetteTimeline = {});
     const now = () => performance.now();
     const watched = __WATCHED__;
-    const found = (doc, selector) => {
-        if (!doc) return false;
-        if (doc.querySelector(selector)) return true;
-        for (const frame of doc.querySelectorAll("iframe")) {
-            let inner = null;
-            try { inner = frame.contentDocument; } catch (e) { inner = null; }
-            if (found(inner, selector)) return true;
-        }
-        return false;
-    };
+    __FOUND__
     const Socket = window.WebSocket;
     window.WebSocket = class extends Socket {
         constructor(...args) {
@@ -160,7 +155,7 @@ _TIMELINE = """
 def timeline_script(name: str) -> str:
     """The script that notes the steps of a visit to page ``name`` (see --timeline)."""
     watched = {"text": FIRST_TEXT, "element": ELEMENT[name], "drawn": CONTENT[name]}
-    return _TIMELINE.replace("__WATCHED__", json.dumps(watched))
+    return _TIMELINE.replace("__FOUND__", _FOUND).replace("__WATCHED__", json.dumps(watched))
 
 
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
