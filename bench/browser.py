@@ -161,6 +161,8 @@ def timeline_script(name: str) -> str:
 URL_PATH = {"bare": "", "methode": "methode", "overzicht": "overzicht", "kaart": "kaart",
             "tijdlijn": "tijdlijn", FLOOR: ""}  # fmt: skip
 PAGES = ("methode", "overzicht", "kaart", "tijdlijn")
+# The rows of the tables, in order: the bare page, the pages with targets, the floor.
+VIEWS = ("bare", *PAGES, FLOOR)
 
 
 class BrowserBenchError(Exception):
@@ -287,7 +289,7 @@ def table(result: Result, scales: list[str]) -> str:
     for scale in scales:
         bare = result.median(scale, "bare", "returning")
         method = result.median(scale, "methode", "first")
-        for name in ("bare", *PAGES, FLOOR):
+        for name in VIEWS:
             warm = result.median(scale, name, "returning")
             cold = result.median(scale, name, "first")
             kilobytes = statistics.median(result.ws_bytes[(scale, name)]) / 1000
@@ -306,7 +308,7 @@ def timeline_table(result: Result, scale: str) -> str:
     """
     titles = " | ".join(STEPS.values())
     lines = [f"| view | {titles} |", "|---|" + "---:|" * len(STEPS)]
-    for name in ("bare", *PAGES, FLOOR):
+    for name in VIEWS:
         visits = result.steps.get((scale, name), [])
         cells = []
         for step in STEPS:

@@ -56,7 +56,7 @@ def test_the_floor_page_frames_the_apps_map_with_its_assets(
 
 
 def test_the_timeline_table_gives_each_steps_median_and_a_dash_for_steps_never_seen() -> None:
-    result = _result({name: (0.3, 1.0) for name in ("bare", *browser.PAGES, browser.FLOOR)})
+    result = _result({name: (0.3, 1.0) for name in browser.VIEWS})
     result.steps[("national", "kaart")] = [
         {"socket": 300.0, "message": 310.0, "text": 430.0, "element": 560.0, "drawn": 740.0},
         {"socket": 320.0, "message": 330.0, "text": 450.0, "element": 600.0, "drawn": 760.0},
@@ -73,7 +73,7 @@ def test_the_timeline_table_gives_each_steps_median_and_a_dash_for_steps_never_s
 
 def test_the_timeline_looks_for_text_and_elements_in_the_main_area_only() -> None:
     # The sidebar's widget labels are paragraphs too: a "first text" there would not be the page's.
-    for name in ("bare", *browser.PAGES, browser.FLOOR):
+    for name in browser.VIEWS:
         for selector in (browser.FIRST_TEXT, browser.ELEMENT[name]):
             assert all(part.startswith(browser.MAIN + " ") for part in selector.split(", "))
     assert browser.in_main("h1, p") == '[data-testid="stMain"] h1, [data-testid="stMain"] p'
